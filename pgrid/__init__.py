@@ -1,0 +1,22 @@
+"""pgrid: active oscillator networks (coupled oscillators with saturable gain and loss).
+
+A reusable reproduction of J. Huber and P. Rabl, "Anomalous energy transport and
+symmetry breaking in microscopic power grids".  One :class:`Network` description
+serves the deterministic solver (:func:`steady_state`), the stochastic engine
+(:func:`simulate`) and the quantum solver (:mod:`pgrid.quantum`); the paper's
+closed forms live in :mod:`pgrid.analytic`.
+"""
+
+from .network import Reservoir as Reservoir, Network as Network
+from .network import chain as chain, square_grid as square_grid
+from .sde import simulate as simulate, Ensemble as Ensemble, max_stable_dt as max_stable_dt
+from .deterministic import (steady_state as steady_state, SteadyState as SteadyState,
+                            jacobian as jacobian, stability as stability,
+                            linear_eigenvalues as linear_eigenvalues)
+
+
+__version__ = "0.1.0"
+
+__all__ = ["Reservoir", "Network", "chain", "square_grid", "simulate", "Ensemble",
+           "max_stable_dt", "steady_state", "SteadyState", "jacobian", "stability",
+           "linear_eigenvalues", "__version__"]

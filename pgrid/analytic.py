@@ -1,0 +1,242 @@
+r"""Closed forms of [1]_, one function per equation, named by equation number.
+
+Units: rates in units of g unless ``g`` is passed; occupations absolute
+(:math:`|\alpha|^2`, not divided by :math:`n_0`) unless stated; currents in
+quanta per unit time.  Each docstring states where the formula holds; the
+book measures the ranges (relative-error plots) against :mod:`pgrid`'s
+numerics.
+
+References
+----------
+.. [1] J. Huber and P. Rabl, "Anomalous energy transport and symmetry breaking
+   in microscopic power grids" (2022), main text and supplement.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+__all__ = [
+    "cutoff", "saturated_rate", "eq6_occupation", "eq6_k0",
+    "s14_coherent_cutoff", "s14_paper_expression",
+    "s24_amplitudes", "s25_current", "s28_amplitudes", "s29_current",
+    "s32_amplitudes", "s33_current", "s36_transition",
+    "s40_amplitudes", "s41_current", "s43_symmetric_existence", "s44_transition",
+    "s45_current_std", "s47_occupation", "s48_current", "s51_occupation_variance",
+    "s52_current_variance", "s53_current_variance", "s54_current_variance",
+    "s54_relative_noise", "stalled_region", "transition_shift_n0",
+]
+
+
+def cutoff(n, n0=1.0, nu=2.0):
+    r"""Cutoff function :math:`f(n) = (1 + n/n_0)^{-\nu/2}` (Eq. 2 for ν = 2, Eq. S4)."""
+    return (1.0 + np.asarray(n, float) / n0) ** (-nu / 2.0)
+
+
+def saturated_rate(rate, occupation, n0=1.0, nu=2.0):
+    r"""Semiclassical rate :math:`\Gamma(\alpha) = \Gamma f^2(|\alpha|^2)` (below Eq. 5)."""
+    return rate * cutoff(occupation, n0, nu) ** 2
+
+
+def eq6_k0(n_sites, symmetric: bool):
+    r"""Wave vector of Eq. (6): :math:`k_0 = \frac{\pi}{2}(1 + \frac{1}{N+1})` for
+    :math:`\Gamma_i > \Gamma_e` (symmetric phase), :math:`\pi/2` otherwise (N even)."""
+    return np.pi / 2 * (1 + 1 / (n_sites + 1)) if symmetric else np.pi / 2
+
+
+def eq6_occupation(sites, A, B, k0):
+    r"""Eq. (6): :math:`|\alpha^0_\ell|^2 = |A\sin(k_0\ell) + B\cos(k_0\ell)|^2`, ℓ = 1..N (paper numbering).
+
+    ``A`` and ``B`` are absolute amplitudes (the :math:`\sqrt{n_0}` of Eq. S17 included).
+    Holds for :math:`\gamma \to 0` and N even.
+    """
+    ell = np.asarray(sites, float)
+    return np.abs(A * np.sin(k0 * ell) + B * np.cos(k0 * ell)) ** 2
+
+
+def s14_coherent_cutoff(occupation, n0):
+    r""":math:`\bar f = \langle\alpha|(1 + a^\dagger a/n_0)^{-1}|\alpha\rangle` (Eq. S14, Fig. S1), exact.
+
+    With :math:`x = |\alpha|^2`:
+    :math:`\bar f = e^{-x}\sum_n \frac{x^n}{n!}\frac{n_0}{n_0+n} = e^{-x}\,{}_1F_1(n_0; n_0+1; x)`.
+    """
+    x = np.asarray(occupation, float)
+    return np.exp(-x) * special.hyp1f1(n0, n0 + 1.0, x)
+
+
+def s14_paper_expression(occupation, n0):
+    r"""The incomplete-Gamma expression printed below Eq. (S14), taken literally.
+
+    :math:`e^{-|\alpha|^2}(-|\alpha|)^{-n_0}[\Gamma(n_0, 0) - \Gamma(n_0, -|\alpha|^2)]`.
+    With the lower incomplete Gamma function this equals
+    :math:`e^{-x}(-1)^{-n_0}x^{-n_0/2}\,\gamma(n_0,-x)`; for integer :math:`n_0` it
+    is real.  The book compares it with :func:`s14_coherent_cutoff` (it lacks
+    a factor :math:`n_0` and has :math:`|\alpha|` where :math:`|\alpha|^2` is
+    needed).  Evaluated here for integer ``n0`` by the finite series
+    :math:`\gamma(n, -x) = (n-1)!\,[1 - e^{x}\sum_{k<n} (-x)^k/k!]`.
+    """
+    x = np.asarray(occupation, float)
+    n = int(round(n0))
+    if n != n0 or n < 1:
+        raise ValueError(f"`n0` must be a positive integer for the literal expression, got {n0}.")
+    partial = sum((-x) ** k / special.factorial(k) for k in range(n))
+    lower = special.factorial(n - 1) * (1.0 - np.exp(x) * partial)
+    return np.exp(-x) * (-1.0) ** n * np.sqrt(x) ** (-n) * lower
+
+
+def s24_amplitudes(gain, loss, gamma, g=1.0):
+    r"""Eq. (S24) (N odd, damping only at the ends): :math:`|A|^2` (in units of :math:`n_0`) and :math:`B/A`.
+
+    :math:`|A|^2 = \sqrt{(\Gamma_i-\Gamma_e)/(2\gamma)} - 1`,
+    :math:`B = -i\frac{\gamma}{g}\frac{\Gamma_i+\Gamma_e}{\Gamma_i-\Gamma_e}A`; for
+    :math:`\Gamma_e < \Gamma_i - 2\gamma`.
+    """
+    a2 = np.sqrt((gain - loss) / (2 * gamma)) - 1
+    return a2, -1j * gamma / g * (gain + loss) / (gain - loss)
+
+
+def s25_current(gain, loss, gamma, n0=1.0):
+    r"""Eq. (S25) = Eq. (S29): symmetric-phase current with damping only at the ends.
+
+    :math:`\langle J\rangle = n_0\gamma\frac{\Gamma_i+\Gamma_e}{\Gamma_i-\Gamma_e}
+    \left(\sqrt{\frac{\Gamma_i-\Gamma_e}{2\gamma}} - 1\right)`, valid for
+    :math:`\Gamma_e < \Gamma_i - 2\gamma`, :math:`\gamma/g \ll 1`.
+    """
+    return n0 * gamma * (gain + loss) / (gain - loss) * (np.sqrt((gain - loss) / (2 * gamma)) - 1)
+
+
+s28_amplitudes = s24_amplitudes
+s28_amplitudes.__doc__ = s24_amplitudes.__doc__
+s29_current = s25_current
+
+
+def s32_amplitudes(gain, loss, kappa, g=1.0):
+    r"""Eq. (S32), deep in the symmetry-broken phase: :math:`|A|^2` (units of :math:`n_0`) and :math:`B/A`.
+
+    :math:`|A|^2 \simeq \sqrt{\Gamma_i/(\kappa + g^2/\Gamma_e)} - 1`,
+    :math:`B \simeq -i\frac{g}{\Gamma_e}A`.  The paper never defines κ; the book
+    determines it from the numerics.
+    """
+    return np.sqrt(gain / (kappa + g ** 2 / loss)) - 1, -1j * g / loss
+
+
+def s33_current(gain, loss, kappa, g=1.0, n0=1.0):
+    r"""Eq. (S33): :math:`\langle J\rangle \simeq \frac{g^2 n_0}{\Gamma_e}
+    \left(\sqrt{\frac{\Gamma_i}{\kappa + g^2/\Gamma_e}} - 1\right)` for :math:`\Gamma_e > \Gamma_i`, deep in the broken phase."""
+    return g ** 2 * n0 / loss * (np.sqrt(gain / (kappa + g ** 2 / loss)) - 1)
+
+
+def s36_transition(gain, gamma, g=1.0):
+    r"""Eq. (S36): :math:`\Gamma_e^* = \Gamma_i\frac{g-\gamma}{g+\gamma}` (damping only at the ends)."""
+    return gain * (g - gamma) / (g + gamma)
+
+
+def s40_amplitudes(gain, loss, gamma, n_sites, g=1.0):
+    r"""Eq. (S40), all sites damped: :math:`|A|^2` (units of :math:`n_0`) and :math:`B/A`.
+
+    :math:`|A|^2 = \sqrt{\frac{2(\Gamma_i-\Gamma_e)}{\gamma(N+1)}} - 1`,
+    :math:`B = -i\frac{\gamma}{2g}\frac{\Gamma_e(N-1)+2\Gamma_i}{\Gamma_i-\Gamma_e}A`.
+    """
+    a2 = np.sqrt(2 * (gain - loss) / (gamma * (n_sites + 1))) - 1
+    return a2, -1j * gamma / (2 * g) * (loss * (n_sites - 1) + 2 * gain) / (gain - loss)
+
+
+def s41_current(gain, loss, gamma, n_sites, n0=1.0):
+    r"""Eq. (S41): symmetric-phase current with every site damped.
+
+    :math:`\langle J\rangle = n_0\frac{\gamma}{2}\frac{\Gamma_e(N-1)+2\Gamma_i}{\Gamma_i-\Gamma_e}
+    \left(\sqrt{\frac{2(\Gamma_i-\Gamma_e)}{\gamma(N+1)}} - 1\right)`.
+
+    Derived for N odd, "a good approximation for N even, N > 2"; for
+    :math:`\Gamma_e < \Gamma_i`, :math:`\gamma N \ll g`.  It is the current
+    delivered into the extraction site (last bond): with γ > 0 the current
+    decreases along the chain.
+    """
+    return (n0 * gamma / 2 * (loss * (n_sites - 1) + 2 * gain) / (gain - loss)
+            * (np.sqrt(2 * (gain - loss) / (gamma * (n_sites + 1))) - 1))
+
+
+def s43_symmetric_existence(gain, gamma, n_modes):
+    r"""Eq. (S43): a symmetric state can exist only for :math:`\Gamma_e < \Gamma_i - \gamma\mathcal{N}`; returns that bound."""
+    return gain - gamma * n_modes
+
+
+def s44_transition(gain, gamma, n_sites, g=1.0):
+    r"""Eq. (S44): :math:`\Gamma_e^* = \frac{2\Gamma_i(g-\gamma)}{2g+\gamma(N-1)}` (all sites damped)."""
+    return 2 * gain * (g - gamma) / (2 * g + gamma * (n_sites - 1))
+
+
+def s45_current_std(n_th, g=1.0, quantum=True):
+    r"""Eq. (S45): equilibrium current fluctuations of two oscillators.
+
+    Operator (quantum) value :math:`\Delta J = \frac{g}{2}\sqrt{2(N_{\rm th}^2 + N_{\rm th})}`;
+    with ``quantum=False`` the P-function (normally ordered) spread
+    :math:`g N_{\rm th}/\sqrt2`, which is what the SDE samples.
+    """
+    n = np.asarray(n_th, float)
+    return g / 2 * np.sqrt(2 * (n ** 2 + n)) if quantum else g * n / np.sqrt(2)
+
+
+def s47_occupation(gain, loss, gamma, n_th, n0=1.0):
+    r"""Eq. (S47): :math:`\langle|\alpha_1|^2\rangle \approx n_0\sqrt{\frac{\Gamma_i-\Gamma_e}{2\gamma}
+    + (\frac{N_{\rm th}}{2n_0})^2} + \frac{N_{\rm th}}{2}` (N = 2, symmetric phase, absolute occupation)."""
+    return n0 * np.sqrt((gain - loss) / (2 * gamma) + (n_th / (2 * n0)) ** 2) + n_th / 2
+
+
+def s48_current(gain, loss, gamma, n_th, n0=1.0):
+    r"""Eq. (S48): :math:`\langle J\rangle \approx n_0\gamma\frac{\Gamma_i+\Gamma_e}{\Gamma_i-\Gamma_e}
+    \left(\sqrt{\frac{\Gamma_i-\Gamma_e}{2\gamma}} + \frac{N_{\rm th}}{n_0}\right)` (N = 2, symmetric phase)."""
+    return n0 * gamma * (gain + loss) / (gain - loss) * (np.sqrt((gain - loss) / (2 * gamma)) + n_th / n0)
+
+
+def s51_occupation_variance(gain, loss, gamma, n_th, n0=1.0):
+    r"""Eq. (S51): :math:`{\rm Var}(|\alpha_\ell|^2) \approx N_{\rm th}\langle|\alpha_\ell|^2\rangle`
+    (absolute units; symmetric phase, N = 2)."""
+    return n_th * s47_occupation(gain, loss, gamma, n_th, n0)
+
+
+def s52_current_variance(gain, loss, gamma, n_th, g=1.0, n0=1.0):
+    r"""Eq. (S52): :math:`{\rm Var}(J) \approx g^2(2N_{\rm th}\langle|\alpha_1|^2\rangle + N_{\rm th}^2)`
+    (absolute units; symmetric phase)."""
+    return g ** 2 * (2 * n_th * s47_occupation(gain, loss, gamma, n_th, n0) + n_th ** 2)
+
+
+def s53_current_variance(gain, loss, gamma, n_th, g=1.0, n0=1.0):
+    r"""Eq. (S53): linearised current variance in the symmetry-broken phase (:math:`\Gamma_e > \Gamma_i`, γ → 0).
+
+    Returns :math:`{\rm Var}(J)` in absolute units (the paper's left side is
+    :math:`{\rm Var}/n_0^2` while the right side carries :math:`N_{\rm th}`
+    rather than :math:`N_{\rm th}/n_0`; we multiply by :math:`n_0^2` and keep
+    :math:`N_{\rm th}` as printed; the book checks which reading fits).
+    """
+    s = np.sqrt(gain * loss)
+    num = (s - g) * (g ** 2 * (4 * g - 5 * s) + loss * (loss * s + 2 * gain * g))
+    den = loss * (s - 2 * g) * (loss ** 2 * s + g ** 2 * (4 * g - 3 * s))
+    return n0 ** 2 * gamma * n_th * g ** 2 * num / den
+
+
+def s54_current_variance(gain, loss, gamma, n_th, g=1.0, n0=1.0):
+    r"""Eq. (S54), deep in the broken phase: :math:`{\rm Var}(J) \approx n_0^2\gamma N_{\rm th} g^2/\Gamma_e`
+    (same unit caveat as :func:`s53_current_variance`)."""
+    return n0 ** 2 * gamma * n_th * g ** 2 / loss
+
+
+def s54_relative_noise(gain, loss, gamma, n_th, g=1.0):
+    r"""Eq. (S54): :math:`\Delta J/J \approx \sqrt{\gamma N_{\rm th}(\gamma\Gamma_e + g^2)/(g^2\Gamma_i)}`."""
+    return np.sqrt(gamma * n_th * (gamma * loss + g ** 2) / (g ** 2 * gain))
+
+
+def stalled_region(gain, loss, g=1.0):
+    r"""The 'stalled' region of the linear chain (supplement, "Linear chain"):
+    :math:`\Gamma_i < g` and :math:`\Gamma_i \le \Gamma_e < g^2/\Gamma_i`."""
+    gain = np.asarray(gain, float)
+    loss = np.asarray(loss, float)
+    with np.errstate(divide="ignore"):
+        return (gain < g) & (gain <= loss) & (loss < g ** 2 / gain)
+
+
+def transition_shift_n0(loss, n0_gain, n0_loss):
+    r"""Shifted transition for different saturation numbers (supplement, Figs. S9/S10):
+    :math:`\Gamma_i = \Gamma_e (n_0^{(N)}/n_0^{(1)})^2`."""
+    return loss * (n0_loss / n0_gain) ** 2

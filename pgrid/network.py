@@ -1,0 +1,323 @@
+r"""Network description shared by every pgrid solver.
+
+A :class:`Network` is pure data: the coupling matrix :math:`g_{\ell m}`, the
+bath (rate :math:`\gamma_\ell`, occupation :math:`N_{\rm th}`), optional
+detunings :math:`\Delta_\ell` and the saturable gain and loss reservoirs, one
+:class:`Reservoir` per active site.  The deterministic solver, the SDE engine
+and the quantum solver all read the same object, so chains, grids, disorder
+and per-site reservoirs need no separate code paths.
+
+Conventions (Eq. 1 of [1]_, with :math:`\hbar = 1`, frame rotating at
+:math:`\omega_0`)
+
+.. math::
+
+    H = -\frac{1}{2}\sum_{\ell m} g_{\ell m} a_\ell^\dagger a_m
+        + \sum_\ell \Delta_\ell a_\ell^\dagger a_\ell ,
+
+gain at site :math:`\ell` enters as :math:`\Gamma\,\mathcal{D}[A_\ell^\dagger]`,
+loss as :math:`\Gamma\,\mathcal{D}[A_\ell]`, with :math:`A = f(a^\dagger a)\,a`
+and :math:`f(n) = (1+n/n_0)^{-\nu/2}` (Eq. S4).  Semiclassically the
+saturated rate is :math:`\Gamma(\alpha) = \Gamma f^2(|\alpha|^2)
+= \Gamma (1+|\alpha|^2/n_0)^{-\nu}`.
+
+References
+----------
+.. [1] J. Huber and P. Rabl, "Anomalous energy transport and symmetry breaking
+   in microscopic power grids" (2022).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+
+__all__ = ["Reservoir", "Network", "chain", "square_grid"]
+
+
+def _finite_float(value, name: str) -> float:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"`{name}` must be a real number, got {value!r}.") from None
+    if not math.isfinite(x):
+        raise ValueError(f"`{name}` must be finite, got {value!r}.")
+    return x
+
+
+@dataclass(frozen=True)
+class Reservoir:
+    r"""A saturable gain or loss channel (Eq. S4 of [1]_).
+
+    Parameters
+    ----------
+    rate : float
+        Bare rate :math:`\Gamma \ge 0` (units of g).
+    n0 : float, default: 1.0
+        Saturation occupation number :math:`n_0 > 0`.
+    nu : float, default: 2.0
+        Saturation exponent :math:`\nu \ge 0`; the main text uses
+        :math:`\nu = 2`, the supplement also :math:`\nu = 1, 3`.
+
+    Notes
+    -----
+    The semiclassical rate is :math:`\Gamma(\alpha) = \Gamma\,(1+|\alpha|^2/n_0)^{-\nu}`
+    (below Eq. 5 of [1]_).
+
+    Examples
+    --------
+    >>> Reservoir(4.0, n0=10.0).saturated_rate(10.0)
+    1.0
+    """
+
+    rate: float
+    n0: float = 1.0
+    nu: float = 2.0
+
+    def __post_init__(self):
+        rate = _finite_float(self.rate, "rate")
+        n0 = _finite_float(self.n0, "n0")
+        nu = _finite_float(self.nu, "nu")
+        if rate < 0:
+            raise ValueError(f"`rate` must be >= 0, got {rate}. Gain and loss are "
+                             "chosen by putting the reservoir in `gain` or `loss`.")
+        if n0 <= 0:
+            raise ValueError(f"`n0` must be > 0, got {n0}.")
+        if nu < 0:
+            raise ValueError(f"`nu` must be >= 0, got {nu}.")
+        object.__setattr__(self, "rate", rate)
+        object.__setattr__(self, "n0", n0)
+        object.__setattr__(self, "nu", nu)
+
+    def saturated_rate(self, occupation):
+        r""":math:`\Gamma(\alpha) = \Gamma (1 + |\alpha|^2/n_0)^{-\nu}` for ``occupation`` :math:`=|\alpha|^2`."""
+        return self.rate * (1.0 + np.asarray(occupation) / self.n0) ** (-self.nu)
+
+
+def _as_reservoir(value, name: str) -> Reservoir:
+    if isinstance(value, Reservoir):
+        return value
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return Reservoir(float(value))
+    raise ValueError(f"`{name}` must be a Reservoir or a rate (number), got {value!r}.")
+
+
+def _per_site(value, n: int, name: str, *, nonneg: bool = True) -> np.ndarray:
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim == 0:
+        arr = np.full(n, float(arr))
+    if arr.shape != (n,):
+        raise ValueError(f"`{name}` must be a number or an array of length {n}, "
+                         f"got shape {arr.shape}.")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"`{name}` contains NaN or inf: {arr}.")
+    if nonneg and np.any(arr < 0):
+        raise ValueError(f"`{name}` must be >= 0, got {arr}.")
+    arr.setflags(write=False)
+    return arr
+
+
+def _reservoir_dict(mapping, n: int, name: str) -> dict:
+    if mapping is None:
+        return {}
+    if not isinstance(mapping, Mapping):
+        raise ValueError(f"`{name}` must be a dict site -> Reservoir, got {type(mapping).__name__}.")
+    out = {}
+    for site, res in mapping.items():
+        if isinstance(site, bool) or not isinstance(site, (int, np.integer)):
+            raise ValueError(f"`{name}`: site {site!r} is not an integer index.")
+        if not 0 <= int(site) < n:
+            raise ValueError(f"`{name}`: unknown site {site}; sites are 0..{n - 1}.")
+        out[int(site)] = _as_reservoir(res, f"{name}[{site}]")
+    return dict(sorted(out.items()))
+
+
+class Network:
+    r"""An active oscillator network: coupling, bath, detuning, gain and loss.
+
+    Parameters
+    ----------
+    coupling : array_like, shape (N, N)
+        Real symmetric hopping matrix :math:`g_{\ell m}` with zero diagonal;
+        :math:`H = -\frac12\sum_{\ell m} g_{\ell m} a_\ell^\dagger a_m`.
+    gamma : float or array_like, shape (N,)
+        Bare damping rate :math:`\gamma` of every site (or per site).
+    n_th : float or array_like, shape (N,), default: 0.0
+        Thermal occupation :math:`N_{\rm th}` of the bath (or per site).
+    gain, loss : dict {site: Reservoir or float}
+        Saturable gain (jump operator :math:`A^\dagger`) and loss (jump
+        :math:`A`) channels; a number means ``Reservoir(number)``.
+    detuning : array_like, shape (N,), optional
+        On-site frequency offsets :math:`\Delta_\ell` (disorder, Fig. S5).
+
+    Attributes
+    ----------
+    n_sites : int
+    bonds : ndarray of int, shape (n_bonds, 2)
+        Coupled pairs (i, j) with i < j, in row-major order.
+    bond_coupling : ndarray, shape (n_bonds,)
+        :math:`g_{ij}` of each bond.
+
+    Raises
+    ------
+    ValueError
+        For N < 2, a non-square, non-symmetric or non-finite coupling, a
+        negative rate or occupation, an unknown site.
+    """
+
+    def __init__(self, coupling, *, gamma, n_th=0.0, gain=None, loss=None, detuning=None):
+        g = np.array(coupling, dtype=float)
+        if g.ndim != 2 or g.shape[0] != g.shape[1]:
+            raise ValueError(f"`coupling` must be a square N x N matrix, got shape {g.shape}.")
+        n = g.shape[0]
+        if n < 2:
+            raise ValueError(f"`coupling` describes N = {n} sites; a network needs N >= 2.")
+        if not np.all(np.isfinite(g)):
+            raise ValueError("`coupling` contains NaN or inf.")
+        if not np.allclose(g, g.T, rtol=0, atol=1e-12 * max(1.0, np.abs(g).max())):
+            raise ValueError("`coupling` must be symmetric (g_lm = g_ml).")
+        if np.any(np.diag(g) != 0):
+            raise ValueError("`coupling` must have a zero diagonal; put on-site "
+                             "frequencies into `detuning`.")
+        g = 0.5 * (g + g.T)
+        g.setflags(write=False)
+        self.coupling = g
+        self.n_sites = n
+        self.gamma = _per_site(gamma, n, "gamma")
+        self.n_th = _per_site(n_th, n, "n_th")
+        self.detuning = _per_site(0.0 if detuning is None else detuning, n, "detuning",
+                                  nonneg=False)
+        self.gain = _reservoir_dict(gain, n, "gain")
+        self.loss = _reservoir_dict(loss, n, "loss")
+        iu, ju = np.nonzero(np.triu(g, 1))
+        self.bonds = np.stack([iu, ju], axis=1).astype(np.int64)
+        self.bonds.setflags(write=False)
+        self.bond_coupling = g[iu, ju]
+        self.bond_coupling.setflags(write=False)
+
+    # -- convenience -------------------------------------------------------
+    def replace(self, **changes) -> "Network":
+        """A copy with some constructor arguments changed (``gain``, ``gamma``, ...)."""
+        kw = dict(coupling=self.coupling, gamma=self.gamma, n_th=self.n_th, gain=self.gain,
+                  loss=self.loss, detuning=self.detuning)
+        unknown = set(changes) - set(kw)
+        if unknown:
+            raise ValueError(f"unknown Network field(s) {sorted(unknown)}; "
+                             f"allowed: {sorted(kw)}.")
+        kw.update(changes)
+        return Network(kw.pop("coupling"), **kw)
+
+    def reservoir_arrays(self):
+        """Per-site arrays (rate, n0, nu) for gain and loss, zeros where absent.
+
+        Returns
+        -------
+        gain_rate, gain_n0, gain_nu, loss_rate, loss_n0, loss_nu : ndarray, shape (N,)
+        """
+        n = self.n_sites
+        arrays = []
+        for table in (self.gain, self.loss):
+            rate, n0, nu = np.zeros(n), np.ones(n), np.full(n, 2.0)
+            for s, r in table.items():
+                rate[s], n0[s], nu[s] = r.rate, r.n0, r.nu
+            arrays += [rate, n0, nu]
+        return tuple(arrays)
+
+    def saturated_rates(self, alpha):
+        r"""Gain and loss rates :math:`\Gamma(\alpha_\ell)` per site for amplitudes ``alpha``.
+
+        ``alpha`` may carry leading batch axes; the last axis is the site.
+        Returns ``(gain, loss)``, each shaped like ``alpha``.
+        """
+        occ = np.abs(np.asarray(alpha)) ** 2
+        gr, gn0, gnu, lr, ln0, lnu = self.reservoir_arrays()
+        return gr * (1 + occ / gn0) ** (-gnu), lr * (1 + occ / ln0) ** (-lnu)
+
+    def linear_matrix(self, gain_rate=None, loss_rate=None) -> np.ndarray:
+        r"""Dynamical matrix :math:`M` of the linearised chain, :math:`\dot\alpha = M\alpha`.
+
+        :math:`M = \frac{i}{2} g - i\,\mathrm{diag}(\Delta)
+        + \frac12\mathrm{diag}(\Gamma^{\rm gain} - \Gamma^{\rm loss} - \gamma)`,
+        with constant (unsaturated) rates by default: the "linear chain" of
+        the supplement (Fig. S3).
+        """
+        gr, _, _, lr, _, _ = self.reservoir_arrays()
+        gr = gr if gain_rate is None else np.asarray(gain_rate, float)
+        lr = lr if loss_rate is None else np.asarray(loss_rate, float)
+        m = 0.5j * self.coupling - 1j * np.diag(self.detuning)
+        return m + np.diag(0.5 * (gr - lr - self.gamma))
+
+    def __repr__(self):
+        gain = {k: (v.rate, v.n0, v.nu) for k, v in self.gain.items()}
+        loss = {k: (v.rate, v.n0, v.nu) for k, v in self.loss.items()}
+        return (f"Network(N={self.n_sites}, bonds={len(self.bonds)}, gamma={self.gamma.max():g}, "
+                f"n_th={self.n_th.max():g}, gain={gain}, loss={loss})")
+
+
+def chain(n_sites, *, gain, loss, gamma, n_th=0.0, g=1.0, detuning=None) -> Network:
+    r"""A chain of ``n_sites`` oscillators with gain on site 0 and loss on the last site.
+
+    This is the network of Fig. 1 and Eqs. (3)–(5) of [1]_ (sites are numbered
+    from 0 here, from 1 in the paper).
+
+    Parameters
+    ----------
+    n_sites : int
+        Number of oscillators, N >= 2.
+    gain, loss : Reservoir or float
+        Injection :math:`\Gamma_i` at site 0 and extraction :math:`\Gamma_e`
+        at site N-1 (a number means ``Reservoir(number)``, i.e. n0 = 1, nu = 2).
+    gamma, n_th : float
+        Bath rate and occupation.
+    g : float, default: 1.0
+        Nearest-neighbour coupling.
+
+    Examples
+    --------
+    >>> net = chain(4, gain=4.0, loss=2.0, gamma=1e-3)
+    >>> net.bonds.tolist()
+    [[0, 1], [1, 2], [2, 3]]
+    """
+    n = _check_count(n_sites, "n_sites")
+    if n < 2:
+        raise ValueError(f"`n_sites` must be >= 2, got {n}.")
+    gval = _finite_float(g, "g")
+    c = np.zeros((n, n))
+    idx = np.arange(n - 1)
+    c[idx, idx + 1] = c[idx + 1, idx] = gval
+    return Network(c, gamma=gamma, n_th=n_th, gain={0: _as_reservoir(gain, "gain")},
+                   loss={n - 1: _as_reservoir(loss, "loss")}, detuning=detuning)
+
+
+def square_grid(rows, cols, *, gain, loss, gamma, n_th=0.0, g=1.0, detuning=None) -> Network:
+    r"""A ``rows`` x ``cols`` square lattice, sites numbered row by row from 0.
+
+    Site (r, c) has index ``r * cols + c``; nearest neighbours are coupled
+    with strength ``g``.  ``gain`` and ``loss`` are dicts site -> Reservoir
+    (Fig. 5 of [1]_ uses a 3 x 3 grid).
+    """
+    r_, c_ = _check_count(rows, "rows"), _check_count(cols, "cols")
+    n = r_ * c_
+    if n < 2:
+        raise ValueError(f"a grid needs at least 2 sites, got rows={rows}, cols={cols}.")
+    gval = _finite_float(g, "g")
+    c = np.zeros((n, n))
+    for r in range(r_):
+        for k in range(c_):
+            s = r * c_ + k
+            if k + 1 < c_:
+                c[s, s + 1] = c[s + 1, s] = gval
+            if r + 1 < r_:
+                c[s, s + c_] = c[s + c_, s] = gval
+    return Network(c, gamma=gamma, n_th=n_th, gain=gain, loss=loss, detuning=detuning)
+
+
+def _check_count(value, name):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"`{name}` must be an integer, got {value!r}.")
+    if value < 1:
+        raise ValueError(f"`{name}` must be positive, got {value}.")
+    return int(value)

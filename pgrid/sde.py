@@ -1,0 +1,350 @@
+r"""Stochastic simulation of the semiclassical Ito equations (Eqs. 3–5 of [1]_).
+
+For a :class:`~pgrid.Network` the amplitudes obey
+
+.. math::
+
+    d\alpha_\ell = \Big[\tfrac{i}{2}\sum_m g_{\ell m}\alpha_m - i\Delta_\ell\alpha_\ell
+      + \tfrac12\big(\Gamma^{g}_\ell(\alpha_\ell) - \Gamma^{l}_\ell(\alpha_\ell)
+      - \gamma_\ell\big)\alpha_\ell\Big]dt
+      + \sqrt{\gamma_\ell N_{\rm th} + \Gamma^{g}_\ell(\alpha_\ell)}\; dW_\ell ,
+
+with complex Wiener increments :math:`dW = (dW_x + i\,dW_y)/\sqrt2`,
+:math:`\langle |dW|^2\rangle = dt`.  Only gain sites get the extra quantum
+noise (Eq. 3); loss sites do not (Eq. 5).  Averages over this equation are
+normally ordered (Glauber–Sudarshan P-function) moments: :math:`\langle J\rangle`
+equals the quantum mean current, but :math:`\Delta J` is the P-function spread,
+which lacks the vacuum term of Eq. (S45).
+
+Integration scheme
+------------------
+Plain Euler–Maruyama amplifies every oscillating mode of frequency
+:math:`\omega` by :math:`\omega^2 dt/2` per unit time, which beats the bare
+damping :math:`\gamma/2` already at :math:`dt \approx \gamma/\omega^2`.  We use
+the drift-Heun (stochastic trapezoidal predictor–corrector) scheme: predictor
+:math:`\tilde\alpha = \alpha + a(\alpha)dt + b(\alpha)\Delta W`, corrector
+:math:`\alpha' = \alpha + \frac{dt}{2}[a(\alpha)+a(\tilde\alpha)] + b(\alpha)\Delta W`.
+The noise amplitude is taken at the start of the step, so the scheme is
+consistent with the Ito interpretation; its spurious growth is
+:math:`\omega^4 dt^3/8`, negligible at :math:`dt = 10^{-2}/g`.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Optional
+
+import numba
+import numpy as np
+
+from . import _sde_kernels as _k
+from ._rng import ZIG_K, ZIG_W, ZIG_F
+from .network import Network
+
+__all__ = ["simulate", "Ensemble", "max_stable_dt"]
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    r"""Streamed statistics of an SDE run (see :func:`simulate`).
+
+    Per-bond arrays follow ``bonds`` (pairs i < j, current positive from i to
+    j); per-site arrays follow the site index.  ``*_err`` are one-sigma
+    statistical errors from a jackknife over independent units (trajectories,
+    or trajectory time blocks when there are fewer than 8 trajectories).
+
+    Attributes
+    ----------
+    current_mean, current_mean_err : ndarray, shape (n_bonds,)
+        :math:`\langle J\rangle = \langle g_{ij}\,{\rm Im}(\alpha_i^*\alpha_j)\rangle`.
+    current_std, current_std_err : ndarray, shape (n_bonds,)
+        P-function spread :math:`\Delta J = \sqrt{\langle J^2\rangle - \langle J\rangle^2}`.
+    occupation_mean, occupation_mean_err : ndarray, shape (n_sites,)
+        :math:`\langle|\alpha_\ell|^2\rangle`.
+    occupation_var : ndarray, shape (n_sites,)
+        :math:`{\rm Var}(|\alpha_\ell|^2)` (Eq. S51).
+    order_parameter, order_parameter_err : float
+        :math:`\bar\Gamma = \langle\sum_{\rm loss}\Gamma(\alpha) - \sum_{\rm gain}\Gamma(\alpha)\rangle`.
+    histogram : ndarray or None, shape (n_sites, bins, bins)
+        Counts of :math:`\alpha_\ell/s` on ``hist_edges`` x ``hist_edges`` (real, imaginary part).
+    hist_edges : ndarray or None
+    record : ndarray or None, shape (n_record, n_sample, n_sites)
+        Amplitudes of the first ``n_record`` trajectories at the sampling times ``record_times``.
+    record_times : ndarray or None
+    final_alpha : ndarray, shape (n_traj, n_sites)
+        The last state of every trajectory (to continue a run).
+    bonds : ndarray, shape (n_bonds, 2)
+    n_samples : int
+        Samples per trajectory.
+    params : dict
+        The run parameters (dt, t_relax, t_sample, ...).
+    """
+
+    current_mean: np.ndarray
+    current_mean_err: np.ndarray
+    current_std: np.ndarray
+    current_std_err: np.ndarray
+    occupation_mean: np.ndarray
+    occupation_mean_err: np.ndarray
+    occupation_var: np.ndarray
+    order_parameter: float
+    order_parameter_err: float
+    histogram: Optional[np.ndarray]
+    hist_edges: Optional[np.ndarray]
+    record: Optional[np.ndarray]
+    record_times: Optional[np.ndarray]
+    final_alpha: np.ndarray
+    bonds: np.ndarray
+    n_samples: int
+    params: dict
+
+
+def _coupling_diagonals(net: Network):
+    """Offsets d with some g[l, l+d] != 0 and coef[k, l] = g[l, l + offs[k]] / 2."""
+    g = net.coupling
+    n = net.n_sites
+    offs = [d for d in range(-(n - 1), n) if d != 0 and np.any(np.diagonal(g, d) != 0)]
+    coef = np.zeros((len(offs), n))
+    for k, d in enumerate(offs):
+        l = np.arange(max(0, -d), min(n, n - d))
+        coef[k, l] = 0.5 * g[l, l + d]
+    return np.array(offs, np.int64), coef
+
+
+def max_stable_dt(net: Network) -> float:
+    r"""Largest time step :func:`simulate` accepts for ``net``.
+
+    The drift-Heun scheme is the trapezoidal rule on the drift: for a linear
+    mode :math:`\dot\alpha = \lambda\alpha` it is stable for
+    :math:`|\lambda| dt \lesssim 2` on the real axis and adds a growth
+    :math:`\omega^4 dt^3/8` on the imaginary axis.  We demand
+    :math:`(\omega_{\max} + \Gamma_{\max}/2 + \gamma_{\max}/2)\,dt \le 1/2`
+    (with :math:`\omega_{\max}` the spectral radius of :math:`g/2 - \Delta`)
+    and, so that the scheme's spurious gain stays below a tenth of the bare
+    damping, :math:`\omega_{\max}^4 dt^3/8 \le \gamma_{\min}/20` when
+    :math:`\gamma_{\min} > 0`.
+    """
+    h = 0.5 * net.coupling - np.diag(net.detuning)
+    wmax = float(np.max(np.abs(np.linalg.eigvalsh(h))))
+    rmax = max([r.rate for r in list(net.gain.values()) + list(net.loss.values())] + [0.0])
+    lam = wmax + 0.5 * rmax + 0.5 * float(net.gamma.max())
+    dt = 0.5 / lam if lam > 0 else np.inf
+    gmin = float(net.gamma.min())
+    if gmin > 0 and wmax > 0:
+        dt = min(dt, (8 * gmin / 20) ** (1 / 3) / wmax)
+    return dt
+
+
+def _jackknife(sum_x, sum_x2, count):
+    """Mean, std and their jackknife errors from per-unit sums (arrays shaped (units, ...))."""
+    tot = sum_x.sum(axis=0)
+    tot2 = sum_x2.sum(axis=0)
+    c = count.sum()
+    mean = tot / c
+    std = np.sqrt(np.maximum(tot2 / c - mean ** 2, 0.0))
+    nu = sum_x.shape[0]
+    if nu < 2:
+        nanv = np.full_like(mean, np.nan)
+        return mean, nanv, std, nanv
+    cc = (c - count).reshape((-1,) + (1,) * (sum_x.ndim - 1))
+    m_j = (tot - sum_x) / cc
+    s_j = np.sqrt(np.maximum((tot2 - sum_x2) / cc - m_j ** 2, 0.0))
+    f = (nu - 1) / nu
+    mean_err = np.sqrt(f * ((m_j - m_j.mean(axis=0)) ** 2).sum(axis=0))
+    std_err = np.sqrt(f * ((s_j - s_j.mean(axis=0)) ** 2).sum(axis=0))
+    return mean, mean_err, std, std_err
+
+
+def _positive_int(value, name, minimum=1):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"`{name}` must be an integer >= {minimum}, got {value!r}.")
+    return int(value)
+
+
+def _initial_state(net, init, n_traj, seed):
+    n = net.n_sites
+    if isinstance(init, str):
+        if init == "vacuum":
+            return np.zeros((n_traj, n), complex)
+        if init == "thermal":
+            rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), 7])))
+            scale = np.sqrt(net.n_th / 2.0)
+            return scale * (rng.standard_normal((n_traj, n)) + 1j * rng.standard_normal((n_traj, n)))
+        raise ValueError(f"`init` must be 'thermal', 'vacuum' or an array of amplitudes, got {init!r}.")
+    a = np.asarray(init, dtype=complex)
+    if a.shape == (n,):
+        a = np.broadcast_to(a, (n_traj, n))
+    if a.shape != (n_traj, n):
+        raise ValueError(f"`init` must have shape ({n},) or ({n_traj}, {n}), got {a.shape}.")
+    if not np.all(np.isfinite(a)):
+        raise ValueError("`init` contains NaN or inf.")
+    return np.array(a)
+
+
+def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj: int,
+             seed: int, sample_every: int = 10, init="thermal", n_time_blocks: int = 16,
+             histogram: Optional[dict] = None, n_record: int = 0,
+             threads: Optional[int] = None) -> Ensemble:
+    r"""Integrate the Ito SDEs of ``net`` and return streamed statistics.
+
+    Parameters
+    ----------
+    net : Network
+    dt : float
+        Time step in units of :math:`1/g`; at most :func:`max_stable_dt`
+        (``1e-2`` is accurate for the paper's parameters, see the book's
+        numerical-methods section).
+    t_relax : float
+        Relaxation time discarded before sampling.
+    t_sample : float
+        Sampling time per trajectory; statistics are taken every
+        ``sample_every`` steps.
+    n_traj : int
+        Number of independent trajectories.
+    seed : int
+        Seed; trajectory k uses stream k of this seed, so the same seed gives
+        bitwise identical results for any number of threads.
+    sample_every : int, default: 10
+    init : {"thermal", "vacuum"} or array_like, default: "thermal"
+        Initial amplitudes: complex Gaussian with :math:`\langle|\alpha_\ell|^2\rangle
+        = N_{\rm th}` (shortens the thermal transient), zero, or given
+        (shape (N,) or (n_traj, N)).
+    n_time_blocks : int, default: 16
+        Time blocks per trajectory used for error estimates when n_traj < 8.
+    histogram : dict, optional
+        ``{"scale": s, "lim": L, "bins": B}``: 2-D histogram of
+        :math:`\alpha_\ell/s` on :math:`[-L, L]^2` for every site (Fig. 3b uses
+        :math:`s = \sqrt{n_0}`).
+    n_record : int, default: 0
+        Record the amplitudes of the first ``n_record`` trajectories at every sample.
+    threads : int, optional
+        Numba threads (default: all).
+
+    Returns
+    -------
+    Ensemble
+
+    Raises
+    ------
+    ValueError
+        For bad parameters, a ``dt`` above :func:`max_stable_dt`, or a run
+        that diverged (the message names a smaller ``dt``).
+
+    Examples
+    --------
+    >>> import pgrid
+    >>> net = pgrid.chain(2, gain=0.0, loss=0.0, gamma=0.5, n_th=2.0)
+    >>> ens = pgrid.simulate(net, dt=0.02, t_relax=10, t_sample=200, n_traj=16, seed=1)
+    >>> bool(abs(ens.occupation_mean.mean() - 2.0) < 0.3)
+    True
+    """
+    if not isinstance(net, Network):
+        raise ValueError(f"`net` must be a pgrid.Network, got {type(net).__name__}.")
+    for name, val in (("dt", dt), ("t_relax", t_relax), ("t_sample", t_sample)):
+        if not isinstance(val, (int, float, np.integer, np.floating)) or not math.isfinite(val):
+            raise ValueError(f"`{name}` must be a finite number, got {val!r}.")
+    if dt <= 0:
+        raise ValueError(f"`dt` must be > 0, got {dt}.")
+    if t_relax < 0:
+        raise ValueError(f"`t_relax` must be >= 0, got {t_relax}.")
+    n_traj = _positive_int(n_traj, "n_traj")
+    sample_every = _positive_int(sample_every, "sample_every")
+    n_time_blocks = _positive_int(n_time_blocks, "n_time_blocks")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"`seed` must be a non-negative integer, got {seed!r}.")
+    dt_max = max_stable_dt(net)
+    if dt > dt_max:
+        raise ValueError(f"`dt` = {dt:g} is too large for this network: the integration would be "
+                         f"unstable or biased; use dt <= {dt_max:.3g} (pgrid.max_stable_dt).")
+    n_relax = int(round(t_relax / dt))
+    n_sample = int(round(t_sample / (dt * sample_every)))
+    if n_sample < 1:
+        raise ValueError(f"`t_sample` = {t_sample:g} gives no sample; it must be >= "
+                         f"dt * sample_every = {dt * sample_every:g}.")
+    n_tb = min(n_time_blocks, n_sample)
+
+    x0 = _initial_state(net, init, n_traj, seed)
+    offs, coef = _coupling_diagonals(net)
+    gr, gn0, gnu, lr, ln0, lnu = net.reservoir_arrays()
+    act = np.array(sorted(set(net.gain) | set(net.loss)), np.int64)
+    diff_th = net.gamma * net.n_th
+    noisy = np.array([s for s in range(net.n_sites) if diff_th[s] > 0 or gr[s] > 0], np.int64)
+    var_th = 0.5 * dt * diff_th[noisy]
+    slot = {s: k for k, s in enumerate(act)}
+    gain_slot = np.array([slot[s] if gr[s] > 0 else -1 for s in noisy], np.int64)
+
+    if histogram is not None:
+        unknown = set(histogram) - {"scale", "lim", "bins"}
+        if unknown:
+            raise ValueError(f"`histogram` has unknown keys {sorted(unknown)}; use scale, lim, bins.")
+        h_scale = float(histogram.get("scale", 1.0))
+        h_lim = float(histogram.get("lim", 3.0))
+        h_bins = _positive_int(histogram.get("bins", 60), "histogram['bins']")
+        if not (h_scale > 0 and h_lim > 0):
+            raise ValueError("`histogram` scale and lim must be > 0.")
+    else:
+        h_scale, h_lim, h_bins = 1.0, 1.0, 0
+    n_record = _positive_int(n_record, "n_record", minimum=0)
+    n_rec = min(n_record, n_traj)
+
+    nb = net.bonds.shape[0]
+    n = net.n_sites
+    n_blocks = (n_traj + _k.BLOCK - 1) // _k.BLOCK
+    sJ = np.zeros((n_traj, n_tb, nb))
+    sJ2 = np.zeros_like(sJ)
+    sN = np.zeros((n_traj, n_tb, n))
+    sN2 = np.zeros_like(sN)
+    sG = np.zeros((n_traj, n_tb))
+    sG2 = np.zeros_like(sG)
+    hist = np.zeros((n_blocks if h_bins else 1, n, h_bins, h_bins), np.int64)
+    rec = np.zeros((n_rec, n_sample if n_rec else 0, n), complex)
+    status = np.zeros(n_traj, np.int64)
+    xfr = np.zeros((n_traj, n))
+    xfi = np.zeros((n_traj, n))
+
+    old_threads = numba.get_num_threads()
+    if threads is not None:
+        numba.set_num_threads(_positive_int(threads, "threads"))
+    try:
+        _k.run_sde(n_traj, np.ascontiguousarray(x0.real), np.ascontiguousarray(x0.imag),
+                   offs, coef, np.array(net.detuning), 0.5 * np.array(net.gamma),
+                   noisy, var_th, gain_slot,
+                   act, gr[act], gn0[act], gnu[act], lr[act], ln0[act], lnu[act],
+                   net.bonds[:, 0].copy(), net.bonds[:, 1].copy(), np.array(net.bond_coupling),
+                   float(dt), n_relax, n_sample, sample_every, n_tb, np.uint64(seed),
+                   ZIG_K, ZIG_W, ZIG_F, h_scale, h_lim, n_rec,
+                   sJ, sJ2, sN, sN2, sG, sG2, hist, rec, status, xfr, xfi)
+    finally:
+        numba.set_num_threads(old_threads)
+
+    if np.any(status):
+        t_bad = status[status > 0].min() * dt
+        raise ValueError(f"the integration diverged at t = {t_bad:g} (dt = {dt:g}); "
+                         f"reduce `dt` (try dt = {dt / 4:g}) or check the rates.")
+
+    # per-unit sums: trajectories, or (trajectory, time block) pairs if few trajectories
+    counts_tb = np.bincount((np.arange(n_sample) * n_tb) // n_sample, minlength=n_tb).astype(float)
+    if n_traj >= 8:
+        units = lambda a: a.sum(axis=1)  # noqa: E731
+        cnt = np.full(n_traj, counts_tb.sum())
+    else:
+        units = lambda a: a.reshape((n_traj * n_tb,) + a.shape[2:])  # noqa: E731
+        cnt = np.tile(counts_tb, n_traj)
+    jm, jm_e, js, js_e = _jackknife(units(sJ), units(sJ2), cnt)
+    nm, nm_e, ns, _ = _jackknife(units(sN), units(sN2), cnt)
+    gm, gm_e, _, _ = _jackknife(units(sG), units(sG2), cnt)
+    edges = np.linspace(-h_lim, h_lim, h_bins + 1) if h_bins else None
+    return Ensemble(
+        current_mean=jm, current_mean_err=jm_e, current_std=js, current_std_err=js_e,
+        occupation_mean=nm, occupation_mean_err=nm_e, occupation_var=ns ** 2,
+        order_parameter=float(gm), order_parameter_err=float(gm_e),
+        histogram=hist.sum(axis=0) if h_bins else None, hist_edges=edges,
+        record=rec if n_rec else None,
+        record_times=(t_relax + dt * sample_every * np.arange(1, n_sample + 1)) if n_rec else None,
+        final_alpha=xfr + 1j * xfi, bonds=np.array(net.bonds), n_samples=n_sample,
+        params=dict(dt=dt, t_relax=t_relax, t_sample=t_sample, n_traj=n_traj, seed=seed,
+                    sample_every=sample_every, n_relax_steps=n_relax, n_sample=n_sample,
+                    error_units="trajectories" if n_traj >= 8 else "trajectory time blocks"),
+    )

@@ -1,0 +1,53 @@
+"""Internal consistency of the closed forms in pgrid.analytic."""
+
+import numpy as np
+from scipy.special import factorial
+
+from pgrid import analytic
+
+
+def test_s14_exact_against_fock_sum():
+    x = np.array([0.1, 1.0, 3.0, 8.0])
+    for n0 in (1.0, 2.5, 10.0):
+        direct = [np.exp(-v) * sum(v ** n / factorial(n) * n0 / (n0 + n) for n in range(150)) for v in x]
+        np.testing.assert_allclose(analytic.s14_coherent_cutoff(x, n0), direct, rtol=1e-10)
+
+
+def test_s14_paper_expression_typo():
+    # the printed expression needs a factor n0 and |alpha|^2 instead of |alpha| to be right
+    x = np.array([0.5, 2.0, 5.0])
+    for n0 in (1, 2, 3):
+        fixed = n0 * analytic.s14_paper_expression(x, n0) * np.sqrt(x) ** n0 / x ** n0
+        np.testing.assert_allclose(fixed, analytic.s14_coherent_cutoff(x, n0), rtol=1e-9)
+    assert not np.allclose(analytic.s14_paper_expression(x, 2), analytic.s14_coherent_cutoff(x, 2))
+
+
+def test_s24_solves_s22_s23():
+    gi, ge, gam, g = 4.0, 2.0, 1e-3, 1.0
+    a2, ratio = analytic.s24_amplitudes(gi, ge, gam, g)
+    A = np.sqrt(a2)
+    B = ratio * A
+    f = 1 / (1 + a2) ** 2
+    np.testing.assert_allclose((gi * f - gam) * A - 1j * g * B, 0, atol=1e-12)
+    np.testing.assert_allclose((-ge * f - gam) * A + 1j * g * B, 0, atol=1e-12)
+    # current Eq. S18 with k0 = pi/2: g n0 Im(A B*) -> S25
+    np.testing.assert_allclose(g * np.imag(A * np.conj(B)), analytic.s25_current(gi, ge, gam), rtol=1e-12)
+
+
+def test_s41_reduces_to_s40_current():
+    gi, ge, gam, n, g = 4.0, 1.0, 1e-3, 11, 1.0
+    a2, ratio = analytic.s40_amplitudes(gi, ge, gam, n, g)
+    A = np.sqrt(a2)
+    np.testing.assert_allclose(g * np.imag(A * np.conj(ratio * A)), analytic.s41_current(gi, ge, gam, n),
+                               rtol=1e-12)
+
+
+def test_transition_points():
+    assert analytic.s36_transition(4.0, 1e-3) < 4.0
+    # both give Gamma_i - O(gamma); for N = 2 (every site is an end site) they differ at O(gamma):
+    # S36 -> Gamma_i (1 - 2 gamma/g), S44 -> Gamma_i (1 - 3 gamma / (2 g)); the book checks which holds
+    for n in (2, 10):
+        assert abs(analytic.s44_transition(4.0, 1e-3, n) - 4.0) < 4.0 * n * 1e-3
+    np.testing.assert_allclose(4.0 - analytic.s36_transition(4.0, 1e-3), 8e-3, rtol=2e-3)
+    np.testing.assert_allclose(analytic.s45_current_std(10.0, quantum=False), 10 / np.sqrt(2))
+    np.testing.assert_allclose(analytic.s45_current_std(10.0), 0.5 * np.sqrt(220.0))

@@ -1,0 +1,116 @@
+"""Deterministic steady states against the supplement's closed forms (S33, S41, S42, stalled region)."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import pgrid
+from pgrid import analytic
+
+
+@pytest.mark.parametrize("loss", [0.5, 1.0, 2.0])
+def test_symmetric_phase_single_mode_matches_s41(loss):
+    # band-centre mode start (k0 ~ pi/2): the current delivered to the engine follows Eq. S41
+    n, gamma, gain = 10, 1e-3, 4.0
+    s = pgrid.steady_state(pgrid.chain(n, gain=gain, loss=loss, gamma=gamma), init="mode")
+    assert s.stationary
+    expected = analytic.s41_current(gain, loss, gamma, n)
+    np.testing.assert_allclose(s.current[-1], expected, rtol=0.01)
+    # symmetric state: equal end occupations, close to |A|^2 of Eq. S40
+    np.testing.assert_allclose(s.occupation[0], s.occupation[-1], rtol=1e-4)
+    a2, _ = analytic.s40_amplitudes(gain, loss, gamma, n)
+    np.testing.assert_allclose(s.occupation[0], a2, rtol=0.02)
+    # even N: the state rotates with omega = g sin(pi / (2 (N + 1)))
+    np.testing.assert_allclose(abs(s.frequency), np.sin(np.pi / (2 * (n + 1))), rtol=1e-3)
+
+
+@pytest.mark.parametrize("n, gamma", [(4, 1e-3), (10, 1e-3), (10, 1e-2)])
+def test_deep_broken_phase_matches_s33(n, gamma):
+    # kappa = N gamma / 2 (undefined in the paper; determined from the numerics)
+    s = pgrid.steady_state(pgrid.chain(n, gain=4.0, loss=40.0, gamma=gamma))
+    assert s.stationary and abs(s.frequency) < 1e-9
+    np.testing.assert_allclose(s.current[-1], analytic.s33_current(4.0, 40.0, n * gamma / 2),
+                               rtol=0.012)
+
+
+def test_stalled_region_linear_chain():
+    n = 10
+    for gain, loss in [(0.5, 0.8), (0.5, 1.9), (0.8, 1.0)]:
+        assert analytic.stalled_region(gain, loss)
+        net = pgrid.chain(n, gain=gain, loss=loss, gamma=1e-3)
+        assert pgrid.linear_eigenvalues(net).real.max() < 0
+        s = pgrid.steady_state(net, init="random", amplitude=1e-2, seed=3)
+        assert s.stationary and s.occupation.max() < 1e-12
+    for gain, loss in [(0.5, 2.1), (0.5, 0.4), (1.5, 1.6)]:
+        assert not analytic.stalled_region(gain, loss)
+        assert pgrid.linear_eigenvalues(pgrid.chain(n, gain=gain, loss=loss, gamma=1e-3)).real.max() > 0
+
+
+def test_stability_and_relaxation():
+    net = pgrid.chain(6, gain=4.0, loss=8.0, gamma=1e-3)
+    s = pgrid.steady_state(net)
+    lam, tau = pgrid.stability(net, s.alpha, s.frequency)
+    assert lam.size == 2 * 6 - 1
+    assert lam.real.max() < 0 and np.isfinite(tau) and tau > 0
+
+
+def test_batch_matches_single():
+    nets = [pgrid.chain(4, gain=4.0, loss=x, gamma=1e-2) for x in (5.0, 8.0)]
+    batch = pgrid.steady_state(nets)
+    for k, net in enumerate(nets):
+        one = pgrid.steady_state(net)
+        np.testing.assert_allclose(batch.current[k], one.current, rtol=1e-10)
+
+
+def test_steady_state_errors():
+    a = pgrid.chain(3, gain=4.0, loss=8.0, gamma=1e-2)
+    b = pgrid.chain(4, gain=4.0, loss=8.0, gamma=1e-2)
+    with pytest.raises(ValueError, match="coupling"):
+        pgrid.steady_state([a, b])
+    with pytest.raises(ValueError, match="init"):
+        pgrid.steady_state(a, init="cold")
+    with pytest.raises(ValueError, match="mode"):
+        pgrid.steady_state(a, init="mode", mode=7)
+    with pytest.raises(ValueError, match="dt"):
+        pgrid.steady_state(a, dt=5.0)
+    with pytest.raises(ValueError, match="tol"):
+        pgrid.steady_state(a, tol=-1.0)
+
+
+@st.composite
+def random_networks(draw):
+    n = draw(st.integers(2, 6))
+    g = np.zeros((n, n))
+    for i in range(n - 1):                      # a connected backbone
+        g[i, i + 1] = g[i + 1, i] = draw(st.floats(0.3, 1.5))
+    extra = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=3))
+    for i, j in extra:
+        if i != j:
+            g[i, j] = g[j, i] = draw(st.floats(0.1, 1.0))
+    sites = list(range(n))
+    gsite = draw(st.sampled_from(sites))
+    lsite = draw(st.sampled_from(sites))
+    gain = {gsite: pgrid.Reservoir(draw(st.floats(0.5, 6.0)), n0=draw(st.floats(0.5, 3.0)),
+                                   nu=draw(st.sampled_from([1.0, 2.0, 3.0])))}
+    loss = {lsite: pgrid.Reservoir(draw(st.floats(0.1, 8.0)), n0=draw(st.floats(0.5, 3.0)),
+                                   nu=draw(st.sampled_from([1.0, 2.0, 3.0])))}
+    det = draw(st.lists(st.floats(-0.3, 0.3), min_size=n, max_size=n))
+    return pgrid.Network(g, gamma=draw(st.floats(1e-3, 0.1)), gain=gain, loss=loss, detuning=det)
+
+
+@settings(max_examples=25, deadline=None)
+@given(random_networks())
+def test_energy_balance_s42(net):
+    # Eq. S42 generalised: in every stationary state, injected = extracted + bath losses
+    s = pgrid.steady_state(net, init="random", amplitude=1.0, t_max=4e3, seed=1)
+    if not s.stationary:
+        return
+    gr, lr = net.saturated_rates(s.alpha)
+    injected = np.sum(gr * s.occupation)
+    dissipated = np.sum(lr * s.occupation) + np.sum(net.gamma * s.occupation)
+    np.testing.assert_allclose(injected, dissipated, rtol=1e-7, atol=1e-12)
+    # and every bond current obeys the continuity equation at each site
+    net_flow = np.zeros(net.n_sites)
+    np.add.at(net_flow, net.bonds[:, 0], -s.current)
+    np.add.at(net_flow, net.bonds[:, 1], s.current)
+    np.testing.assert_allclose(net_flow + (gr - lr - net.gamma) * s.occupation, 0, atol=1e-7 * (1 + s.occupation.max()))

@@ -1,0 +1,106 @@
+"""Stochastic engine: thermal equilibrium (Eq. S45), reproducibility, errors."""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import pgrid
+from pgrid import analytic
+from pgrid._rng import normals
+
+
+def test_normals_are_standard_gaussian():
+    z = normals(3, 5, 400_000)
+    assert stats.kstest(z, "norm").pvalue > 1e-3
+    # tails (ziggurat slow path and tail sampler)
+    for c in (2.5, 3.5):
+        expected = 2 * stats.norm.sf(c)
+        frac = np.mean(np.abs(z) > c)
+        assert abs(frac - expected) < 5 * np.sqrt(expected / z.size)
+    assert abs(np.corrcoef(z[:-1], z[1:])[0, 1]) < 5 / np.sqrt(z.size)
+
+
+@pytest.fixture(scope="module")
+def thermal():
+    net = pgrid.chain(4, gain=0.0, loss=0.0, gamma=0.05, n_th=10.0)
+    return pgrid.simulate(net, dt=0.02, t_relax=100, t_sample=2000, n_traj=32, seed=7,
+                          histogram={"scale": 1.0, "lim": 15.0, "bins": 30})
+
+
+def test_thermal_occupation(thermal):
+    # no reservoirs: <|alpha|^2> = N_th on every site
+    err = thermal.occupation_mean_err
+    assert np.all(np.abs(thermal.occupation_mean - 10.0) < 5 * err)
+    assert np.all(err < 0.5)
+
+
+def test_thermal_current_fluctuations(thermal):
+    # P-function statistics: Delta J = g N_th / sqrt(2) (Eq. S45 without the +N_th quantum term)
+    target = analytic.s45_current_std(10.0, quantum=False)
+    assert np.all(np.abs(thermal.current_std - target) < 5 * thermal.current_std_err)
+    assert np.all(np.abs(thermal.current_mean) < 5 * thermal.current_mean_err)
+
+
+def test_thermal_histogram_is_gaussian(thermal):
+    # the marginal of Re(alpha) is Gaussian with variance N_th/2: checks the noise generator in the kernel
+    h = thermal.histogram.sum(axis=(0, 2)).astype(float)
+    edges = thermal.hist_edges
+    p = np.diff(stats.norm.cdf(edges, scale=np.sqrt(5.0)))
+    p /= p.sum()
+    expected = h.sum() * p
+    mask = expected > 50
+    # samples are correlated (tau ~ 1/gamma), so compare shapes, not a chi^2 p-value
+    np.testing.assert_allclose(h[mask] / h.sum(), p[mask], atol=0.004)
+
+
+def test_bitwise_reproducible_across_threads():
+    net = pgrid.chain(5, gain=4.0, loss=2.0, gamma=1e-2, n_th=3.0)
+    kw = dict(dt=0.01, t_relax=5, t_sample=20, n_traj=37, seed=11)
+    a = pgrid.simulate(net, threads=1, **kw)
+    b = pgrid.simulate(net, threads=2, **kw)
+    assert np.array_equal(a.final_alpha, b.final_alpha)
+    assert np.array_equal(a.current_std, b.current_std)
+    c = pgrid.simulate(net, threads=2, **{**kw, "seed": 12})
+    assert not np.array_equal(a.final_alpha, c.final_alpha)
+
+
+def test_order_parameter_and_record():
+    net = pgrid.chain(3, gain=4.0, loss=8.0, gamma=1e-2, n_th=0.0)
+    ens = pgrid.simulate(net, dt=0.01, t_relax=50, t_sample=50, n_traj=8, seed=1, n_record=2,
+                         init=np.ones(3) * 2.0)
+    assert ens.record.shape == (2, ens.n_samples, 3)
+    alpha = ens.record[0, -1]
+    gr, lr = net.saturated_rates(alpha)
+    assert ens.order_parameter > 0  # broken phase: extraction beats injection
+
+
+@pytest.mark.parametrize("kw, match", [
+    (dict(dt=-0.01), "dt"),
+    (dict(dt=1.0), "dt"),
+    (dict(n_traj=0), "n_traj"),
+    (dict(seed=-1), "seed"),
+    (dict(t_sample=0.001), "t_sample"),
+    (dict(t_relax=float("nan")), "t_relax"),
+    (dict(init=np.zeros(7)), "init"),
+    (dict(init="hot"), "init"),
+    (dict(histogram={"size": 3}), "histogram"),
+])
+def test_simulate_errors(kw, match):
+    net = pgrid.chain(3, gain=4.0, loss=2.0, gamma=1e-2, n_th=1.0)
+    base = dict(dt=0.01, t_relax=1, t_sample=1, n_traj=2, seed=0)
+    with pytest.raises(ValueError, match=match):
+        pgrid.simulate(net, **{**base, **kw})
+
+
+def test_divergence_is_reported():
+    # a huge initial state with no saturation of the loss diverges at a moderate dt -> clear error
+    net = pgrid.Network([[0, 1], [1, 0]], gamma=0.0, gain={0: pgrid.Reservoir(4.0, nu=0.0)})
+    with pytest.raises(ValueError, match="diverged.*dt"):
+        pgrid.simulate(net, dt=0.05, t_relax=400, t_sample=1, n_traj=2, seed=0, init=np.ones(2))
+
+
+def test_max_stable_dt_paper_parameters():
+    # dt = 1e-2 must be allowed for the paper's chains and the 3x3 grid
+    assert pgrid.max_stable_dt(pgrid.chain(10, gain=10.0, loss=10.0, gamma=1e-3)) > 1e-2
+    grid = pgrid.square_grid(3, 3, gain={0: 4.0}, loss={6: 10.0, 8: 4.0}, gamma=1e-3)
+    assert pgrid.max_stable_dt(grid) > 1e-2
