@@ -10,7 +10,8 @@ closed forms live in :mod:`pgrid.analytic`.
 from .network import Reservoir as Reservoir, Network as Network
 from .network import chain as chain, square_grid as square_grid
 from .sde import simulate as simulate, Ensemble as Ensemble, max_stable_dt as max_stable_dt
-from .deterministic import (steady_state as steady_state, SteadyState as SteadyState,
+from . import analytic as analytic
+from .deterministic import (steady_state as steady_state, SteadyState as SteadyState, drift as drift,
                             jacobian as jacobian, stability as stability,
                             linear_eigenvalues as linear_eigenvalues)
 
@@ -18,5 +19,5 @@ from .deterministic import (steady_state as steady_state, SteadyState as SteadyS
 __version__ = "0.1.0"
 
 __all__ = ["Reservoir", "Network", "chain", "square_grid", "simulate", "Ensemble",
-           "max_stable_dt", "steady_state", "SteadyState", "jacobian", "stability",
-           "linear_eigenvalues", "__version__"]
+           "max_stable_dt", "steady_state", "SteadyState", "drift", "jacobian", "stability",
+           "linear_eigenvalues", "analytic", "__version__"]

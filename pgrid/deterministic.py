@@ -33,7 +33,7 @@ import numpy as np
 from . import _ode_kernels as _k
 from .network import Network
 
-__all__ = ["SteadyState", "steady_state", "jacobian", "stability", "linear_eigenvalues"]
+__all__ = ["SteadyState", "steady_state", "drift", "jacobian", "stability", "linear_eigenvalues"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,24 @@ def _drift_np(net_arrays, alpha):
     occ = np.abs(alpha) ** 2
     c = 0.5 * (gr * (1 + occ / gn0) ** (-gnu) - lr * (1 + occ / ln0) ** (-lnu))
     return m_lin @ alpha + c * alpha
+
+
+def drift(net: Network, alpha) -> np.ndarray:
+    r"""Noiseless right-hand side :math:`\dot\alpha_\ell` of Eqs. (3)–(5) (generalised) for amplitudes ``alpha``.
+
+    Parameters
+    ----------
+    net : Network
+    alpha : array_like, complex, shape (N,)
+
+    Returns
+    -------
+    ndarray, complex, shape (N,)
+    """
+    alpha = np.asarray(alpha, complex)
+    if alpha.shape != (net.n_sites,):
+        raise ValueError(f"`alpha` must have shape ({net.n_sites},), got {alpha.shape}.")
+    return _drift_np(_net_arrays(net), alpha)
 
 
 def _net_arrays(net):

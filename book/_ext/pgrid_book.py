@@ -1,0 +1,134 @@
+"""Sphinx extension for the pgrid book (loaded through ``sphinx.local_extensions`` in _config.yml).
+
+1. The execution cache is keyed by the pgrid sources: the jupyter-cache folder is
+   ``book/_build/.jupyter_cache/pgrid-<hash>``, where the hash covers every file of the
+   installed ``pgrid`` package.  Any change to pgrid therefore re-executes every chapter,
+   while a text-only edit of a chapter re-uses the cache.
+2. Pages carry no script that names an online URL (sphinx-thebe's CDN constant is dropped).
+3. After the build, every executed chapter is compared with its committed, executed
+   notebook ``book/<chapter>.ipynb`` (the one nbval validates): same code cells, and the
+   same text outputs after the substitutions of ``book/nbval_sanitize.cfg``.  A mismatch
+   fails the build and names the command that regenerates the notebooks.
+"""
+
+from __future__ import annotations
+
+import configparser
+import hashlib
+import re
+from pathlib import Path
+
+import nbformat
+from sphinx.errors import ExtensionError
+
+BOOK = Path(__file__).resolve().parents[1]
+SANITIZE = BOOK / "nbval_sanitize.cfg"
+REGENERATE = "python scripts/regenerate_notebooks.py"
+SKIP_MIME = ("image/png", "image/jpeg", "image/svg+xml", "application/pdf")
+
+
+def pgrid_source_hash() -> str:
+    import pgrid
+
+    root = Path(pgrid.__file__).resolve().parent
+    h = hashlib.sha256(pgrid.__version__.encode())
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def sanitize_patterns(path: Path = SANITIZE):
+    cfg = configparser.ConfigParser(interpolation=None)
+    cfg.read(path)
+    return [(re.compile(cfg[s]["regex"]), cfg[s]["replace"]) for s in cfg.sections()]
+
+
+def _texts(cell, patterns):
+    out = []
+    for o in cell.get("outputs", []):
+        kind = o.get("output_type")
+        if kind == "stream":
+            text = o.get("text", "")
+            out.append((kind, o.get("name"), text))
+        elif kind in ("execute_result", "display_data"):
+            for mime, data in sorted(o.get("data", {}).items()):
+                if mime not in SKIP_MIME:
+                    out.append((kind, mime, data if isinstance(data, str) else "".join(data)))
+        elif kind == "error":
+            out.append((kind, o.get("ename"), o.get("evalue")))
+    clean = []
+    for kind, name, text in out:
+        for rx, rep in patterns:
+            text = rx.sub(rep, text)
+        clean.append((kind, name, text))
+    return clean
+
+
+def compare_notebooks(executed, committed, patterns):
+    """List of human-readable differences between two notebooks' code cells and text outputs."""
+    a = [c for c in executed.cells if c.cell_type == "code"]
+    b = [c for c in committed.cells if c.cell_type == "code"]
+    if [c.source for c in a] != [c.source for c in b]:
+        return ["the code cells differ (the .md chapter changed after its .ipynb was executed)"]
+    problems = []
+    for k, (ca, cb) in enumerate(zip(a, b)):
+        ta, tb = _texts(ca, patterns), _texts(cb, patterns)
+        if ta != tb:
+            first = ca.source.strip().splitlines()[0] if ca.source.strip() else ""
+            problems.append(f"code cell {k + 1} ({first[:60]!r}): output now {ta!r:.300}, "
+                            f"committed {tb!r:.300}")
+    return problems
+
+
+def _set_cache_path(app, config):
+    app.pgrid_hash = pgrid_source_hash()
+    cache = Path(app.outdir).parent / ".jupyter_cache" / f"pgrid-{app.pgrid_hash}"
+    config.nb_execution_cache_path = str(cache)
+
+
+def _outdated_after_pgrid_change(app, env, added, changed, removed):
+    """Re-read every notebook chapter when pgrid changed since the doctrees were pickled."""
+    if getattr(env, "pgrid_hash", None) == app.pgrid_hash:
+        return []
+    env.pgrid_hash = app.pgrid_hash
+    return [d for d in env.found_docs if (BOOK / f"{d}.ipynb").exists()]
+
+
+def _check_outputs(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    executed_dir = Path(app.outdir).parent / "jupyter_execute"
+    patterns = sanitize_patterns()
+    problems = []
+    for docname in sorted(app.env.found_docs):
+        committed_path = BOOK / f"{docname}.ipynb"
+        if not committed_path.exists():
+            continue
+        executed_path = executed_dir / f"{docname}.ipynb"
+        if not executed_path.exists():
+            problems.append(f"{docname}: no executed notebook was written to {executed_path}")
+            continue
+        diffs = compare_notebooks(nbformat.read(executed_path, as_version=4),
+                                  nbformat.read(committed_path, as_version=4), patterns)
+        problems += [f"{docname}: {d}" for d in diffs]
+    if problems:
+        raise ExtensionError(
+            "executed chapters differ from their committed notebooks:\n  - " + "\n  - ".join(problems)
+            + f"\nIf the change is intended, regenerate the notebooks with `{REGENERATE}`.")
+
+
+def _drop_online_scripts(app, pagename, templatename, context, doctree):
+    """Remove sphinx-thebe's inline script naming a CDN URL (launch buttons are off; the book is offline)."""
+    scripts = context.get("script_files")
+    if scripts:
+        context["script_files"] = [s for s in scripts
+                                   if "THEBE_JS_URL" not in str(getattr(s, "attributes", {}).get("body", ""))]
+
+
+def setup(app):
+    app.connect("config-inited", _set_cache_path, priority=100)
+    app.connect("env-get-outdated", _outdated_after_pgrid_change)
+    app.connect("build-finished", _check_outputs)
+    app.connect("html-page-context", _drop_online_scripts)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

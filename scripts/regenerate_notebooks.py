@@ -1,0 +1,59 @@
+#!/usr/bin/env python
+"""Re-execute the book's chapters and write their executed notebooks (the outputs nbval checks).
+
+Usage (from the repository root)::
+
+    python scripts/regenerate_notebooks.py            # every chapter
+    python scripts/regenerate_notebooks.py model      # only book/model.md
+
+Each chapter is a MyST-markdown notebook ``book/<name>.md`` (jupytext); this writes
+``book/<name>.ipynb`` with its outputs, executed in ``book/`` with the current Python's
+kernel.  Run it after an intended change of a chapter or of pgrid, then commit both files.
+"""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+
+BOOK = Path(__file__).resolve().parents[1] / "book"
+
+
+def chapters():
+    for md in sorted(BOOK.glob("*.md")):
+        head = md.read_text(encoding="utf8")[:400]
+        if head.startswith("---") and "jupytext" in head:
+            yield md
+
+
+def regenerate(md: Path) -> float:
+    nb = jupytext.read(md)
+    nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
+    nb.metadata.setdefault("jupytext", {})["formats"] = "ipynb,md:myst"
+    t0 = time.perf_counter()
+    NotebookClient(nb, timeout=1800, kernel_name="python3",
+                   resources={"metadata": {"path": str(BOOK)}}).execute()
+    elapsed = time.perf_counter() - t0
+    nbformat.write(nb, md.with_suffix(".ipynb"))
+    return elapsed
+
+
+def main(argv):
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    wanted = set(argv)
+    todo = [md for md in chapters() if not wanted or md.stem in wanted]
+    unknown = wanted - {md.stem for md in chapters()}
+    if unknown:
+        sys.exit(f"unknown chapter(s): {sorted(unknown)}; chapters are {[m.stem for m in chapters()]}")
+    for md in todo:
+        print(f"executing {md.relative_to(BOOK.parent)} ...", flush=True)
+        print(f"  wrote {md.with_suffix('.ipynb').relative_to(BOOK.parent)} in {regenerate(md):.1f} s",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

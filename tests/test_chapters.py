@@ -1,0 +1,28 @@
+"""Every chapter's committed notebook is executed and in sync with its MyST source."""
+
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+BOOK = Path(__file__).resolve().parents[1] / "book"
+CHAPTERS = sorted(md for md in BOOK.glob("*.md")
+                  if md.read_text(encoding="utf8").startswith("---") and "jupytext" in md.read_text(encoding="utf8")[:400])
+
+
+def test_there_are_chapters():
+    assert CHAPTERS, "no MyST notebook chapters found in book/"
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
+def test_notebook_in_sync_with_markdown(md):
+    ipynb = md.with_suffix(".ipynb")
+    assert ipynb.exists(), f"{ipynb.name} missing: run `python scripts/regenerate_notebooks.py {md.stem}`"
+    src = [c.source for c in jupytext.read(md).cells if c.cell_type == "code"]
+    nb = nbformat.read(ipynb, as_version=4)
+    committed = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert src == committed, (f"{md.name} changed after {ipynb.name} was executed: run "
+                              f"`python scripts/regenerate_notebooks.py {md.stem}`")
+    assert all(c.execution_count is not None for c in nb.cells if c.cell_type == "code"), \
+        f"{ipynb.name} is not fully executed"
