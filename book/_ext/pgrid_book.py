@@ -4,8 +4,11 @@
    ``book/_build/.jupyter_cache/pgrid-<hash>``, where the hash covers every file of the
    installed ``pgrid`` package.  Any change to pgrid therefore re-executes every chapter,
    while a text-only edit of a chapter re-uses the cache.
-2. Pages carry no script that names an online URL (sphinx-thebe's CDN constant is dropped).
-3. After the build, every executed chapter is compared with its committed, executed
+2. Equations carry the paper's numbers: a display equation labelled ``eq-S41`` is shown and
+   referenced as (S41), ``eq-3`` as (3) (``math_numfig`` is off so the label decides).
+   Each paper equation is labelled once in the book; other chapters reference it.
+3. Pages carry no script that names an online URL (sphinx-thebe's CDN constant is dropped).
+4. After the build, every executed chapter is compared with its committed, executed
    notebook ``book/<chapter>.ipynb`` (the one nbval validates): same code cells, and the
    same text outputs after the substitutions of ``book/nbval_sanitize.cfg``.  A mismatch
    fails the build and names the command that regenerates the notebooks.
@@ -95,22 +98,37 @@ def _outdated_after_pgrid_change(app, env, added, changed, removed):
     return [d for d in env.found_docs if (BOOK / f"{d}.ipynb").exists()]
 
 
+def _executed_notebook(app, docname):
+    """The chapter's notebook with the outputs of this build's execution (from the jupyter cache).
+
+    (myst-nb writes ``_build/jupyter_execute/<doc>.ipynb`` without outputs when it serves a
+    chapter from the cache, so the cache itself is the reliable record.)
+    """
+    from jupyter_cache import get_cache
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    source = BOOK / f"{docname}.md"
+    nb = read_myst_markdown_notebook(source.read_text(encoding="utf8"), path=source)
+    try:
+        return get_cache(app.config.nb_execution_cache_path).merge_match_into_notebook(nb)[1]
+    except KeyError:
+        return None
+
+
 def _check_outputs(app, exception):
     if exception is not None or app.builder.format != "html":
         return
-    executed_dir = Path(app.outdir).parent / "jupyter_execute"
     patterns = sanitize_patterns()
     problems = []
     for docname in sorted(app.env.found_docs):
         committed_path = BOOK / f"{docname}.ipynb"
-        if not committed_path.exists():
+        if not committed_path.exists() or not (BOOK / f"{docname}.md").exists():
             continue
-        executed_path = executed_dir / f"{docname}.ipynb"
-        if not executed_path.exists():
-            problems.append(f"{docname}: no executed notebook was written to {executed_path}")
+        executed = _executed_notebook(app, docname)
+        if executed is None:
+            problems.append(f"{docname}: not found in the execution cache (was it executed?)")
             continue
-        diffs = compare_notebooks(nbformat.read(executed_path, as_version=4),
-                                  nbformat.read(committed_path, as_version=4), patterns)
+        diffs = compare_notebooks(executed, nbformat.read(committed_path, as_version=4), patterns)
         problems += [f"{docname}: {d}" for d in diffs]
     if problems:
         raise ExtensionError(
@@ -126,9 +144,23 @@ def _drop_online_scripts(app, pagename, templatename, context, doctree):
                                    if "THEBE_JS_URL" not in str(getattr(s, "attributes", {}).get("body", ""))]
 
 
+def _paper_equation_numbers(app, doctree):
+    """Number every display equation labelled ``eq-<X>`` as (X), in the page and in references."""
+    from docutils import nodes
+
+    domain = app.env.get_domain("math")
+    for node in doctree.findall(nodes.math_block):
+        label = node.get("label") or ""
+        if label.startswith("eq-") and len(label) > 3:
+            number = label[3:]
+            node["number"] = number
+            domain.equations[label] = (app.env.docname, number)
+
+
 def setup(app):
     app.connect("config-inited", _set_cache_path, priority=100)
     app.connect("env-get-outdated", _outdated_after_pgrid_change)
+    app.connect("doctree-read", _paper_equation_numbers)
     app.connect("build-finished", _check_outputs)
     app.connect("html-page-context", _drop_online_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
