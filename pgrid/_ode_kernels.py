@@ -1,11 +1,18 @@
-"""Numba kernel of the deterministic solver (private; see :mod:`pgrid.deterministic`).
+"""Numba kernels of the deterministic solver (private; see :mod:`pgrid.deterministic`).
 
-Many parameter points sharing one coupling matrix are integrated in parallel
-(``prange`` over points) with classical RK4 on the noiseless equations of
-motion, optionally with weak additive noise during an initial period.  Each
-point stops when its occupations and bond currents have stopped changing; the
-last check window provides time averages, minima and maxima for states that
-never become stationary.
+Many parameter points sharing one coupling matrix are solved in parallel
+(``prange`` over points, or over continuation paths).  A point is integrated
+with classical RK4 on the noiseless equations of motion (optionally with weak
+additive noise at the start) until its occupations and bond currents stop
+changing; the last check window provides time averages, minima and maxima for
+states that never become stationary.  Stationary states are then refined by
+Newton's method in the co-rotating frame (unknowns: amplitudes and rotation
+frequency, gauge Im alpha_r = 0 on the largest site), and their linear
+stability is read off the Jacobian's eigenvalues.
+
+Along a continuation path each point starts from the previous point's
+solution: Newton first, and if it converges to a linearly stable state the
+point is done; otherwise the point is integrated from the previous state.
 """
 
 import math
@@ -14,7 +21,23 @@ import numpy as np
 from numba import njit, prange, uint64
 
 from ._rng import seed_state, normal_pair
-from ._rng import ZIG_K as _K, ZIG_W as _W, ZIG_F as _F   # frozen into the kernel as constants
+from ._rng import ZIG_K as _K, ZIG_W as _W, ZIG_F as _F   # frozen into the kernels as constants
+
+
+@njit(cache=True)
+def _rates(occ, gr, gn0, gnu, lr, ln0, lnu):
+    """c(n) = (Gamma_g(n) - Gamma_l(n)) / 2 and its derivative dc/dn."""
+    if gnu == 2.0 and lnu == 2.0:
+        tg = 1.0 / (1.0 + occ / gn0)
+        tl = 1.0 / (1.0 + occ / ln0)
+        c = 0.5 * (gr * tg * tg - lr * tl * tl)
+        dc = 0.5 * (-2.0 * gr / gn0 * tg * tg * tg + 2.0 * lr / ln0 * tl * tl * tl)
+    else:
+        fg = (1.0 + occ / gn0) ** (-gnu)
+        fl = (1.0 + occ / ln0) ** (-lnu)
+        c = 0.5 * (gr * fg - lr * fl)
+        dc = 0.5 * (-gr * gnu / gn0 * fg / (1.0 + occ / gn0) + lr * lnu / ln0 * fl / (1.0 + occ / ln0))
+    return c, dc
 
 
 @njit(cache=True)
@@ -31,121 +54,322 @@ def _rhs(xr, xi, fr, fi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
             fi[l] += c * xr[l + o]
     for a in range(act.size):
         s = act[a]
-        occ = xr[s] * xr[s] + xi[s] * xi[s]
-        if gnu[a] == 2.0 and lnu[a] == 2.0:
-            tg = 1.0 / (1.0 + occ / gn0[a])
-            tl = 1.0 / (1.0 + occ / ln0[a])
-            c = 0.5 * (gr[a] * tg * tg - lr[a] * tl * tl)
-        else:
-            c = 0.5 * (gr[a] * (1.0 + occ / gn0[a]) ** (-gnu[a]) - lr[a] * (1.0 + occ / ln0[a]) ** (-lnu[a]))
+        c, _ = _rates(xr[s] * xr[s] + xi[s] * xi[s], gr[a], gn0[a], gnu[a], lr[a], ln0[a], lnu[a])
         fr[s] += c * xr[s]
         fi[s] += c * xi[s]
 
 
-@njit(parallel=True, cache=True)
-def integrate_many(x0r, x0i, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu,
-                   bond_i, bond_j, bond_g, dt, check_steps, max_checks, tol,
-                   noise_var, n_noise_steps, seed,
-                   xfr, xfi, converged, t_end, j_mean, j_min, j_max, occ_mean, diverged):
-    """RK4 until stationary (relative change < tol over two checks) or max_checks windows.
+@njit(cache=True)
+def jacobian_into(jac, xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
+    """Real Jacobian (2N x 2N; Re alpha then Im alpha) of the drift + i omega alpha."""
+    n = xr.size
+    jac[:, :] = 0.0
+    for l in range(n):
+        # Re A = -gamma/2 (+ c below); Im A = g/2 - Delta + omega
+        jac[l, l] = -gh[l]
+        jac[n + l, n + l] = -gh[l]
+        jac[l, n + l] = det[l] - omega
+        jac[n + l, l] = -det[l] + omega
+    for d in range(offs.size):
+        o = offs[d]
+        for l in range(max(0, -o), min(n, n - o)):
+            c = coef[d, l]
+            jac[l, n + l + o] -= c
+            jac[n + l, l + o] += c
+    for a in range(act.size):
+        s = act[a]
+        x, y = xr[s], xi[s]
+        c, dc = _rates(x * x + y * y, gr[a], gn0[a], gnu[a], lr[a], ln0[a], lnu[a])
+        jac[s, s] += c + 2.0 * dc * x * x
+        jac[s, n + s] += 2.0 * dc * y * x
+        jac[n + s, s] += 2.0 * dc * x * y
+        jac[n + s, n + s] += c + 2.0 * dc * y * y
 
-    Per point p: det[p], gh[p] (gamma/2), gr[p], ... (per active site).  ``noise_var[p, l]``
-    is the variance per quadrature per step of the additive kicks applied
-    during the first ``n_noise_steps`` steps.
-    """
-    npts, n = x0r.shape
-    nb = bond_i.size
-    for p in prange(npts):
-        xr = x0r[p].copy()
-        xi = x0i[p].copy()
-        k1r = np.zeros(n); k1i = np.zeros(n)
-        k2r = np.zeros(n); k2i = np.zeros(n)
-        k3r = np.zeros(n); k3i = np.zeros(n)
-        k4r = np.zeros(n); k4i = np.zeros(n)
-        tr = np.zeros(n); ti = np.zeros(n)
-        prev_occ = np.full(n, -1.0)
-        prev_j = np.zeros(nb)
-        jsum = np.zeros(nb); jlo = np.zeros(nb); jhi = np.zeros(nb)
-        osum = np.zeros(n)
-        s0, s1, s2, s3 = seed_state(uint64(seed), uint64(p))
-        quiet = 0
-        step = 0
-        for chk in range(max_checks):
-            for q in range(nb):
-                jsum[q] = 0.0
-                jlo[q] = np.inf
-                jhi[q] = -np.inf
+
+@njit(cache=True)
+def _residual(xr, xi, omega, r, fr, fi, res, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
+    n = xr.size
+    _rhs(xr, xi, fr, fi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
+    worst = 0.0
+    for l in range(n):
+        res[l] = fr[l] - omega * xi[l]
+        res[n + l] = fi[l] + omega * xr[l]
+        worst = max(worst, abs(res[l]), abs(res[n + l]))
+    res[2 * n] = xi[r]
+    return worst
+
+
+@njit(cache=True)
+def newton(xr, xi, omega, tol, max_iter, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
+    """Refine a rotating steady state in place; returns (converged, omega, residual)."""
+    n = xr.size
+    r = 0
+    big = 0.0
+    for l in range(n):
+        o = xr[l] * xr[l] + xi[l] * xi[l]
+        if o > big:
+            big = o
+            r = l
+    if big < 1e-30:
+        return False, omega, 0.0
+    # gauge: rotate so that alpha_r is real and positive
+    ph_c = xr[r] / math.sqrt(big)
+    ph_s = -xi[r] / math.sqrt(big)
+    for l in range(n):
+        a, b = xr[l], xi[l]
+        xr[l] = a * ph_c - b * ph_s
+        xi[l] = a * ph_s + b * ph_c
+    xi[r] = 0.0
+    scale = max(1.0, math.sqrt(big))
+    fr = np.zeros(n)
+    fi = np.zeros(n)
+    res = np.zeros(2 * n + 1)
+    jac = np.zeros((2 * n + 1, 2 * n + 1))
+    sub = np.zeros((2 * n, 2 * n))
+    tr = np.zeros(n)
+    ti = np.zeros(n)
+    worst = _residual(xr, xi, omega, r, fr, fi, res, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
+    for it in range(max_iter):
+        if worst < tol * scale:
+            return True, omega, worst
+        jacobian_into(sub, xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
+        jac[:, :] = 0.0
+        jac[:2 * n, :2 * n] = sub
+        for l in range(n):
+            jac[l, 2 * n] = -xi[l]
+            jac[n + l, 2 * n] = xr[l]
+        jac[2 * n, n + r] = 1.0
+        step = np.linalg.solve(jac, -res)
+        if not np.all(np.isfinite(step)):
+            return False, omega, worst
+        lam = 1.0
+        for _ in range(8):   # damped Newton: accept the first step that lowers the residual
             for l in range(n):
-                osum[l] = 0.0
-            for it in range(check_steps):
-                _rhs(xr, xi, k1r, k1i, offs, coef, det[p], gh[p], act, gr[p], gn0[p], gnu[p], lr[p], ln0[p], lnu[p])
-                for l in range(n):
-                    tr[l] = xr[l] + 0.5 * dt * k1r[l]
-                    ti[l] = xi[l] + 0.5 * dt * k1i[l]
-                _rhs(tr, ti, k2r, k2i, offs, coef, det[p], gh[p], act, gr[p], gn0[p], gnu[p], lr[p], ln0[p], lnu[p])
-                for l in range(n):
-                    tr[l] = xr[l] + 0.5 * dt * k2r[l]
-                    ti[l] = xi[l] + 0.5 * dt * k2i[l]
-                _rhs(tr, ti, k3r, k3i, offs, coef, det[p], gh[p], act, gr[p], gn0[p], gnu[p], lr[p], ln0[p], lnu[p])
-                for l in range(n):
-                    tr[l] = xr[l] + dt * k3r[l]
-                    ti[l] = xi[l] + dt * k3i[l]
-                _rhs(tr, ti, k4r, k4i, offs, coef, det[p], gh[p], act, gr[p], gn0[p], gnu[p], lr[p], ln0[p], lnu[p])
-                for l in range(n):
-                    xr[l] += dt / 6.0 * (k1r[l] + 2.0 * k2r[l] + 2.0 * k3r[l] + k4r[l])
-                    xi[l] += dt / 6.0 * (k1i[l] + 2.0 * k2i[l] + 2.0 * k3i[l] + k4i[l])
-                if step < n_noise_steps:
-                    for l in range(n):
-                        v = noise_var[p, l]
-                        if v > 0.0:
-                            z1, z2, s0, s1, s2, s3 = normal_pair(s0, s1, s2, s3, _K, _W, _F)
-                            sd = math.sqrt(v)
-                            xr[l] += sd * z1
-                            xi[l] += sd * z2
-                step += 1
-                for q in range(nb):
-                    i = bond_i[q]
-                    j = bond_j[q]
-                    jq = bond_g[q] * (xr[i] * xi[j] - xi[i] * xr[j])
-                    jsum[q] += jq
-                    if jq < jlo[q]:
-                        jlo[q] = jq
-                    if jq > jhi[q]:
-                        jhi[q] = jq
-                for l in range(n):
-                    osum[l] += xr[l] * xr[l] + xi[l] * xi[l]
-            # convergence test on occupations and currents
-            omax = 0.0
-            for l in range(n):
-                omax = max(omax, xr[l] * xr[l] + xi[l] * xi[l])
-            if not (omax < 1e200):
-                diverged[p] = True
+                tr[l] = xr[l] + lam * step[l]
+                ti[l] = xi[l] + lam * step[n + l]
+            w_new = omega + lam * step[2 * n]
+            new = _residual(tr, ti, w_new, r, fr, fi, res, offs, coef, det, gh, act, gr, gn0, gnu,
+                            lr, ln0, lnu)
+            if new < worst or lam < 0.01:
                 break
-            change = 0.0
+            lam *= 0.5
+        xr[:] = tr
+        xi[:] = ti
+        omega = w_new
+        worst = new
+    return worst < tol * scale, omega, worst
+
+
+@njit(cache=True)
+def max_growth(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
+    """Largest real part of the Jacobian's eigenvalues, the phase zero mode removed."""
+    n = xr.size
+    jac = np.zeros((2 * n, 2 * n))
+    jacobian_into(jac, xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
+    lam = np.linalg.eigvals(jac.astype(np.complex128))
+    drop = 0
+    for k in range(lam.size):
+        if abs(lam[k]) < abs(lam[drop]):
+            drop = k
+    top = -np.inf
+    for k in range(lam.size):
+        if k != drop and lam[k].real > top:
+            top = lam[k].real
+    return top
+
+
+@njit(cache=True)
+def _integrate_point(xr, xi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu,
+                     bond_i, bond_j, bond_g, dt, check_steps, max_checks, tol,
+                     noise_var, n_noise_steps, s0, s1, s2, s3, jsum, jlo, jhi, osum):
+    """RK4 from (xr, xi) in place; returns (converged, diverged, steps)."""
+    n = xr.size
+    nb = bond_i.size
+    k1r = np.zeros(n); k1i = np.zeros(n)
+    k2r = np.zeros(n); k2i = np.zeros(n)
+    k3r = np.zeros(n); k3i = np.zeros(n)
+    k4r = np.zeros(n); k4i = np.zeros(n)
+    tr = np.zeros(n); ti = np.zeros(n)
+    prev_occ = np.full(n, -1.0)
+    prev_j = np.zeros(nb)
+    quiet = 0
+    step = 0
+    for chk in range(max_checks):
+        for q in range(nb):
+            jsum[q] = 0.0
+            jlo[q] = np.inf
+            jhi[q] = -np.inf
+        for l in range(n):
+            osum[l] = 0.0
+        for it in range(check_steps):
+            _rhs(xr, xi, k1r, k1i, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
             for l in range(n):
-                occ = xr[l] * xr[l] + xi[l] * xi[l]
-                change = max(change, abs(occ - prev_occ[l]))
-                prev_occ[l] = occ
+                tr[l] = xr[l] + 0.5 * dt * k1r[l]
+                ti[l] = xi[l] + 0.5 * dt * k1i[l]
+            _rhs(tr, ti, k2r, k2i, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
+            for l in range(n):
+                tr[l] = xr[l] + 0.5 * dt * k2r[l]
+                ti[l] = xi[l] + 0.5 * dt * k2i[l]
+            _rhs(tr, ti, k3r, k3i, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
+            for l in range(n):
+                tr[l] = xr[l] + dt * k3r[l]
+                ti[l] = xi[l] + dt * k3i[l]
+            _rhs(tr, ti, k4r, k4i, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
+            for l in range(n):
+                xr[l] += dt / 6.0 * (k1r[l] + 2.0 * k2r[l] + 2.0 * k3r[l] + k4r[l])
+                xi[l] += dt / 6.0 * (k1i[l] + 2.0 * k2i[l] + 2.0 * k3i[l] + k4i[l])
+            if step < n_noise_steps:
+                for l in range(n):
+                    v = noise_var[l]
+                    if v > 0.0:
+                        z1, z2, s0, s1, s2, s3 = normal_pair(s0, s1, s2, s3, _K, _W, _F)
+                        sd = math.sqrt(v)
+                        xr[l] += sd * z1
+                        xi[l] += sd * z2
+            step += 1
             for q in range(nb):
                 i = bond_i[q]
                 j = bond_j[q]
                 jq = bond_g[q] * (xr[i] * xi[j] - xi[i] * xr[j])
-                change = max(change, abs(jq - prev_j[q]))
-                prev_j[q] = jq
-            if step > n_noise_steps and (change <= tol * omax or omax < 1e-24):
-                quiet += 1
-            else:
-                quiet = 0
-            if quiet >= 2:
-                converged[p] = True
-                break
-        t_end[p] = step * dt
-        for l in range(n):
-            xfr[p, l] = xr[l]
-            xfi[p, l] = xi[l]
-            occ_mean[p, l] = osum[l] / check_steps
+                jsum[q] += jq
+                if jq < jlo[q]:
+                    jlo[q] = jq
+                if jq > jhi[q]:
+                    jhi[q] = jq
+            for l in range(n):
+                osum[l] += xr[l] * xr[l] + xi[l] * xi[l]
         for q in range(nb):
-            j_mean[p, q] = jsum[q] / check_steps
+            jsum[q] /= check_steps
+        for l in range(n):
+            osum[l] /= check_steps
+        omax = 0.0
+        for l in range(n):
+            omax = max(omax, xr[l] * xr[l] + xi[l] * xi[l])
+        if not (omax < 1e200):
+            return False, True, step
+        change = 0.0
+        for l in range(n):
+            occ = xr[l] * xr[l] + xi[l] * xi[l]
+            change = max(change, abs(occ - prev_occ[l]))
+            prev_occ[l] = occ
+        for q in range(nb):
+            i = bond_i[q]
+            j = bond_j[q]
+            jq = bond_g[q] * (xr[i] * xi[j] - xi[i] * xr[j])
+            change = max(change, abs(jq - prev_j[q]))
+            prev_j[q] = jq
+        if step > n_noise_steps and (change <= tol * omax or omax < 1e-24):
+            quiet += 1
+        else:
+            quiet = 0
+        if quiet >= 2:
+            return True, False, step
+    return False, False, step
+
+
+@njit(cache=True)
+def _frequency(xr, xi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
+    n = xr.size
+    fr = np.zeros(n)
+    fi = np.zeros(n)
+    _rhs(xr, xi, fr, fi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
+    num = 0.0
+    norm = 0.0
+    for l in range(n):
+        num += xr[l] * fi[l] - xi[l] * fr[l]      # Im(conj(alpha) f)
+        norm += xr[l] * xr[l] + xi[l] * xi[l]
+    return -num / norm if norm > 0 else 0.0
+
+
+@njit(cache=True)
+def _solve_point(xr, xi, p, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu,
+                 bond_i, bond_j, bond_g, dt, check_steps, max_checks, tol, newton_tol,
+                 noise_var, n_noise_steps, seed, try_newton_first, omega0,
+                 stationary, omega, t_end, j_mean, j_min, j_max, occ_mean, diverged, growth):
+    """Solve point p from (xr, xi) in place, writing its results into the output arrays."""
+    n = xr.size
+    nb = bond_i.size
+    jsum = np.zeros(nb); jlo = np.zeros(nb); jhi = np.zeros(nb); osum = np.zeros(n)
+    a = (det[p], gh[p], act, gr[p], gn0[p], gnu[p], lr[p], ln0[p], lnu[p])
+    done = False
+    if try_newton_first:
+        yr = xr.copy()
+        yi = xi.copy()
+        ok, w, _ = newton(yr, yi, omega0, newton_tol, 30, offs, coef, *a)
+        if ok and max_growth(yr, yi, w, offs, coef, *a) < -1e-12:
+            xr[:] = yr
+            xi[:] = yi
+            omega[p] = w
+            stationary[p] = True
+            t_end[p] = 0.0
+            done = True
+    if not done:
+        s0, s1, s2, s3 = seed_state(uint64(seed), uint64(p))
+        conv, div, steps = _integrate_point(xr, xi, offs, coef, *a, bond_i, bond_j, bond_g, dt,
+                                            check_steps, max_checks, tol, noise_var[p],
+                                            n_noise_steps, s0, s1, s2, s3, jsum, jlo, jhi, osum)
+        t_end[p] = steps * dt
+        diverged[p] = div
+        omega[p] = _frequency(xr, xi, offs, coef, *a)
+        stationary[p] = conv
+        if conv:
+            yr = xr.copy()
+            yi = xi.copy()
+            ok, w, _ = newton(yr, yi, omega[p], newton_tol, 30, offs, coef, *a)
+            if ok:
+                xr[:] = yr
+                xi[:] = yi
+                omega[p] = w
+    if stationary[p]:
+        for q in range(nb):
+            i = bond_i[q]
+            j = bond_j[q]
+            jq = bond_g[q] * (xr[i] * xi[j] - xi[i] * xr[j])
+            j_mean[p, q] = jq
+            j_min[p, q] = jq
+            j_max[p, q] = jq
+        for l in range(n):
+            occ_mean[p, l] = xr[l] * xr[l] + xi[l] * xi[l]
+        growth[p] = max_growth(xr, xi, omega[p], offs, coef, *a)
+    else:
+        for q in range(nb):
+            j_mean[p, q] = jsum[q]
             j_min[p, q] = jlo[q]
             j_max[p, q] = jhi[q]
+        for l in range(n):
+            occ_mean[p, l] = osum[l]
+        growth[p] = np.nan
 
+
+@njit(parallel=True, cache=True)
+def solve_many(x0r, x0i, path_len, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu,
+               bond_i, bond_j, bond_g, dt, check_steps, max_checks, tol, newton_tol,
+               noise_var, n_noise_steps, seed,
+               xfr, xfi, stationary, omega, t_end, j_mean, j_min, j_max, occ_mean, diverged, growth):
+    """Points are grouped in consecutive paths of ``path_len`` (1: independent points).
+
+    The first point of a path starts from x0; the others continue from the previous point's
+    solution (Newton first).  Paths run in parallel.
+    """
+    npts, n = x0r.shape
+    n_paths = npts // path_len
+    for k in prange(n_paths):
+        xr = x0r[k * path_len].copy()
+        xi = x0i[k * path_len].copy()
+        w0 = 0.0
+        for m in range(path_len):
+            p = k * path_len + m
+            tot = 0.0
+            for l in range(n):
+                tot += xr[l] * xr[l] + xi[l] * xi[l]
+            if tot < 1e-20:      # the previous point decayed to zero: restart from the protocol state
+                xr[:] = x0r[p]
+                xi[:] = x0i[p]
+            _solve_point(xr, xi, p, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu,
+                         bond_i, bond_j, bond_g, dt, check_steps, max_checks, tol, newton_tol,
+                         noise_var, n_noise_steps, seed, m > 0, w0,
+                         stationary, omega, t_end, j_mean, j_min, j_max, occ_mean, diverged, growth)
+            w0 = omega[p]
+            for l in range(n):
+                xfr[p, l] = xr[l]
+                xfi[p, l] = xi[l]

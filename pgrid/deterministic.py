@@ -62,6 +62,9 @@ class SteadyState:
         Integration time used.
     residual : ndarray, shape ([P,])
         :math:`\max_\ell|\dot\alpha_\ell + i\omega\alpha_\ell|` at ``alpha``.
+    max_growth : ndarray, shape ([P,])
+        Largest real part of the Jacobian's eigenvalues (phase zero mode removed) for
+        stationary states: negative means linearly stable; NaN if not stationary.
     message : str
     """
 
@@ -73,15 +76,8 @@ class SteadyState:
     stationary: np.ndarray
     t_end: np.ndarray
     residual: np.ndarray
+    max_growth: np.ndarray
     message: str
-
-
-def _drift_np(net_arrays, alpha):
-    """Noiseless drift for amplitudes ``alpha`` (N,) (numpy; used by Newton and checks)."""
-    m_lin, gr, gn0, gnu, lr, ln0, lnu = net_arrays
-    occ = np.abs(alpha) ** 2
-    c = 0.5 * (gr * (1 + occ / gn0) ** (-gnu) - lr * (1 + occ / ln0) ** (-lnu))
-    return m_lin @ alpha + c * alpha
 
 
 def drift(net: Network, alpha) -> np.ndarray:
@@ -99,13 +95,22 @@ def drift(net: Network, alpha) -> np.ndarray:
     alpha = np.asarray(alpha, complex)
     if alpha.shape != (net.n_sites,):
         raise ValueError(f"`alpha` must have shape ({net.n_sites},), got {alpha.shape}.")
-    return _drift_np(_net_arrays(net), alpha)
+    offs, coef, det, gh, act, res = _kernel_args(net)
+    fr = np.zeros(net.n_sites)
+    fi = np.zeros(net.n_sites)
+    _k._rhs(np.ascontiguousarray(alpha.real), np.ascontiguousarray(alpha.imag), fr, fi,
+            offs, coef, det, gh, act, *res)
+    return fr + 1j * fi
 
 
-def _net_arrays(net):
-    gr, gn0, gnu, lr, ln0, lnu = net.reservoir_arrays()
-    m_lin = net.linear_matrix(gain_rate=np.zeros(net.n_sites), loss_rate=np.zeros(net.n_sites))
-    return m_lin, gr, gn0, gnu, lr, ln0, lnu
+def _kernel_args(net: Network):
+    """Arrays describing one network for the numba kernels (shared coupling diagonals)."""
+    from .sde import _coupling_diagonals
+
+    offs, coef = _coupling_diagonals(net)
+    act = np.array(sorted(set(net.gain) | set(net.loss)), np.int64)
+    res = [np.ascontiguousarray(a[act]) for a in net.reservoir_arrays()]
+    return offs, coef, np.array(net.detuning), 0.5 * np.array(net.gamma), act, res
 
 
 def jacobian(net: Network, alpha, omega: float = 0.0) -> np.ndarray:
@@ -114,22 +119,13 @@ def jacobian(net: Network, alpha, omega: float = 0.0) -> np.ndarray:
     Its eigenvalues at a stationary state give the linear stability; one of
     them is the zero mode of the global phase.
     """
-    m_lin, gr, gn0, gnu, lr, ln0, lnu = _net_arrays(net)
     alpha = np.asarray(alpha, complex)
-    n = net.n_sites
-    occ = np.abs(alpha) ** 2
-    c = 0.5 * (gr * (1 + occ / gn0) ** (-gnu) - lr * (1 + occ / ln0) ** (-lnu))
-    dc = 0.5 * (-gr * gnu / gn0 * (1 + occ / gn0) ** (-gnu - 1)
-                + lr * lnu / ln0 * (1 + occ / ln0) ** (-lnu - 1))
-    a = m_lin + np.diag(c + 1j * omega)
-    jac = np.block([[a.real, -a.imag], [a.imag, a.real]])
-    x, y = alpha.real, alpha.imag
-    # d(c(|a|^2) a)/dx = 2 c' x a ; d/dy = 2 c' y a
-    idx = np.arange(n)
-    jac[idx, idx] += 2 * dc * x * x
-    jac[idx, n + idx] += 2 * dc * y * x
-    jac[n + idx, idx] += 2 * dc * x * y
-    jac[n + idx, n + idx] += 2 * dc * y * y
+    if alpha.shape != (net.n_sites,):
+        raise ValueError(f"`alpha` must have shape ({net.n_sites},), got {alpha.shape}.")
+    offs, coef, det, gh, act, res = _kernel_args(net)
+    jac = np.zeros((2 * net.n_sites, 2 * net.n_sites))
+    _k.jacobian_into(jac, np.ascontiguousarray(alpha.real), np.ascontiguousarray(alpha.imag),
+                     float(omega), offs, coef, det, gh, act, *res)
     return jac
 
 
@@ -166,35 +162,6 @@ def linear_eigenvalues(net: Network) -> np.ndarray:
     return np.linalg.eigvals(net.linear_matrix())
 
 
-def _newton(net, alpha, omega, *, tol=1e-12, max_iter=30):
-    """Refine a rotating steady state: F(alpha) + i omega alpha = 0, gauge Im alpha_r = 0."""
-    arrays = _net_arrays(net)
-    n = net.n_sites
-    r = int(np.argmax(np.abs(alpha)))
-    alpha = alpha * np.exp(-1j * np.angle(alpha[r]))
-    u = np.concatenate([alpha.real, alpha.imag, [omega]])
-    scale = max(1.0, float(np.max(np.abs(alpha))))
-    for _ in range(max_iter):
-        a = u[:n] + 1j * u[n:2 * n]
-        f = _drift_np(arrays, a) + 1j * u[-1] * a
-        res = np.concatenate([f.real, f.imag, [u[n + r]]])
-        if np.max(np.abs(res)) < tol * scale:
-            return a, u[-1], True
-        jac = np.zeros((2 * n + 1, 2 * n + 1))
-        jac[:2 * n, :2 * n] = jacobian(net, a, u[-1])
-        jac[:n, -1] = -a.imag
-        jac[n:2 * n, -1] = a.real
-        jac[-1, n + r] = 1.0
-        try:
-            du = np.linalg.solve(jac, -res)
-        except np.linalg.LinAlgError:
-            return a, u[-1], False
-        u = u + du
-    a = u[:n] + 1j * u[n:2 * n]
-    f = _drift_np(arrays, a) + 1j * u[-1] * a
-    return a, u[-1], bool(np.max(np.abs(f)) < 1e3 * tol * scale)
-
-
 def _initial(net, init, mode, amplitude, rng):
     n = net.n_sites
     if isinstance(init, str):
@@ -223,18 +190,21 @@ def _initial(net, init, mode, amplitude, rng):
     return a
 
 
-def steady_state(net: Union[Network, Sequence[Network]], *, init="seed", mode: Optional[int] = None,
-                 amplitude: Optional[float] = None, t_max: Optional[float] = None,
+def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Network]]], *,
+                 init="seed", mode: Optional[int] = None, amplitude: Optional[float] = None,
+                 continuation: bool = False, t_max: Optional[float] = None,
                  dt: Optional[float] = None, tol: float = 1e-9, check_time: Optional[float] = None,
-                 noise: float = 0.0, t_noise: float = 0.0, seed: int = 0, polish: bool = True,
-                 threads: Optional[int] = None) -> SteadyState:
+                 noise: float = 0.0, t_noise: float = 0.0, seed: int = 0,
+                 newton_tol: float = 1e-11, threads: Optional[int] = None) -> SteadyState:
     r"""Noise-free long-time state of one network or of many (in parallel).
 
     Parameters
     ----------
-    net : Network or sequence of Network
+    net : Network, sequence of Network, or sequence of sequences of Network
         Several networks must share the coupling matrix (rates, bath and
-        detuning may differ): phase diagrams and disorder ensembles.
+        detuning may differ): phase diagrams and disorder ensembles.  With
+        ``continuation=True`` each inner sequence is a *path* (e.g. a sweep of
+        :math:`\Gamma_e` at fixed :math:`\Gamma_i`).
     init : {"seed", "mode", "random"} or array_like, default: "seed"
         Initial amplitudes: ``amplitude`` on every gain site; the normal mode
         ``mode`` of :math:`g/2-\Delta` (default: the one closest to zero
@@ -244,9 +214,17 @@ def steady_state(net: Union[Network, Sequence[Network]], *, init="seed", mode: O
     amplitude : float, optional
         Scale of the initial state (default: :math:`10^{-2}\sqrt{n_0}` of the first
         gain reservoir).
+    continuation : bool, default: False
+        Adiabatic switching protocol: along each path, every point starts from
+        the previous point's solution (Newton's method first; a linearly
+        stable solution is accepted at once, otherwise the point is integrated
+        from the previous state).  Only the first point of a path uses
+        ``init``; a point whose predecessor decayed to zero restarts from
+        ``init``.  Paths run in parallel.  Sweeping a path in the opposite
+        direction shows hysteresis (bistable region).
     t_max : float, optional
-        Longest integration time (default: :math:`50/\gamma_{\min}`, clipped to
-        [2e3, 2e5]).
+        Longest integration time per point (default: :math:`50/\gamma_{\min}`,
+        clipped to [2e3, 2e5]).
     dt : float, optional
         RK4 step (default: ``min(0.2, 1/(ω_max + Γ_max/2 + γ_max/2))``).
     tol : float, default: 1e-9
@@ -257,17 +235,20 @@ def steady_state(net: Union[Network, Sequence[Network]], *, init="seed", mode: O
     noise, t_noise : float, default: 0
         Weak noise protocol: additive noise with diffusion constant ``noise``
         (per site, :math:`\langle|d\alpha|^2\rangle = D\,dt`) during the first
-        ``t_noise`` time units, then noiseless evolution.
+        ``t_noise`` time units of every integration, then noiseless evolution.
     seed : int, default: 0
         Seed for ``init="random"`` and the noise (point p uses stream p).
-    polish : bool, default: True
-        Refine stationary states by Newton's method.
+    newton_tol : float, default: 1e-11
+        Newton refinement of stationary states: residual below ``newton_tol``
+        times ``max(1, max|α|)``.
     threads : int, optional
         Numba threads (default: all).
 
     Returns
     -------
     SteadyState
+        Arrays with a leading axis per input dimension (none for one network;
+        (P,) for a list; (R, P) for paths).
 
     Notes
     -----
@@ -282,21 +263,33 @@ def steady_state(net: Union[Network, Sequence[Network]], *, init="seed", mode: O
     >>> bool(s.stationary)
     True
     """
-    single = isinstance(net, Network)
-    nets = [net] if single else list(net)
-    if not nets:
-        raise ValueError("`net` is an empty list.")
+    if isinstance(net, Network):
+        shape, nets = (), [net]
+    else:
+        rows = list(net)
+        if rows and all(isinstance(r, Network) for r in rows):
+            shape, nets = ((1, len(rows)) if continuation else (len(rows),)), rows
+        elif rows and all(not isinstance(r, Network) for r in rows):
+            rows = [list(r) for r in rows]
+            lengths = {len(r) for r in rows}
+            if len(lengths) != 1 or 0 in lengths:
+                raise ValueError("`net`: all paths must be non-empty and have the same length.")
+            shape, nets = (len(rows), len(rows[0])), [x for r in rows for x in r]
+        else:
+            raise ValueError("`net` must be a Network, a list of Networks, or a list of lists of "
+                             "Networks (paths).")
+    path_len = shape[-1] if (continuation and shape) else 1
     for k, nt in enumerate(nets):
         if not isinstance(nt, Network):
-            raise ValueError(f"`net[{k}]` must be a pgrid.Network, got {type(nt).__name__}.")
+            raise ValueError(f"`net` item {k} must be a pgrid.Network, got {type(nt).__name__}.")
         if nt.n_sites != nets[0].n_sites or not np.array_equal(nt.coupling, nets[0].coupling):
-            raise ValueError(f"`net[{k}]` has a different coupling matrix; a batch must share the "
-                             "coupling (call steady_state once per coupling).")
-    for name, val in (("tol", tol), ("noise", noise), ("t_noise", t_noise)):
-        if not math.isfinite(val) or val < 0:
+            raise ValueError(f"`net` item {k} has a different coupling matrix; a batch must share "
+                             "the coupling (call steady_state once per coupling).")
+    for name, val in (("tol", tol), ("noise", noise), ("t_noise", t_noise), ("newton_tol", newton_tol)):
+        if not isinstance(val, (int, float, np.integer, np.floating)) or not math.isfinite(val) or val < 0:
             raise ValueError(f"`{name}` must be a finite number >= 0, got {val!r}.")
-    if tol == 0:
-        raise ValueError("`tol` must be > 0.")
+    if tol == 0 or newton_tol == 0:
+        raise ValueError("`tol` and `newton_tol` must be > 0.")
     n = nets[0].n_sites
     npts = len(nets)
     ref = nets[0]
@@ -305,8 +298,8 @@ def steady_state(net: Union[Network, Sequence[Network]], *, init="seed", mode: O
         t_max = float(np.clip(50.0 / gmin, 2e3, 2e5)) if gmin > 0 else 2e5
     if not (math.isfinite(t_max) and t_max > 0):
         raise ValueError(f"`t_max` must be a positive number, got {t_max!r}.")
-    h = 0.5 * ref.coupling
-    wmax = float(np.max(np.abs(np.linalg.eigvalsh(h)))) + max(float(np.abs(nt.detuning).max()) for nt in nets)
+    wmax = (float(np.max(np.abs(np.linalg.eigvalsh(0.5 * ref.coupling))))
+            + max(float(np.abs(nt.detuning).max()) for nt in nets))
     rmax = max([r.rate for nt in nets for r in list(nt.gain.values()) + list(nt.loss.values())] + [0.0])
     gmax = max(float(nt.gamma.max()) for nt in nets)
     dt_auto = min(0.2, 1.0 / (wmax + 0.5 * rmax + 0.5 * gmax + 1e-12))
@@ -326,8 +319,7 @@ def steady_state(net: Union[Network, Sequence[Network]], *, init="seed", mode: O
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), 11])))
     x0 = np.array([_initial(nt, init, mode, amplitude, rng) for nt in nets])
 
-    from .sde import _coupling_diagonals
-    offs, coef = _coupling_diagonals(ref)
+    offs, coef, _, _, _, _ = _kernel_args(ref)
     act = np.array(sorted(set().union(*[set(nt.gain) | set(nt.loss) for nt in nets])), np.int64)
     res = np.array([[a[act] for a in nt.reservoir_arrays()] for nt in nets])  # (P, 6, A)
     det = np.array([nt.detuning for nt in nets])
@@ -337,18 +329,19 @@ def steady_state(net: Union[Network, Sequence[Network]], *, init="seed", mode: O
 
     nb = ref.bonds.shape[0]
     xfr = np.zeros((npts, n)); xfi = np.zeros((npts, n))
-    conv = np.zeros(npts, np.bool_); t_end = np.zeros(npts)
+    stat = np.zeros(npts, np.bool_); om = np.zeros(npts); t_end = np.zeros(npts)
     jm = np.zeros((npts, nb)); jlo = np.zeros((npts, nb)); jhi = np.zeros((npts, nb))
-    om = np.zeros((npts, n)); div = np.zeros(npts, np.bool_)
+    occ = np.zeros((npts, n)); div = np.zeros(npts, np.bool_); growth = np.zeros(npts)
     old = numba.get_num_threads()
     if threads is not None:
         numba.set_num_threads(int(threads))
     try:
-        _k.integrate_many(np.ascontiguousarray(x0.real), np.ascontiguousarray(x0.imag), offs, coef,
-                          det, gh, act, *[np.ascontiguousarray(res[:, k]) for k in range(6)],
-                          ref.bonds[:, 0].copy(), ref.bonds[:, 1].copy(), np.array(ref.bond_coupling),
-                          float(dt), check_steps, max_checks, float(tol), nvar, n_noise_steps,
-                          np.uint64(seed), xfr, xfi, conv, t_end, jm, jlo, jhi, om, div)
+        _k.solve_many(np.ascontiguousarray(x0.real), np.ascontiguousarray(x0.imag), path_len,
+                      offs, coef, det, gh, act, *[np.ascontiguousarray(res[:, k]) for k in range(6)],
+                      ref.bonds[:, 0].copy(), ref.bonds[:, 1].copy(), np.array(ref.bond_coupling),
+                      float(dt), check_steps, max_checks, float(tol), float(newton_tol), nvar,
+                      n_noise_steps, np.uint64(seed), xfr, xfi, stat, om, t_end, jm, jlo, jhi, occ,
+                      div, growth)
     finally:
         numba.set_num_threads(old)
     if np.any(div):
@@ -356,33 +349,14 @@ def steady_state(net: Union[Network, Sequence[Network]], *, init="seed", mode: O
                          f"{int(np.argmax(div))}); reduce `dt` (now {dt:g}).")
 
     alpha = xfr + 1j * xfi
-    freq = np.zeros(npts)
-    resid = np.zeros(npts)
-    stationary = conv.copy()
-    occ = om.copy()
-    cur = jm.copy()
-    amp = 0.5 * (jhi - jlo)
-    for p, nt in enumerate(nets):
-        arrays = _net_arrays(nt)
-        a = alpha[p]
-        f = _drift_np(arrays, a)
-        norm = float(np.sum(np.abs(a) ** 2))
-        freq[p] = float(-np.imag(np.vdot(a, f)) / norm) if norm > 0 else 0.0
-        if stationary[p]:
-            if polish and norm > 1e-20:
-                a2, w2, ok = _newton(nt, a, freq[p])
-                if ok:
-                    a, freq[p] = a2, w2
-            alpha[p] = a
-            occ[p] = np.abs(a) ** 2
-            cur[p] = nt.bond_coupling * np.imag(np.conj(a[nt.bonds[:, 0]]) * a[nt.bonds[:, 1]])
-            amp[p] = 0.0
-        resid[p] = float(np.max(np.abs(_drift_np(arrays, alpha[p]) + 1j * freq[p] * alpha[p])))
-    n_ns = int(npts - stationary.sum())
+    resid = np.array([np.max(np.abs(drift(nt, alpha[p]) + 1j * om[p] * alpha[p]))
+                      for p, nt in enumerate(nets)])
+    n_ns = int(npts - stat.sum())
     msg = ("all points stationary" if n_ns == 0 else
            f"{n_ns} of {npts} point(s) not stationary within t_max = {t_max:g} (oscillating or "
            "multimode: time averages over the last window are reported)")
-    sq = (lambda x: x[0]) if single else (lambda x: x)  # noqa: E731
-    return SteadyState(alpha=sq(alpha), occupation=sq(occ), current=sq(cur),
-                       current_amplitude=sq(amp), frequency=sq(freq), stationary=sq(stationary),
-                       t_end=sq(t_end), residual=sq(resid), message=msg)
+    out = lambda x: x.reshape(shape + x.shape[1:])  # noqa: E731
+    return SteadyState(alpha=out(alpha), occupation=out(occ), current=out(jm),
+                       current_amplitude=out(0.5 * (jhi - jlo)), frequency=out(om),
+                       stationary=out(stat), t_end=out(t_end), residual=out(resid),
+                       max_growth=out(growth), message=msg)

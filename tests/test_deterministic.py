@@ -114,3 +114,20 @@ def test_energy_balance_s42(net):
     np.add.at(net_flow, net.bonds[:, 0], -s.current)
     np.add.at(net_flow, net.bonds[:, 1], s.current)
     np.testing.assert_allclose(net_flow + (gr - lr - net.gamma) * s.occupation, 0, atol=1e-7 * (1 + s.occupation.max()))
+
+
+def test_continuation_hysteresis_in_bistable_region():
+    # Gamma_i > 4g: switching Gamma_e on from below or from above ends on different stable states
+    ge = np.linspace(0.2, 10.0, 50)
+    up = [pgrid.chain(10, gain=8.0, loss=x, gamma=1e-3) for x in ge]
+    s_up = pgrid.steady_state(up, continuation=True, init="mode")
+    s_dn = pgrid.steady_state(up[::-1], continuation=True)
+    j_up, j_dn = s_up.current[0, :, -1], s_dn.current[0, ::-1, -1]
+    both = s_up.stationary[0] & s_dn.stationary[0, ::-1]
+    stable = (s_up.max_growth[0] < 0) & (s_dn.max_growth[0, ::-1] < 0)
+    bistable = both & stable & (np.abs(j_up - j_dn) > 0.1)
+    assert bistable.any() and np.all(ge[bistable] < 8.0)
+    # deep in the broken phase the state is unique
+    np.testing.assert_allclose(j_up[-1], j_dn[-1], rtol=1e-8)
+    single = pgrid.steady_state(up[-1])
+    np.testing.assert_allclose(single.current[-1], j_up[-1], rtol=1e-8)
