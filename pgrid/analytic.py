@@ -21,7 +21,7 @@ __all__ = [
     "cutoff", "saturated_rate", "eq6_occupation", "eq6_k0",
     "s14_coherent_cutoff", "s14_paper_expression",
     "s24_amplitudes", "s25_current", "s28_amplitudes", "s29_current",
-    "s32_amplitudes", "s33_current", "s36_transition",
+    "s30_s31_amplitudes", "s32_amplitudes", "s33_current", "s36_transition", "fit_standing_wave",
     "s40_amplitudes", "s41_current", "s43_symmetric_existence", "s44_transition",
     "s45_current_std", "s47_occupation", "s48_current", "s51_occupation_variance",
     "s52_current_variance", "s53_current_variance", "s54_current_variance",
@@ -109,6 +109,55 @@ def s25_current(gain, loss, gamma, n0=1.0):
 s28_amplitudes = s24_amplitudes
 s28_amplitudes.__doc__ = s24_amplitudes.__doc__
 s29_current = s25_current
+
+
+def s30_s31_amplitudes(gain, loss, gamma, g=1.0):
+    r"""Exact solution of Eqs. (S30)–(S31) (symmetry-broken phase, N even, damping at the ends).
+
+    .. math::
+
+        \Big(\frac{\Gamma_i}{(1+|A|^2)^2} - \gamma\Big)A - igB = 0, \qquad
+        \Big(\frac{-\Gamma_e}{(1+|B|^2)^2} - \gamma\Big)B - igA = 0 .
+
+    Eliminating B gives :math:`B = -i c A/g` with :math:`c = \Gamma_i/(1+|A|^2)^2 - \gamma` and
+    the scalar condition :math:`(\Gamma_e/(1+|B|^2)^2 + \gamma)\,c = g^2`, solved for
+    :math:`|A|^2` by bracketing.  Returns ``(|A|^2, |B|^2, J)`` in units of :math:`n_0`
+    (:math:`J = g\,{\rm Im}(AB^*) = c|A|^2`, Eq. S18 with :math:`\sin k_0 = 1`), or NaNs where
+    no solution exists.  The paper states there is none for :math:`\Gamma_i > \Gamma_e`; in
+    fact a root with :math:`|B| > |A|` persists there (see the tests and the transport chapter).
+    """
+    from scipy.optimize import brentq
+
+    def parts(a2):
+        c = gain / (1 + a2) ** 2 - gamma
+        b2 = c ** 2 * a2 / g ** 2
+        return c, b2, (loss / (1 + b2) ** 2 + gamma) * c - g ** 2
+
+    a_max = np.sqrt(gain / gamma) - 1 if gamma > 0 else 1e6     # c > 0 requires |A|^2 < a_max
+    grid = np.linspace(0.0, a_max, 4001)[1:-1]
+    vals = np.array([parts(a)[2] for a in grid])
+    sign = np.nonzero(np.diff(np.sign(vals)))[0]
+    if sign.size == 0:
+        return np.nan, np.nan, np.nan
+    k = sign[-1]                         # the largest-amplitude root (the one reached by switching on)
+    a2 = brentq(lambda a: parts(a)[2], grid[k], grid[k + 1], xtol=1e-14)
+    c, b2, _ = parts(a2)
+    return a2, b2, c * a2
+
+
+def fit_standing_wave(alpha, k0, n0=1.0):
+    r"""Least-squares :math:`A, B` of the ansatz (S17), :math:`\alpha_\ell = \sqrt{n_0}[A\sin(k_0\ell) + B\cos(k_0\ell)]`.
+
+    ``alpha`` are the amplitudes of sites ℓ = 1..N (pgrid order) at one instant; the
+    global phase is fixed by making A real and positive.  Returns complex (A, B) in
+    units of :math:`\sqrt{n_0}`.
+    """
+    alpha = np.asarray(alpha, complex) / np.sqrt(n0)
+    ell = np.arange(1, alpha.size + 1)
+    design = np.stack([np.sin(k0 * ell), np.cos(k0 * ell)], axis=1).astype(complex)
+    (a, b), *_ = np.linalg.lstsq(design, alpha, rcond=None)
+    phase = np.exp(-1j * np.angle(a)) if abs(a) > 0 else 1.0
+    return a * phase, b * phase
 
 
 def s32_amplitudes(gain, loss, kappa, g=1.0):

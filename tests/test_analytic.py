@@ -51,3 +51,22 @@ def test_transition_points():
     np.testing.assert_allclose(4.0 - analytic.s36_transition(4.0, 1e-3), 8e-3, rtol=2e-3)
     np.testing.assert_allclose(analytic.s45_current_std(10.0, quantum=False), 10 / np.sqrt(2))
     np.testing.assert_allclose(analytic.s45_current_std(10.0), 0.5 * np.sqrt(220.0))
+
+
+def test_fit_standing_wave_recovers_amplitudes():
+    k0 = np.pi / 2 * (1 + 1 / 11)
+    ell = np.arange(1, 11)
+    A, B = 2.0, 0.3 - 0.4j
+    alpha = np.exp(0.7j) * 3.0 * (A * np.sin(k0 * ell) + B * np.cos(k0 * ell))
+    a, b = analytic.fit_standing_wave(alpha, k0, n0=9.0)
+    np.testing.assert_allclose([a, b], [A, B], atol=1e-12)
+
+
+def test_s30_s31_root_below_the_transition():
+    # The supplement says (S30)-(S31) have no solution for Gamma_i > Gamma_e. They do: a root with
+    # |B| > |A| (energy piled up at the loss site) persists below the transition; in the broken
+    # phase the largest-|A| root has |A| > |B|.  (Evidence for the transport chapter.)
+    a2, b2, _ = analytic.s30_s31_amplitudes(4.0, 3.0, 1e-3)
+    assert np.isfinite(a2) and b2 > a2
+    a2, b2, _ = analytic.s30_s31_amplitudes(4.0, 8.0, 1e-3)
+    assert a2 > b2

@@ -131,3 +131,16 @@ def test_continuation_hysteresis_in_bistable_region():
     np.testing.assert_allclose(j_up[-1], j_dn[-1], rtol=1e-8)
     single = pgrid.steady_state(up[-1])
     np.testing.assert_allclose(single.current[-1], j_up[-1], rtol=1e-8)
+
+
+@pytest.mark.parametrize("loss", [4.5, 8.0, 40.0])
+def test_broken_phase_ends_only_damping_solves_s30_s31(loss):
+    # damping only on the end sites (the supplement's simplified model), N even, k0 = pi/2:
+    # Eqs. (S30)-(S31) are exact; A and B are read off the computed state with the ansatz (S17)
+    gamma = np.zeros(10)
+    gamma[[0, -1]] = 1e-3
+    s = pgrid.steady_state(pgrid.chain(10, gain=4.0, loss=loss, gamma=gamma))
+    a2, b2, current = analytic.s30_s31_amplitudes(4.0, loss, 1e-3)
+    A, B = analytic.fit_standing_wave(s.alpha, np.pi / 2)
+    np.testing.assert_allclose([abs(A) ** 2, abs(B) ** 2], [a2, b2], rtol=1e-8)
+    np.testing.assert_allclose(s.current[-1], current, rtol=1e-8)
