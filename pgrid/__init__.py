@@ -11,6 +11,7 @@ from .network import Reservoir as Reservoir, Network as Network
 from .network import chain as chain, square_grid as square_grid
 from .sde import simulate as simulate, Ensemble as Ensemble, max_stable_dt as max_stable_dt
 from . import analytic as analytic
+from . import quantum as quantum
 from .deterministic import (steady_state as steady_state, SteadyState as SteadyState, drift as drift,
                             jacobian as jacobian, stability as stability,
                             linear_eigenvalues as linear_eigenvalues)
@@ -20,4 +21,4 @@ __version__ = "0.1.0"
 
 __all__ = ["Reservoir", "Network", "chain", "square_grid", "simulate", "Ensemble",
            "max_stable_dt", "steady_state", "SteadyState", "drift", "jacobian", "stability",
-           "linear_eigenvalues", "analytic", "__version__"]
+           "linear_eigenvalues", "analytic", "quantum", "__version__"]

@@ -1,0 +1,92 @@
+"""pgrid.quantum: the k = 0 block solver against QuTiP, negativity, S45, truncation errors."""
+
+import numpy as np
+import pytest
+import qutip
+
+import pgrid
+from pgrid import analytic, quantum
+
+
+@pytest.fixture(scope="module")
+def two_modes():
+    net = pgrid.chain(2, gain=pgrid.Reservoir(4.0, n0=1.0), loss=pgrid.Reservoir(2.0, n0=1.0),
+                      gamma=0.1, n_th=0.2)
+    return net, quantum.steady_state(net, 8, max_top_population=1.0)
+
+
+def test_reduced_matches_qutip_steadystate(two_modes):
+    net, rho = two_modes
+    full = quantum.steady_state(net, 8, method="qutip", max_top_population=1.0)
+    np.testing.assert_allclose(rho.full(), full.full(), atol=1e-12)
+    assert abs(rho.tr() - 1) < 1e-12
+
+
+def test_reduced_matches_qutip_three_modes_general_network():
+    net = pgrid.Network([[0, 1, 0.5], [1, 0, 0.8], [0.5, 0.8, 0]], gamma=[0.2, 0.1, 0.3], n_th=0.1,
+                        gain={0: pgrid.Reservoir(3.0, n0=1.5)},
+                        loss={2: pgrid.Reservoir(1.0, n0=2.0, nu=1.0)}, detuning=[0.1, 0.0, -0.2])
+    a = quantum.steady_state(net, 5, max_top_population=1.0)
+    b = quantum.steady_state(net, 5, method="qutip", max_top_population=1.0)
+    np.testing.assert_allclose(a.full(), b.full(), atol=1e-12)
+
+
+def test_negativity_matches_qutip(two_modes):
+    _, rho = two_modes
+    ours = quantum.negativity(rho, 0, 1)
+    assert ours > 1e-3
+    np.testing.assert_allclose(ours, qutip.negativity(rho, 1), rtol=1e-9)
+    np.testing.assert_allclose(quantum.negativity(rho, 1, 0), ours, rtol=1e-12)
+    np.testing.assert_allclose(quantum.negativity(rho, 0, 1, logarithmic=True), np.log2(2 * ours + 1),
+                               rtol=1e-12)
+
+
+def test_current_operator_sign_and_continuity(two_modes):
+    net, rho = two_modes
+    mean, std = quantum.current_statistics(rho, net, 0)
+    assert mean > 0 and std > 0          # energy flows from the gain (site 0) to the loss (site 1)
+    # continuity: the current leaving site 0 equals the injected minus bath-damped power
+    ops = quantum.collapse_operators(net, 8)
+    n0 = qutip.num(8)
+    num0 = qutip.tensor(n0, qutip.qeye(8))
+    d_num0 = sum(qutip.expect(c.dag() * num0 * c - 0.5 * (c.dag() * c * num0 + num0 * c.dag() * c), rho)
+                 for c in ops)
+    np.testing.assert_allclose(np.real(d_num0), mean, rtol=1e-9)
+
+
+def test_thermal_equilibrium_s45():
+    # no reservoirs: thermal state, operator current fluctuations of Eq. (S45)
+    n_th = 0.5
+    net = pgrid.chain(2, gain=0.0, loss=0.0, gamma=0.1, n_th=n_th)
+    rho = quantum.steady_state(net, 16)
+    np.testing.assert_allclose(quantum.occupations(rho), n_th, rtol=1e-6)
+    mean, std = quantum.current_statistics(rho, net, 0)
+    assert abs(mean) < 1e-10
+    np.testing.assert_allclose(std, analytic.s45_current_std(n_th, quantum=True), rtol=1e-5)
+
+
+def test_truncation_error_names_the_fix():
+    net = pgrid.chain(2, gain=pgrid.Reservoir(4.0, n0=1.0), loss=pgrid.Reservoir(0.5, n0=1.0),
+                      gamma=1e-2)
+    with pytest.raises(quantum.TruncationError, match="raise `n_fock`"):
+        quantum.steady_state(net, 4)
+
+
+def test_bad_input():
+    net = pgrid.chain(2, gain=1.0, loss=1.0, gamma=0.1)
+    with pytest.raises(ValueError, match="n_fock"):
+        quantum.steady_state(net, 1)
+    with pytest.raises(ValueError, match="method"):
+        quantum.steady_state(net, 4, method="magic")
+    with pytest.raises(ValueError, match="bond"):
+        quantum.current_operator(net, 4, 3)
+    rho = quantum.steady_state(net, 6, max_top_population=1.0)
+    with pytest.raises(ValueError, match="two different sites"):
+        quantum.negativity(rho, 0, 0)
+
+
+def test_negativity_of_a_state_outside_the_k0_sector():
+    # a two-mode squeezed-like pure state mixes excitation numbers: falls back to the full transpose
+    psi = (qutip.tensor(qutip.basis(3, 0), qutip.basis(3, 0)) + 0.6 * qutip.tensor(qutip.basis(3, 1), qutip.basis(3, 1))).unit()
+    rho = psi * psi.dag()
+    np.testing.assert_allclose(quantum.negativity(rho, 0, 1), qutip.negativity(rho, 1), rtol=1e-10)
