@@ -90,3 +90,12 @@ def test_negativity_of_a_state_outside_the_k0_sector():
     psi = (qutip.tensor(qutip.basis(3, 0), qutip.basis(3, 0)) + 0.6 * qutip.tensor(qutip.basis(3, 1), qutip.basis(3, 1))).unit()
     rho = psi * psi.dag()
     np.testing.assert_allclose(quantum.negativity(rho, 0, 1), qutip.negativity(rho, 1), rtol=1e-10)
+
+
+def test_quantum_trajectories_agree_with_exact_steady_state(two_modes):
+    net, rho = two_modes
+    mean, std = quantum.current_statistics(rho, net, 0)
+    traj = quantum.trajectory_statistics(net, 8, 0, t_relax=30.0, t_sample=200.0, n_times=400,
+                                         n_traj=16, seed=1)
+    assert abs(traj["mean"] - mean) < 4 * traj["mean_err"]
+    assert abs(traj["std"] - std) < 4 * traj["std_err"]
