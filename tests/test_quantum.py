@@ -20,6 +20,8 @@ def test_reduced_matches_qutip_steadystate(two_modes):
     full = quantum.steady_state(net, 8, method="qutip", max_top_population=1.0)
     np.testing.assert_allclose(rho.full(), full.full(), atol=1e-12)
     assert abs(rho.tr() - 1) < 1e-12
+    krylov = quantum.steady_state(net, 8, method="krylov", max_top_population=1.0)
+    np.testing.assert_allclose(krylov.full(), full.full(), atol=1e-10)
 
 
 def test_reduced_matches_qutip_three_modes_general_network():
@@ -29,6 +31,8 @@ def test_reduced_matches_qutip_three_modes_general_network():
     a = quantum.steady_state(net, 5, max_top_population=1.0)
     b = quantum.steady_state(net, 5, method="qutip", max_top_population=1.0)
     np.testing.assert_allclose(a.full(), b.full(), atol=1e-12)
+    c = quantum.steady_state(net, 5, method="krylov", max_top_population=1.0)
+    np.testing.assert_allclose(c.full(), b.full(), atol=1e-10)
 
 
 def test_negativity_matches_qutip(two_modes):
