@@ -223,7 +223,7 @@ def steady_state(net: Network, n_fock: int, *, method: str = "auto",
         docstring) solved by sparse LU with the trace condition; "krylov": the
         same block solved by GMRES, preconditioned sector by sector with the
         exact inverse of the no-jump evolution (fast and light for large
-        cutoffs); "auto": direct below 20,000 unknowns, else krylov; "qutip":
+        cutoffs); "auto": direct below 5,000 unknowns, else krylov; "qutip":
         ``qutip.steadystate`` on the full Liouvillian (for cross-checks; needs
         :math:`M^{2N}` memory).
     tol : float, default: 1e-12
@@ -252,7 +252,7 @@ def steady_state(net: Network, n_fock: int, *, method: str = "auto",
         for s, ix in enumerate(sectors):
             trace_vec[offsets[s] + np.arange(len(ix)) * (len(ix) + 1)] = 1.0
         if method == "auto":
-            method = "direct" if lmat.shape[0] < 20000 else "krylov"
+            method = "direct" if lmat.shape[0] < 5000 else "krylov"
         if method == "direct":
             vec = _solve_direct(lmat, trace_vec)
         else:
