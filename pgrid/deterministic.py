@@ -31,7 +31,7 @@ import numba
 import numpy as np
 
 from . import _ode_kernels as _k
-from .network import Network
+from .network import Network, _coupling_diagonals
 
 __all__ = ["SteadyState", "steady_state", "drift", "jacobian", "stability", "linear_eigenvalues"]
 
@@ -105,8 +105,6 @@ def drift(net: Network, alpha) -> np.ndarray:
 
 def _kernel_args(net: Network):
     """Arrays describing one network for the numba kernels (shared coupling diagonals)."""
-    from .sde import _coupling_diagonals
-
     offs, coef = _coupling_diagonals(net)
     act = np.array(sorted(set(net.gain) | set(net.loss)), np.int64)
     res = [np.ascontiguousarray(a[act]) for a in net.reservoir_arrays()]

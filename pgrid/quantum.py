@@ -28,7 +28,6 @@ References
 from __future__ import annotations
 
 import itertools
-from typing import Optional
 
 import numpy as np
 import scipy.sparse as sp

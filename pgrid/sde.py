@@ -32,7 +32,6 @@ consistent with the Ito interpretation; its spurious growth is
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from typing import Optional
 
@@ -41,7 +40,7 @@ import numpy as np
 
 from . import _sde_kernels as _k
 from ._rng import ZIG_K, ZIG_W, ZIG_F
-from .network import Network
+from .network import Network, _coupling_diagonals
 
 __all__ = ["simulate", "Ensemble", "max_stable_dt"]
 
@@ -99,18 +98,6 @@ class Ensemble:
     bonds: np.ndarray
     n_samples: int
     params: dict
-
-
-def _coupling_diagonals(net: Network):
-    """Offsets d with some g[l, l+d] != 0 and coef[k, l] = g[l, l + offs[k]] / 2."""
-    g = net.coupling
-    n = net.n_sites
-    offs = [d for d in range(-(n - 1), n) if d != 0 and np.any(np.diagonal(g, d) != 0)]
-    coef = np.zeros((len(offs), n))
-    for k, d in enumerate(offs):
-        l = np.arange(max(0, -d), min(n, n - d))
-        coef[k, l] = 0.5 * g[l, l + d]
-    return np.array(offs, np.int64), coef
 
 
 def max_stable_dt(net: Network) -> float:

@@ -66,12 +66,14 @@ def test_bitwise_reproducible_across_threads():
 
 def test_order_parameter_and_record():
     net = pgrid.chain(3, gain=4.0, loss=8.0, gamma=1e-2, n_th=0.0)
-    ens = pgrid.simulate(net, dt=0.01, t_relax=50, t_sample=50, n_traj=8, seed=1, n_record=2,
+    ens = pgrid.simulate(net, dt=0.01, t_relax=50, t_sample=50, n_traj=8, seed=1, n_record=8,
                          init=np.ones(3) * 2.0)
-    assert ens.record.shape == (2, ens.n_samples, 3)
-    alpha = ens.record[0, -1]
-    gr, lr = net.saturated_rates(alpha)
-    assert ens.order_parameter > 0  # broken phase: extraction beats injection
+    assert ens.record.shape == (8, ens.n_samples, 3)
+    gr, lr = net.saturated_rates(ens.record)
+    # the streamed statistics equal averages over the recorded states (all trajectories recorded)
+    np.testing.assert_allclose(ens.order_parameter, np.mean(np.sum(lr - gr, axis=-1)), rtol=1e-10)
+    np.testing.assert_allclose(ens.occupation_mean, np.mean(np.abs(ens.record) ** 2, axis=(0, 1)), rtol=1e-10)
+    assert ens.order_parameter > 0  # broken phase: extraction beats injection  # broken phase: extraction beats injection
 
 
 @pytest.mark.parametrize("kw, match", [
