@@ -161,21 +161,48 @@ def newton(xr, xi, omega, tol, max_iter, offs, coef, det, gh, act, gr, gn0, gnu,
 
 
 @njit(cache=True)
-def max_growth(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
-    """Largest real part of the Jacobian's eigenvalues, the phase zero mode removed."""
+def phase_free_eigenvalues(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
+    """Jacobian eigenvalues with the global-phase zero mode removed, by decreasing real part.
+
+    The dropped eigenvalue is the one whose eigenvector overlaps most with the phase
+    mode (-Im alpha, Re alpha), penalised by |lambda| (robust near other soft modes).
+    """
     n = xr.size
     jac = np.zeros((2 * n, 2 * n))
     jacobian_into(jac, xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
-    lam = np.linalg.eigvals(jac.astype(np.complex128))
-    drop = 0
-    for k in range(lam.size):
-        if abs(lam[k]) < abs(lam[drop]):
-            drop = k
-    top = -np.inf
-    for k in range(lam.size):
-        if k != drop and lam[k].real > top:
-            top = lam[k].real
-    return top
+    lam, vec = np.linalg.eig(jac.astype(np.complex128))
+    norm = 0.0
+    for l in range(n):
+        norm += xr[l] * xr[l] + xi[l] * xi[l]
+    if norm == 0.0:
+        keep = lam
+    else:
+        norm = math.sqrt(norm)
+        best = -np.inf
+        drop = 0
+        for k in range(lam.size):
+            dot = 0.0j
+            vn = 0.0
+            for l in range(n):
+                dot += -xi[l] * vec[l, k] + xr[l] * vec[n + l, k]
+                vn += abs(vec[l, k]) ** 2 + abs(vec[n + l, k]) ** 2
+            score = abs(dot) / (norm * math.sqrt(vn)) - abs(lam[k])
+            if score > best:
+                best = score
+                drop = k
+        keep = np.empty(lam.size - 1, np.complex128)
+        m = 0
+        for k in range(lam.size):
+            if k != drop:
+                keep[m] = lam[k]
+                m += 1
+    return keep[np.argsort(-keep.real)]
+
+
+@njit(cache=True)
+def max_growth(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
+    """Largest real part of the Jacobian's eigenvalues, the phase zero mode removed."""
+    return phase_free_eigenvalues(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)[0].real
 
 
 @njit(cache=True)

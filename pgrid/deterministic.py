@@ -132,21 +132,17 @@ def stability(net: Network, alpha, omega: float = 0.0):
 
     Returns
     -------
-    eigenvalues : ndarray, complex, shape (2N - 1,)
+    eigenvalues : ndarray, complex, shape (2N - 1,) (2N for the zero state)
         Sorted by decreasing real part.
     relaxation_time : float
         :math:`\tau_r = -1/\max{\rm Re}\,\lambda` (``inf`` if marginal or unstable).
     """
     alpha = np.asarray(alpha, complex)
-    jac = jacobian(net, alpha, omega)
-    lam, vec = np.linalg.eig(jac)
-    if np.max(np.abs(alpha)) > 0:
-        phase_mode = np.concatenate([-alpha.imag, alpha.real])
-        phase_mode /= np.linalg.norm(phase_mode)
-        overlap = np.abs(phase_mode @ vec) / np.linalg.norm(vec, axis=0)
-        drop = int(np.argmax(overlap - np.abs(lam)))
-        lam = np.delete(lam, drop)
-    lam = lam[np.argsort(-lam.real)]
+    if alpha.shape != (net.n_sites,):
+        raise ValueError(f"`alpha` must have shape ({net.n_sites},), got {alpha.shape}.")
+    offs, coef, det, gh, act, res = _kernel_args(net)
+    lam = _k.phase_free_eigenvalues(np.ascontiguousarray(alpha.real), np.ascontiguousarray(alpha.imag),
+                                    float(omega), offs, coef, det, gh, act, *res)
     top = lam[0].real
     return lam, (-1.0 / top if top < 0 else math.inf)
 

@@ -51,6 +51,8 @@ def test_stability_and_relaxation():
     s = pgrid.steady_state(net)
     lam, tau = pgrid.stability(net, s.alpha, s.frequency)
     assert lam.size == 2 * 6 - 1
+    # one zero-mode rule: the solver's max_growth is the top of this spectrum
+    np.testing.assert_allclose(s.max_growth, lam[0].real, rtol=1e-9)
     assert lam.real.max() < 0 and np.isfinite(tau) and tau > 0
 
 
