@@ -207,9 +207,16 @@ def max_growth(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, l
 
 @njit(cache=True)
 def _integrate_point(xr, xi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu,
-                     bond_i, bond_j, bond_g, dt, check_steps, max_checks, tol,
+                     bond_i, bond_j, bond_g, dt, check_steps, max_checks, tol, newton_tol,
                      noise_var, n_noise_steps, s0, s1, s2, s3, jsum, jlo, jhi, osum):
-    """RK4 from (xr, xi) in place; returns (converged, diverged, steps)."""
+    """RK4 from (xr, xi) in place; returns (converged, diverged, steps).
+
+    Converged: occupations and currents changed by less than ``tol`` times the
+    largest occupation over two consecutive check windows, or (slow approach to a
+    weakly damped state) the changes fell below 1e-3 of it and Newton's method
+    from the current state finds a nearby, linearly stable rotating state, which
+    then replaces the current state.  Newton attempts back off exponentially.
+    """
     n = xr.size
     nb = bond_i.size
     k1r = np.zeros(n); k1i = np.zeros(n)
@@ -221,6 +228,9 @@ def _integrate_point(xr, xi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, ln
     prev_j = np.zeros(nb)
     quiet = 0
     step = 0
+    next_try = 0
+    backoff = 1
+    yr = np.zeros(n); yi = np.zeros(n)
     for chk in range(max_checks):
         for q in range(nb):
             jsum[q] = 0.0
@@ -285,6 +295,24 @@ def _integrate_point(xr, xi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, ln
             jq = bond_g[q] * (xr[i] * xi[j] - xi[i] * xr[j])
             change = max(change, abs(jq - prev_j[q]))
             prev_j[q] = jq
+        if (step > n_noise_steps and omax > 1e-24 and change <= 1e-3 * omax
+                and change > tol * omax and chk >= next_try):
+            yr[:] = xr
+            yi[:] = xi
+            w0 = _frequency(xr, xi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
+            ok, w, _ = newton(yr, yi, w0, newton_tol, 30, offs, coef, det, gh, act, gr, gn0, gnu,
+                              lr, ln0, lnu)
+            if ok:
+                for l in range(n):
+                    if abs(yr[l] * yr[l] + yi[l] * yi[l] - prev_occ[l]) > 1e-2 * omax:
+                        ok = False
+            if ok and max_growth(yr, yi, w, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0,
+                                 lnu) < -1e-12:
+                xr[:] = yr
+                xi[:] = yi
+                return True, False, step
+            next_try = chk + backoff
+            backoff *= 2
         if step > n_noise_steps and (change <= tol * omax or omax < 1e-24):
             quiet += 1
         else:
@@ -333,7 +361,7 @@ def _solve_point(xr, xi, p, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu
     if not done:
         s0, s1, s2, s3 = seed_state(uint64(seed), uint64(p))
         conv, div, steps = _integrate_point(xr, xi, offs, coef, *a, bond_i, bond_j, bond_g, dt,
-                                            check_steps, max_checks, tol, noise_var[p],
+                                            check_steps, max_checks, tol, newton_tol, noise_var[p],
                                             n_noise_steps, s0, s1, s2, s3, jsum, jlo, jhi, osum)
         t_end[p] = steps * dt
         diverged[p] = div

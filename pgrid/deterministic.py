@@ -33,7 +33,8 @@ import numpy as np
 from . import _ode_kernels as _k
 from .network import Network, _coupling_diagonals
 
-__all__ = ["SteadyState", "steady_state", "drift", "jacobian", "stability", "linear_eigenvalues"]
+__all__ = ["SteadyState", "steady_state", "drift", "jacobian", "stability", "linear_eigenvalues",
+           "energy_balance"]
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,31 @@ def stability(net: Network, alpha, omega: float = 0.0):
     return lam, (-1.0 / top if top < 0 else math.inf)
 
 
+def energy_balance(net: Network, alpha):
+    r"""Power budget of a state, Eq. (S42) generalised to any network.
+
+    Parameters
+    ----------
+    net : Network
+    alpha : array_like, complex, shape (..., N)
+        Amplitudes (leading batch axes allowed).
+
+    Returns
+    -------
+    injected, extracted, bath : ndarray, shape (...)
+        :math:`\sum_{\rm gain}\Gamma(\alpha_\ell)|\alpha_\ell|^2`,
+        :math:`\sum_{\rm loss}\Gamma(\alpha_\ell)|\alpha_\ell|^2` and
+        :math:`\sum_\ell\gamma_\ell|\alpha_\ell|^2` (quanta per unit time).  In a
+        stationary noise-free state ``injected == extracted + bath`` (Eq. S42).
+    """
+    alpha = np.asarray(alpha, complex)
+    if alpha.shape[-1:] != (net.n_sites,):
+        raise ValueError(f"`alpha` must have last axis of length {net.n_sites}, got shape {alpha.shape}.")
+    occ = np.abs(alpha) ** 2
+    gr, lr = net.saturated_rates(alpha)
+    return (np.sum(gr * occ, axis=-1), np.sum(lr * occ, axis=-1), np.sum(net.gamma * occ, axis=-1))
+
+
 def linear_eigenvalues(net: Network) -> np.ndarray:
     r"""Eigenvalues of the linear chain's dynamical matrix (constant rates, Fig. S3).
 
@@ -223,7 +249,9 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
         RK4 step (default: ``min(0.2, 1/(ω_max + Γ_max/2 + γ_max/2))``).
     tol : float, default: 1e-9
         Stationarity: changes of occupations and currents between two checks
-        below ``tol`` times the largest occupation, twice in a row.
+        below ``tol`` times the largest occupation, twice in a row; or, for a
+        slow approach (changes below 1e-3 of it), Newton's method from the
+        current state converging to a nearby linearly stable rotating state.
     check_time : float, optional
         Window between checks (default: ``min(200, t_max/20)``).
     noise, t_noise : float, default: 0
