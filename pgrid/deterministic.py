@@ -34,7 +34,7 @@ from . import _ode_kernels as _k
 from .network import Network, _coupling_diagonals
 
 __all__ = ["SteadyState", "steady_state", "drift", "jacobian", "stability", "linear_eigenvalues",
-           "energy_balance"]
+           "energy_balance", "relaxation_time"]
 
 
 @dataclass(frozen=True)
@@ -171,6 +171,85 @@ def energy_balance(net: Network, alpha):
     occ = np.abs(alpha) ** 2
     gr, lr = net.saturated_rates(alpha)
     return (np.sum(gr * occ, axis=-1), np.sum(lr * occ, axis=-1), np.sum(net.gamma * occ, axis=-1))
+
+
+def relaxation_time(net: Union[Network, Sequence[Network]], state: SteadyState, *, kick: float = 0.1,
+                    site: Optional[int] = None, levels=(1e-5, 1e-8), t_max: float = 2e5,
+                    dt: Optional[float] = None, threads: Optional[int] = None) -> np.ndarray:
+    r"""Relaxation time :math:`\tau_r` by the paper's perturb-and-relax procedure (supplement,
+    "Numerical methods"; main text Fig. 3c).
+
+    The amplitude of ``site`` (default: the first gain site) is shifted by ``kick``
+    (absolute, :math:`\delta\alpha_1 = 1/10` in the paper), the noiseless equations are
+    integrated (RK4, in the frame rotating with the state), and with :math:`\Delta t` the time between the last moments at which
+    :math:`|\,|\alpha_1|^2 - |\alpha_1^0|^2|` exceeds ``levels[0]`` and ``levels[1]``,
+    :math:`\tau_r = \Delta t / \ln(\text{levels}[0]/\text{levels}[1])`.  Compare with the
+    Jacobian value :math:`-1/\max{\rm Re}\,\lambda` from :func:`stability`.
+
+    Parameters
+    ----------
+    net : Network or sequence of Network
+        The network(s) of ``state`` (same order and shape).
+    state : SteadyState
+        Stationary states from :func:`steady_state`; non-stationary points give NaN.
+    kick, site, levels, t_max, dt, threads
+        Perturbation size, perturbed site, the two deviation levels, longest
+        integration time, RK4 step (default as in :func:`steady_state`), numba threads.
+
+    Returns
+    -------
+    ndarray
+        :math:`\tau_r` per point (shape of ``state.stationary``); NaN where the state is not
+        stationary or did not relax within ``t_max`` (e.g. at the transition).
+    """
+    nets = [net] if isinstance(net, Network) else list(net)
+    if nets and not isinstance(nets[0], Network):
+        nets = [x for row in nets for x in row]
+    alpha = np.asarray(state.alpha).reshape(-1, nets[0].n_sites)
+    stat = np.asarray(state.stationary).reshape(-1)
+    if len(nets) != alpha.shape[0]:
+        raise ValueError(f"`net` has {len(nets)} network(s) but `state` has {alpha.shape[0]} point(s).")
+    hi, lo = (float(v) for v in levels)
+    if not (hi > lo > 0):
+        raise ValueError(f"`levels` must be two numbers with levels[0] > levels[1] > 0, got {levels!r}.")
+    if not (math.isfinite(kick) and kick != 0):
+        raise ValueError(f"`kick` must be a non-zero finite number, got {kick!r}.")
+    ref = nets[0]
+    if site is None:
+        site = min(ref.gain) if ref.gain else 0
+    if not 0 <= int(site) < ref.n_sites:
+        raise ValueError(f"`site` {site} is not a site of the network (0..{ref.n_sites - 1}).")
+    site = int(site)
+    for k, nt in enumerate(nets):
+        if nt.n_sites != ref.n_sites or not np.array_equal(nt.coupling, ref.coupling):
+            raise ValueError(f"`net` item {k} has a different coupling matrix; call once per coupling.")
+    if dt is None:
+        wmax = float(np.max(np.abs(np.linalg.eigvalsh(0.5 * ref.coupling)))) + max(
+            float(np.abs(nt.detuning).max()) for nt in nets)
+        rmax = max([r.rate for nt in nets for r in list(nt.gain.values()) + list(nt.loss.values())] + [0.0])
+        dt = min(0.2, 1.0 / (wmax + 0.5 * rmax + 0.5 * max(float(nt.gamma.max()) for nt in nets) + 1e-12))
+    x0 = alpha.copy()
+    x0[:, site] += kick
+    offs, coef, _, _, _, _ = _kernel_args(ref)
+    act = np.array(sorted(set().union(*[set(nt.gain) | set(nt.loss) for nt in nets])), np.int64)
+    res = np.array([[a[act] for a in nt.reservoir_arrays()] for nt in nets])
+    det = np.array([nt.detuning for nt in nets])
+    gh = 0.5 * np.array([nt.gamma for nt in nets])
+    t_hi = np.full(len(nets), np.nan)
+    t_lo = np.full(len(nets), np.nan)
+    old = numba.get_num_threads()
+    if threads is not None:
+        numba.set_num_threads(int(threads))
+    try:
+        _k.relax_many(np.ascontiguousarray(x0.real), np.ascontiguousarray(x0.imag),
+                      np.asarray(state.frequency, float).reshape(-1).copy(), np.abs(alpha[:, site]) ** 2, site, offs, coef, det, gh, act,
+                      *[np.ascontiguousarray(res[:, k]) for k in range(6)], float(dt),
+                      int(math.ceil(t_max / dt)), hi, lo, t_hi, t_lo)
+    finally:
+        numba.set_num_threads(old)
+    tau = (t_lo - t_hi) / math.log(hi / lo)
+    tau[~stat] = np.nan
+    return tau.reshape(np.shape(state.stationary))
 
 
 def linear_eigenvalues(net: Network) -> np.ndarray:

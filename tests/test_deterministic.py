@@ -146,3 +146,27 @@ def test_broken_phase_ends_only_damping_solves_s30_s31(loss):
     A, B = analytic.fit_standing_wave(s.alpha, np.pi / 2)
     np.testing.assert_allclose([abs(A) ** 2, abs(B) ** 2], [a2, b2], rtol=1e-8)
     np.testing.assert_allclose(s.current[-1], current, rtol=1e-8)
+
+
+def test_relaxation_time_matches_jacobian():
+    # perturb-and-relax (the paper's procedure) against -1/max Re(lambda), rotating and static states
+    ge = [2.0, 6.0]
+    nets = [pgrid.chain(6, gain=4.0, loss=x, gamma=1e-2) for x in ge]
+    s = pgrid.steady_state(nets, init="mode", t_max=2e4)
+    assert np.all(s.stationary)
+    tau = pgrid.relaxation_time(nets, s)
+    jac = [pgrid.stability(n, a, w)[1] for n, a, w in zip(nets, s.alpha, s.frequency)]
+    np.testing.assert_allclose(tau[0], jac[0], rtol=0.05)
+    # broken phase: the slowest Jacobian mode barely changes |alpha_1|^2 (a phase-like mode), so
+    # the perturb-and-relax time of |alpha_1|^2 is shorter; it can never be longer
+    assert tau[1] < jac[1]
+    with pytest.raises(ValueError, match="levels"):
+        pgrid.relaxation_time(nets, s, levels=(1e-8, 1e-5))
+    with pytest.raises(ValueError, match="site"):
+        pgrid.relaxation_time(nets, s, site=9)
+
+
+def test_energy_balance_bad_shape():
+    net = pgrid.chain(3, gain=1.0, loss=1.0, gamma=0.1)
+    with pytest.raises(ValueError, match="alpha"):
+        pgrid.energy_balance(net, np.zeros(4))
