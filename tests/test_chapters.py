@@ -24,5 +24,10 @@ def test_notebook_in_sync_with_markdown(md):
     committed = [c.source for c in nb.cells if c.cell_type == "code"]
     assert src == committed, (f"{md.name} changed after {ipynb.name} was executed: run "
                               f"`python scripts/regenerate_notebooks.py {md.stem}`")
-    assert all(c.execution_count is not None for c in nb.cells if c.cell_type == "code"), \
-        f"{ipynb.name} is not fully executed"
+    # "Try it" cells are tagged skip-execution (not run by the book) and nbval-skip (not by nbval)
+    run = [c for c in nb.cells if c.cell_type == "code" and "skip-execution" not in c.metadata.get("tags", [])]
+    assert all(c.execution_count is not None for c in run), f"{ipynb.name} is not fully executed"
+    for c in nb.cells:
+        tags = c.metadata.get("tags", [])
+        assert ("skip-execution" in tags) == ("nbval-skip" in tags), \
+            f"{ipynb.name}: a skip-execution cell must also be tagged nbval-skip (and vice versa)"
