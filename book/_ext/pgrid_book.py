@@ -53,7 +53,13 @@ def _texts(cell, patterns):
         kind = o.get("output_type")
         if kind == "stream":
             text = o.get("text", "")
-            out.append((kind, o.get("name"), text))
+            text = text if isinstance(text, str) else "".join(text)
+            # consecutive stream chunks are split wherever the kernel happened to flush:
+            # merge them (as nbval does) so only the text is compared
+            if out and out[-1][0] == "stream" and out[-1][1] == o.get("name"):
+                out[-1] = (kind, o.get("name"), out[-1][2] + text)
+            else:
+                out.append((kind, o.get("name"), text))
         elif kind in ("execute_result", "display_data"):
             for mime, data in sorted(o.get("data", {}).items()):
                 if mime not in SKIP_MIME:
