@@ -206,6 +206,44 @@ def max_growth(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, l
 
 
 @njit(cache=True)
+def _rk4_step(xr, xi, dt, omega, k1r, k1i, k2r, k2i, k3r, k3i, k4r, k4i, tr, ti,
+              offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
+    """One RK4 step in place, in the frame rotating at ``omega`` (0: the lab frame).
+
+    In the rotating frame a rotating steady state is an exact fixed point of the step.
+    The k and t arrays are caller-provided work space.
+    """
+    n = xr.size
+    _rhs(xr, xi, k1r, k1i, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
+    for l in range(n):
+        k1r[l] -= omega * xi[l]
+        k1i[l] += omega * xr[l]
+        tr[l] = xr[l] + 0.5 * dt * k1r[l]
+        ti[l] = xi[l] + 0.5 * dt * k1i[l]
+    _rhs(tr, ti, k2r, k2i, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
+    for l in range(n):
+        k2r[l] -= omega * ti[l]
+        k2i[l] += omega * tr[l]
+    for l in range(n):
+        tr[l] = xr[l] + 0.5 * dt * k2r[l]
+        ti[l] = xi[l] + 0.5 * dt * k2i[l]
+    _rhs(tr, ti, k3r, k3i, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
+    for l in range(n):
+        k3r[l] -= omega * ti[l]
+        k3i[l] += omega * tr[l]
+    for l in range(n):
+        tr[l] = xr[l] + dt * k3r[l]
+        ti[l] = xi[l] + dt * k3i[l]
+    _rhs(tr, ti, k4r, k4i, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
+    for l in range(n):
+        k4r[l] -= omega * ti[l]
+        k4i[l] += omega * tr[l]
+    for l in range(n):
+        xr[l] += dt / 6.0 * (k1r[l] + 2.0 * k2r[l] + 2.0 * k3r[l] + k4r[l])
+        xi[l] += dt / 6.0 * (k1i[l] + 2.0 * k2i[l] + 2.0 * k3i[l] + k4i[l])
+
+
+@njit(cache=True)
 def _integrate_point(xr, xi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu,
                      bond_i, bond_j, bond_g, dt, check_steps, max_checks, tol, newton_tol,
                      noise_var, n_noise_steps, s0, s1, s2, s3, jsum, jlo, jhi, osum):
@@ -239,22 +277,8 @@ def _integrate_point(xr, xi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, ln
         for l in range(n):
             osum[l] = 0.0
         for it in range(check_steps):
-            _rhs(xr, xi, k1r, k1i, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
-            for l in range(n):
-                tr[l] = xr[l] + 0.5 * dt * k1r[l]
-                ti[l] = xi[l] + 0.5 * dt * k1i[l]
-            _rhs(tr, ti, k2r, k2i, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
-            for l in range(n):
-                tr[l] = xr[l] + 0.5 * dt * k2r[l]
-                ti[l] = xi[l] + 0.5 * dt * k2i[l]
-            _rhs(tr, ti, k3r, k3i, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
-            for l in range(n):
-                tr[l] = xr[l] + dt * k3r[l]
-                ti[l] = xi[l] + dt * k3i[l]
-            _rhs(tr, ti, k4r, k4i, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
-            for l in range(n):
-                xr[l] += dt / 6.0 * (k1r[l] + 2.0 * k2r[l] + 2.0 * k3r[l] + k4r[l])
-                xi[l] += dt / 6.0 * (k1i[l] + 2.0 * k2i[l] + 2.0 * k3i[l] + k4i[l])
+            _rk4_step(xr, xi, dt, 0.0, k1r, k1i, k2r, k2i, k3r, k3i, k4r, k4i, tr, ti,
+                      offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
             if step < n_noise_steps:
                 for l in range(n):
                     v = noise_var[l]
@@ -462,33 +486,6 @@ def relax_many(x0r, x0i, omega, ref_occ, site, offs, coef, det, gh, act, gr, gn0
                 quiet += 1
                 if quiet > 1000:
                     break
-            _rhs(xr, xi, k1r, k1i, offs, coef, *a)
-            for l in range(n):
-                k1r[l] -= w * xi[l]
-                k1i[l] += w * xr[l]
-            for l in range(n):
-                tr[l] = xr[l] + 0.5 * dt * k1r[l]
-                ti[l] = xi[l] + 0.5 * dt * k1i[l]
-            _rhs(tr, ti, k2r, k2i, offs, coef, *a)
-            for l in range(n):
-                k2r[l] -= w * ti[l]
-                k2i[l] += w * tr[l]
-            for l in range(n):
-                tr[l] = xr[l] + 0.5 * dt * k2r[l]
-                ti[l] = xi[l] + 0.5 * dt * k2i[l]
-            _rhs(tr, ti, k3r, k3i, offs, coef, *a)
-            for l in range(n):
-                k3r[l] -= w * ti[l]
-                k3i[l] += w * tr[l]
-            for l in range(n):
-                tr[l] = xr[l] + dt * k3r[l]
-                ti[l] = xi[l] + dt * k3i[l]
-            _rhs(tr, ti, k4r, k4i, offs, coef, *a)
-            for l in range(n):
-                k4r[l] -= w * ti[l]
-                k4i[l] += w * tr[l]
-            for l in range(n):
-                xr[l] += dt / 6.0 * (k1r[l] + 2.0 * k2r[l] + 2.0 * k3r[l] + k4r[l])
-                xi[l] += dt / 6.0 * (k1i[l] + 2.0 * k2i[l] + 2.0 * k3i[l] + k4i[l])
+            _rk4_step(xr, xi, dt, w, k1r, k1i, k2r, k2i, k3r, k3i, k4r, k4i, tr, ti, offs, coef, *a)
         t_hi[p] = last_hi
         t_lo[p] = last_lo if quiet > 1000 else np.nan

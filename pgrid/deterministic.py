@@ -112,6 +112,26 @@ def _kernel_args(net: Network):
     return offs, coef, np.array(net.detuning), 0.5 * np.array(net.gamma), act, res
 
 
+def _default_dt(nets) -> float:
+    """RK4 step for a batch: ``min(0.2, 1/(omega_max + Gamma_max/2 + gamma_max/2))``."""
+    ref = nets[0]
+    w_max = (float(np.max(np.abs(np.linalg.eigvalsh(0.5 * ref.coupling))))
+             + max(float(np.abs(nt.detuning).max()) for nt in nets))
+    rate_max = max([r.rate for nt in nets for r in list(nt.gain.values()) + list(nt.loss.values())] + [0.0])
+    gamma_max = max(float(nt.gamma.max()) for nt in nets)
+    return min(0.2, 1.0 / (w_max + 0.5 * rate_max + 0.5 * gamma_max + 1e-12))
+
+
+def _batch_args(nets):
+    """Kernel arrays of a batch sharing one coupling: offs, coef, det, gh, act, [6 reservoir arrays]."""
+    offs, coef, _, _, _, _ = _kernel_args(nets[0])
+    act = np.array(sorted(set().union(*[set(nt.gain) | set(nt.loss) for nt in nets])), np.int64)
+    res = np.array([[a[act] for a in nt.reservoir_arrays()] for nt in nets])  # (P, 6, A)
+    det = np.array([nt.detuning for nt in nets])
+    gh = 0.5 * np.array([nt.gamma for nt in nets])
+    return offs, coef, det, gh, act, [np.ascontiguousarray(res[:, k]) for k in range(6)]
+
+
 def jacobian(net: Network, alpha, omega: float = 0.0) -> np.ndarray:
     r"""Real Jacobian (2N x 2N, order Re α then Im α) of the drift in the frame rotating at ``omega``.
 
@@ -224,10 +244,7 @@ def relaxation_time(net: Union[Network, Sequence[Network]], state: SteadyState, 
         if nt.n_sites != ref.n_sites or not np.array_equal(nt.coupling, ref.coupling):
             raise ValueError(f"`net` item {k} has a different coupling matrix; call once per coupling.")
     if dt is None:
-        wmax = float(np.max(np.abs(np.linalg.eigvalsh(0.5 * ref.coupling)))) + max(
-            float(np.abs(nt.detuning).max()) for nt in nets)
-        rmax = max([r.rate for nt in nets for r in list(nt.gain.values()) + list(nt.loss.values())] + [0.0])
-        dt = min(0.2, 1.0 / (wmax + 0.5 * rmax + 0.5 * max(float(nt.gamma.max()) for nt in nets) + 1e-12))
+        dt = _default_dt(nets)
     # polish the reference states far below the deviation levels (the paper: "steady state
     # amplitudes with high accuracy"): a residual r leaves an offset ~ r / |lambda_min|
     alpha = alpha.copy()
@@ -241,11 +258,7 @@ def relaxation_time(net: Union[Network, Sequence[Network]], state: SteadyState, 
             omega[p_] = w
     x0 = alpha.copy()
     x0[:, site] += kick
-    offs, coef, _, _, _, _ = _kernel_args(ref)
-    act = np.array(sorted(set().union(*[set(nt.gain) | set(nt.loss) for nt in nets])), np.int64)
-    res = np.array([[a[act] for a in nt.reservoir_arrays()] for nt in nets])
-    det = np.array([nt.detuning for nt in nets])
-    gh = 0.5 * np.array([nt.gamma for nt in nets])
+    offs, coef, det, gh, act, res = _batch_args(nets)
     t_hi = np.full(len(nets), np.nan)
     t_lo = np.full(len(nets), np.nan)
     old = numba.get_num_threads()
@@ -253,8 +266,8 @@ def relaxation_time(net: Union[Network, Sequence[Network]], state: SteadyState, 
         numba.set_num_threads(int(threads))
     try:
         _k.relax_many(np.ascontiguousarray(x0.real), np.ascontiguousarray(x0.imag),
-                      omega, np.abs(alpha[:, site]) ** 2, site, offs, coef, det, gh, act,
-                      *[np.ascontiguousarray(res[:, k]) for k in range(6)], float(dt),
+                      omega, np.abs(alpha[:, site]) ** 2, site, offs, coef, det, gh, act, *res,
+                      float(dt),
                       int(math.ceil(t_max / dt)), hi, lo, t_hi, t_lo)
     finally:
         numba.set_num_threads(old)
@@ -410,11 +423,7 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
         t_max = float(np.clip(50.0 / gmin, 2e3, 2e5)) if gmin > 0 else 2e5
     if not (math.isfinite(t_max) and t_max > 0):
         raise ValueError(f"`t_max` must be a positive number, got {t_max!r}.")
-    wmax = (float(np.max(np.abs(np.linalg.eigvalsh(0.5 * ref.coupling))))
-            + max(float(np.abs(nt.detuning).max()) for nt in nets))
-    rmax = max([r.rate for nt in nets for r in list(nt.gain.values()) + list(nt.loss.values())] + [0.0])
-    gmax = max(float(nt.gamma.max()) for nt in nets)
-    dt_auto = min(0.2, 1.0 / (wmax + 0.5 * rmax + 0.5 * gmax + 1e-12))
+    dt_auto = _default_dt(nets)
     if dt is None:
         dt = dt_auto
     elif not (math.isfinite(dt) and 0 < dt <= 2.5 * dt_auto):
@@ -431,11 +440,7 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), 11])))
     x0 = np.array([_initial(nt, init, mode, amplitude, rng) for nt in nets])
 
-    offs, coef, _, _, _, _ = _kernel_args(ref)
-    act = np.array(sorted(set().union(*[set(nt.gain) | set(nt.loss) for nt in nets])), np.int64)
-    res = np.array([[a[act] for a in nt.reservoir_arrays()] for nt in nets])  # (P, 6, A)
-    det = np.array([nt.detuning for nt in nets])
-    gh = 0.5 * np.array([nt.gamma for nt in nets])
+    offs, coef, det, gh, act, res = _batch_args(nets)
     nvar = np.full((npts, n), 0.5 * noise * dt)
     n_noise_steps = int(round(t_noise / dt)) if noise > 0 else 0
 
@@ -449,7 +454,7 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
         numba.set_num_threads(int(threads))
     try:
         _k.solve_many(np.ascontiguousarray(x0.real), np.ascontiguousarray(x0.imag), path_len,
-                      offs, coef, det, gh, act, *[np.ascontiguousarray(res[:, k]) for k in range(6)],
+                      offs, coef, det, gh, act, *res,
                       ref.bonds[:, 0].copy(), ref.bonds[:, 1].copy(), np.array(ref.bond_coupling),
                       float(dt), check_steps, max_checks, float(tol), float(newton_tol), nvar,
                       n_noise_steps, np.uint64(seed), xfr, xfi, stat, om, t_end, jm, jlo, jhi, occ,
