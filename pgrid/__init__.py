@@ -10,6 +10,7 @@ closed forms live in :mod:`pgrid.analytic`.
 from .network import Reservoir as Reservoir, Network as Network
 from .network import chain as chain, square_grid as square_grid
 from .sde import simulate as simulate, Ensemble as Ensemble, max_stable_dt as max_stable_dt
+from .sweeps import sweep as sweep, SweepResult as SweepResult
 from . import analytic as analytic
 from . import quantum as quantum
 from .deterministic import (steady_state as steady_state, SteadyState as SteadyState, drift as drift,
@@ -23,4 +24,4 @@ __version__ = "0.1.0"
 
 __all__ = ["Reservoir", "Network", "chain", "square_grid", "simulate", "Ensemble",
            "max_stable_dt", "steady_state", "SteadyState", "drift", "jacobian", "stability",
-           "linear_eigenvalues", "energy_balance", "relaxation_time", "analytic", "quantum", "__version__"]
+           "linear_eigenvalues", "energy_balance", "relaxation_time", "sweep", "SweepResult", "analytic", "quantum", "__version__"]

@@ -117,10 +117,10 @@ RECIPES = {
                         gamma=1e-3),
                    "~5 min", "Fig. 4(a): exact Delta J, n0 = 1, gamma = 1e-3 g, N_th = 0"),
     "fig4a_n0_2": (quantum_sweep,
-                   dict(gain=4.0, losses=[3.0, 3.25, 3.5, 3.75, 4.0, 4.25, 4.5, 5.0, 6.0, 7.0, 8.0],
+                   dict(gain=4.0, losses=[1.0, 2.0, 2.5, 3.0, 3.25, 3.5, 3.75, 4.0, 4.25, 4.5, 5.0, 6.0, 7.0, 8.0],
                         n0=2.0, gamma=1e-3),
                    "~30 min", "Fig. 4(a): exact Delta J, n0 = 2, gamma = 1e-3 g, N_th = 0, "
-                   "Gamma_e >= 3g (below, the cutoff would exceed 100)"),
+                   "Gamma_e >= 1g (below, the cutoff would exceed 120)"),
     "fig4b": (None, dict(n0s=[1.0, 2.0, 5.0], gain=4.0, gamma=1e-2,
                          losses=[0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 3.25, 3.5,
                                  3.75, 4.0, 4.25, 4.5, 5.0, 5.5, 6.0, 7.0, 8.0]),

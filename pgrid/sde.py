@@ -99,6 +99,18 @@ class Ensemble:
     n_samples: int
     params: dict
 
+    def statistics(self) -> dict:
+        """The statistics as a dict of arrays (what a :func:`pgrid.sweep` point returns).
+
+        Keys: the ``current_*``, ``occupation_*`` and ``order_parameter*`` attributes, and
+        ``histogram``/``hist_edges`` when histograms were collected.
+        """
+        keys = ["current_mean", "current_mean_err", "current_std", "current_std_err", "occupation_mean",
+                "occupation_mean_err", "occupation_var", "order_parameter", "order_parameter_err"]
+        if self.histogram is not None:
+            keys += ["histogram", "hist_edges"]
+        return {k: np.asarray(getattr(self, k)) for k in keys}
+
 
 def max_stable_dt(net: Network) -> float:
     r"""Largest time step :func:`simulate` accepts for ``net``.

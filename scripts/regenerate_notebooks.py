@@ -47,6 +47,7 @@ def regenerate(md: Path) -> float:
 def main(argv):
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")       # no dates in SVG output
+    os.environ.setdefault("PGRID_PROGRESS", "0")          # stored outputs hold no progress bars
     wanted = set(argv)
     todo = [md for md in chapters() if not wanted or md.stem in wanted]
     unknown = wanted - {md.stem for md in chapters()}

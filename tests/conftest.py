@@ -1,8 +1,9 @@
-"""Shared pytest configuration: nbval does not compare SVG images (only text outputs)."""
+"""Shared pytest configuration: nbval does not compare SVG images (only text outputs); no progress bars."""
 
 import os
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("PGRID_PROGRESS", "0")      # no progress bars in the outputs nbval compares
 
 
 def pytest_collection_modifyitems(session, config, items):

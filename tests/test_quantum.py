@@ -103,3 +103,52 @@ def test_quantum_trajectories_agree_with_exact_steady_state(two_modes):
                                          n_traj=16, seed=1)
     assert abs(traj["mean"] - mean) < 4 * traj["mean_err"]
     assert abs(traj["std"] - std) < 4 * traj["std_err"]
+
+
+def test_krylov_matches_direct_at_moderate_cutoff():
+    # the block Gauss-Seidel preconditioned BiCGSTAB against sparse LU (about 4,000 unknowns)
+    net = pgrid.chain(2, gain=pgrid.Reservoir(4.0, n0=2.0), loss=pgrid.Reservoir(3.0, n0=2.0), gamma=0.05)
+    a = quantum.steady_state(net, 18, method="direct", max_top_population=1.0)
+    b = quantum.steady_state(net, 18, method="krylov", max_top_population=1.0)
+    np.testing.assert_allclose(b.full(), a.full(), atol=1e-11)
+
+
+def test_converged_steady_state_raises_the_cutoff():
+    from pgrid import precompute
+
+    net = pgrid.chain(2, gain=pgrid.Reservoir(4.0, n0=1.0), loss=pgrid.Reservoir(2.0, n0=1.0), gamma=0.1)
+    with pytest.raises(quantum.TruncationError, match="raise `n_fock`"):
+        quantum.steady_state(net, 6)
+    rho, m = precompute.converged_steady_state(net, 6)
+    assert m > 6 and quantum.top_fock_population(rho).max() <= 1e-5
+    with pytest.raises(quantum.TruncationError):
+        precompute.converged_steady_state(net, 6, max_n_fock=8)
+    with pytest.raises(ValueError, match="grow"):
+        precompute.converged_steady_state(net, 6, grow=1.0)
+
+
+def test_precompute_run_and_load_check_provenance(tmp_path, monkeypatch):
+    import json
+
+    from pgrid import precompute
+
+    recipe = dict(gain=4.0, losses=[2.0, 6.0], n0=1.0, gamma=0.1)
+    monkeypatch.setitem(precompute.RECIPES, "tiny", (precompute.quantum_sweep, recipe, "1 s", "test"))
+    with pytest.raises(FileNotFoundError, match="python -m pgrid.precompute tiny"):
+        precompute.load("tiny", tmp_path)
+    precompute.run("tiny", tmp_path)
+    data, prov = precompute.load("tiny", tmp_path)
+    assert prov["command"] == "python -m pgrid.precompute tiny" and prov["pgrid_version"] == pgrid.__version__
+    assert len(prov["pgrid_source_hash"]) == 16 and prov["parameters"]["losses"] == [2.0, 6.0]
+    net = pgrid.chain(2, gain=pgrid.Reservoir(4.0, n0=1.0), loss=pgrid.Reservoir(6.0, n0=1.0), gamma=0.1)
+    rho = quantum.steady_state(net, int(data["n_fock"][1]))
+    np.testing.assert_allclose(data["current_std"][1], quantum.current_statistics(rho, net, 0)[1], rtol=1e-9)
+    # a file computed with other parameters is refused
+    meta = tmp_path / "tiny.json"
+    stored = json.loads(meta.read_text())
+    stored["parameters"]["gamma"] = 0.2
+    meta.write_text(json.dumps(stored))
+    with pytest.raises(ValueError, match="other parameters"):
+        precompute.load("tiny", tmp_path)
+    with pytest.raises(ValueError, match="unknown dataset"):
+        precompute.load("nope", tmp_path)

@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import configparser
-import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -159,6 +159,9 @@ def _paper_equation_numbers(app, doctree):
 
 
 def setup(app):
+    # Chapters run in kernels started by this process: no progress bars in the pages (and in
+    # the outputs compared with the committed notebooks).
+    os.environ.setdefault("PGRID_PROGRESS", "0")
     app.connect("config-inited", _set_cache_path, priority=100)
     app.connect("env-get-outdated", _outdated_after_pgrid_change)
     app.connect("doctree-read", _paper_equation_numbers)
