@@ -423,16 +423,17 @@ def _solve_point(xr, xi, p, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu
 @njit(parallel=True, cache=True)
 def solve_many(x0r, x0i, path_len, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu,
                bond_i, bond_j, bond_g, dt, check_steps, max_checks, tol, newton_tol,
-               noise_var, n_noise_steps, seed,
+               noise_var, n_noise_steps, seed, path_start, path_stop,
                xfr, xfi, stationary, omega, t_end, j_mean, j_min, j_max, occ_mean, diverged, growth):
     """Points are grouped in consecutive paths of ``path_len`` (1: independent points).
 
     The first point of a path starts from x0; the others continue from the previous point's
-    solution (Newton first).  Paths run in parallel.
+    solution (Newton first).  Paths ``path_start`` .. ``path_stop - 1`` run, in parallel
+    (the caller runs chunks of paths to report progress; point p always uses stream p).
     """
     npts, n = x0r.shape
-    n_paths = npts // path_len
-    for k in prange(n_paths):
+    for kk in prange(path_stop - path_start):
+        k = path_start + kk
         xr = x0r[k * path_len].copy()
         xi = x0i[k * path_len].copy()
         w0 = 0.0

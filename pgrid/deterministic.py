@@ -31,6 +31,7 @@ import numba
 import numpy as np
 
 from . import _ode_kernels as _k
+from .sweeps import progress_enabled
 from .network import Network, _coupling_diagonals
 
 __all__ = ["SteadyState", "steady_state", "drift", "jacobian", "stability", "linear_eigenvalues",
@@ -318,7 +319,8 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
                  continuation: bool = False, t_max: Optional[float] = None,
                  dt: Optional[float] = None, tol: float = 1e-9, check_time: Optional[float] = None,
                  noise: float = 0.0, t_noise: float = 0.0, seed: int = 0,
-                 newton_tol: float = 1e-11, threads: Optional[int] = None) -> SteadyState:
+                 newton_tol: float = 1e-11, threads: Optional[int] = None,
+                 progress: Optional[bool] = None) -> SteadyState:
     r"""Noise-free long-time state of one network or of many (in parallel).
 
     Parameters
@@ -368,6 +370,9 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
         times ``max(1, max|α|)``.
     threads : int, optional
         Numba threads (default: all).
+    progress : bool, optional
+        Progress bar for large batches (tqdm, shown after 2 s; default: on unless
+        ``PGRID_PROGRESS=0``, see :func:`pgrid.sweep`).
 
     Returns
     -------
@@ -452,15 +457,31 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     old = numba.get_num_threads()
     if threads is not None:
         numba.set_num_threads(int(threads))
+    n_paths = npts // path_len
+    n_thr = numba.get_num_threads()
+    # Large batches run in chunks of paths so that a progress bar can follow them; the
+    # results do not depend on the chunking (point p always uses random stream p).
+    chunk = n_paths
+    bar = None
+    if progress_enabled(progress) and n_paths > 8 * n_thr:
+        from tqdm.auto import tqdm
+        chunk = max(4 * n_thr, -(-n_paths // 25))
+        bar = tqdm(total=npts, desc="steady states", unit="pt", delay=2.0, leave=False)
+    x0r, x0i = np.ascontiguousarray(x0.real), np.ascontiguousarray(x0.imag)
     try:
-        _k.solve_many(np.ascontiguousarray(x0.real), np.ascontiguousarray(x0.imag), path_len,
-                      offs, coef, det, gh, act, *res,
-                      ref.bonds[:, 0].copy(), ref.bonds[:, 1].copy(), np.array(ref.bond_coupling),
-                      float(dt), check_steps, max_checks, float(tol), float(newton_tol), nvar,
-                      n_noise_steps, np.uint64(seed), xfr, xfi, stat, om, t_end, jm, jlo, jhi, occ,
-                      div, growth)
+        for start in range(0, n_paths, chunk):
+            stop = min(n_paths, start + chunk)
+            _k.solve_many(x0r, x0i, path_len, offs, coef, det, gh, act, *res,
+                          ref.bonds[:, 0].copy(), ref.bonds[:, 1].copy(), np.array(ref.bond_coupling),
+                          float(dt), check_steps, max_checks, float(tol), float(newton_tol), nvar,
+                          n_noise_steps, np.uint64(seed), start, stop, xfr, xfi, stat, om, t_end, jm, jlo,
+                          jhi, occ, div, growth)
+            if bar is not None:
+                bar.update((stop - start) * path_len)
     finally:
         numba.set_num_threads(old)
+        if bar is not None:
+            bar.close()
     if np.any(div):
         raise ValueError(f"the integration diverged for {int(div.sum())} point(s) (first: "
                          f"{int(np.argmax(div))}); reduce `dt` (now {dt:g}).")

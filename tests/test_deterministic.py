@@ -170,3 +170,16 @@ def test_energy_balance_bad_shape():
     net = pgrid.chain(3, gain=1.0, loss=1.0, gamma=0.1)
     with pytest.raises(ValueError, match="alpha"):
         pgrid.energy_balance(net, np.zeros(4))
+
+
+def test_chunked_batches_with_progress_give_identical_results():
+    # a batch large enough to run in chunks (progress bar) must give the same arrays, noise included
+    import numba
+
+    nets = [[pgrid.chain(4, gain=gi, loss=ge, gamma=1e-2) for ge in np.linspace(0.5, 6.0, 3)]
+            for gi in np.linspace(1.0, 6.0, 8 * numba.get_num_threads() + 3)]
+    kw = dict(continuation=True, init="mode", t_max=300.0, noise=1e-3, t_noise=50.0, seed=4)
+    a = pgrid.steady_state(nets, progress=False, **kw)
+    b = pgrid.steady_state(nets, progress=True, **kw)
+    for name in ("alpha", "current", "frequency", "stationary", "t_end"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
