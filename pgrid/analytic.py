@@ -1,14 +1,14 @@
-r"""Closed forms of [1]_, one function per equation, named by equation number.
+r"""Closed forms of the paper, one function per equation, named by equation number.
 
 Units: rates in units of g unless ``g`` is passed; occupations absolute
 (:math:`|\alpha|^2`, not divided by :math:`n_0`) unless stated; currents in
 quanta per unit time.  Each docstring states where the formula holds; the
-book measures the ranges (relative-error plots) against :mod:`pgrid`'s
+book measures the ranges (relative-error plots) against pgrid's
 numerics.
 
 References
 ----------
-.. [1] J. Huber and P. Rabl, "Anomalous energy transport and symmetry breaking
+J. Huber and P. Rabl, "Anomalous energy transport and symmetry breaking
    in microscopic power grids" (2022), main text and supplement.
 """
 

@@ -1,4 +1,4 @@
-r"""Noise-free steady states, their stability and relaxation (macroscopic regime of [1]_).
+r"""Noise-free steady states, their stability and relaxation (macroscopic regime of the paper).
 
 In the limit :math:`n_0 \gg 1`, :math:`N_{\rm th}/n_0 \to 0` the noise in
 Eqs. (3)–(5) drops out and the amplitudes obey

@@ -7,7 +7,7 @@ detunings :math:`\Delta_\ell` and the saturable gain and loss reservoirs, one
 and the quantum solver all read the same object, so chains, grids, disorder
 and per-site reservoirs need no separate code paths.
 
-Conventions (Eq. 1 of [1]_, with :math:`\hbar = 1`, frame rotating at
+Conventions (Eq. 1 of the paper, with :math:`\hbar = 1`, frame rotating at
 :math:`\omega_0`)
 
 .. math::
@@ -23,8 +23,8 @@ saturated rate is :math:`\Gamma(\alpha) = \Gamma f^2(|\alpha|^2)
 
 References
 ----------
-.. [1] J. Huber and P. Rabl, "Anomalous energy transport and symmetry breaking
-   in microscopic power grids" (2022).
+J. Huber and P. Rabl, "Anomalous energy transport and symmetry breaking
+in microscopic power grids" (2022).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def _finite_float(value, name: str) -> float:
 
 @dataclass(frozen=True)
 class Reservoir:
-    r"""A saturable gain or loss channel (Eq. S4 of [1]_).
+    r"""A saturable gain or loss channel (Eq. S4 of the paper).
 
     Parameters
     ----------
@@ -65,7 +65,7 @@ class Reservoir:
     Notes
     -----
     The semiclassical rate is :math:`\Gamma(\alpha) = \Gamma\,(1+|\alpha|^2/n_0)^{-\nu}`
-    (below Eq. 5 of [1]_).
+    (below Eq. 5 of the paper).
 
     Examples
     --------
@@ -260,7 +260,7 @@ class Network:
 def chain(n_sites, *, gain, loss, gamma, n_th=0.0, g=1.0, detuning=None) -> Network:
     r"""A chain of ``n_sites`` oscillators with gain on site 0 and loss on the last site.
 
-    This is the network of Fig. 1 and Eqs. (3)–(5) of [1]_ (sites are numbered
+    This is the network of Fig. 1 and Eqs. (3)–(5) of the paper (sites are numbered
     from 0 here, from 1 in the paper).
 
     Parameters
@@ -297,7 +297,7 @@ def square_grid(rows, cols, *, gain, loss, gamma, n_th=0.0, g=1.0, detuning=None
 
     Site (r, c) has index ``r * cols + c``; nearest neighbours are coupled
     with strength ``g``.  ``gain`` and ``loss`` are dicts site -> Reservoir
-    (Fig. 5 of [1]_ uses a 3 x 3 grid).
+    (Fig. 5 of the paper uses a 3 x 3 grid).
     """
     r_, c_ = _check_count(rows, "rows"), _check_count(cols, "cols")
     n = r_ * c_

@@ -1,4 +1,4 @@
-r"""Quantum master equation (Eq. 1, S1–S4 of [1]_) for any :class:`~pgrid.Network`, with QuTiP.
+r"""Quantum master equation (Eq. 1, S1–S4 of the paper) for any :class:`~pgrid.Network`, with QuTiP.
 
 Operators follow QuTiP 5 conventions (subsystems in site order, ``n_fock``
 states each): the Hamiltonian :func:`hamiltonian`, the collapse operators
@@ -21,8 +21,8 @@ states each the block has about :math:`2M^3/3` unknowns instead of
 
 References
 ----------
-.. [1] J. Huber and P. Rabl, "Anomalous energy transport and symmetry breaking
-   in microscopic power grids" (2022).
+J. Huber and P. Rabl, "Anomalous energy transport and symmetry breaking
+in microscopic power grids" (2022).
 """
 
 from __future__ import annotations

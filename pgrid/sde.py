@@ -1,4 +1,4 @@
-r"""Stochastic simulation of the semiclassical Ito equations (Eqs. 3–5 of [1]_).
+r"""Stochastic simulation of the semiclassical Ito equations (Eqs. 3–5 of the paper).
 
 For a :class:`~pgrid.Network` the amplitudes obey
 

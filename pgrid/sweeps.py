@@ -30,7 +30,7 @@ r"""One sweep interface: a function of parameters mapped over a grid of paramete
 * **Progress.** A tqdm bar (notebook-aware) appears for sweeps that last more than two
   seconds; ``progress=False`` or the environment variable ``PGRID_PROGRESS=0`` turns it
   off (the book build and the tests set it, so stored outputs never contain bars).
-* **Cache.** ``cache=True`` stores the result under :func:`cache_dir` (``PGRID_CACHE_DIR``,
+* **Cache.** ``cache=True`` stores the result under :func:`~pgrid.sweeps.cache_dir` (``PGRID_CACHE_DIR``,
   default ``~/.cache/pgrid``), keyed by a hash of the function's name and source (and
   of the same-module helper functions and constants it uses by global name), the grid, the fixed arguments, the seed, pgrid's source hash and the numpy and numba
   versions: rerunning the same sweep loads it, any change of pgrid recomputes it.
@@ -227,7 +227,7 @@ def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optio
         (``concurrent.futures`` executors, ``dask.distributed.Client``).  Default:
         run in this process, point after point, each using all cores.
     cache : bool or path, default False
-        ``True``: the directory :func:`cache_dir`; a path: that directory.
+        ``True``: the directory :func:`~pgrid.sweeps.cache_dir`; a path: that directory.
     progress : bool, optional
         Progress bar (tqdm; shown after 2 s).  Default: on unless ``PGRID_PROGRESS=0``.
     desc : str, optional

@@ -6,6 +6,9 @@ Usage (from the repository root)::
     python scripts/regenerate_notebooks.py            # every chapter
     python scripts/regenerate_notebooks.py model      # only book/model.md
 
+The status page (``book/status.md``) collects the checks recorded in the other executed
+notebooks, so it runs last; regenerate it whenever a chapter's checks change.
+
 Each chapter is a MyST-markdown notebook ``book/<name>.md`` (jupytext); this writes
 ``book/<name>.ipynb`` with its outputs, executed in ``book/`` with the current Python's
 kernel.  Run it after an intended change of a chapter or of pgrid, then commit both files.
@@ -50,6 +53,8 @@ def main(argv):
     os.environ.setdefault("PGRID_PROGRESS", "0")          # stored outputs hold no progress bars
     wanted = set(argv)
     todo = [md for md in chapters() if not wanted or md.stem in wanted]
+    # the status page is generated from the other chapters' recorded checks: always last
+    todo.sort(key=lambda md: md.stem == "status")
     unknown = wanted - {md.stem for md in chapters()}
     if unknown:
         sys.exit(f"unknown chapter(s): {sorted(unknown)}; chapters are {[m.stem for m in chapters()]}")

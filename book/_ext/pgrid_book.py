@@ -7,7 +7,9 @@
 2. Equations carry the paper's numbers: a display equation labelled ``eq-S41`` is shown and
    referenced as (S41), ``eq-3`` as (3) (``math_numfig`` is off so the label decides).
    Each paper equation is labelled once in the book; other chapters reference it.
-3. Pages carry no script that names an online URL (sphinx-thebe's CDN constant is dropped).
+3. Pages carry no script that names an online URL (sphinx-thebe's CDN constant is dropped),
+   and each chapter's download menu offers the executed notebook (``.ipynb``) beside the
+   ``.md`` source, as local files.
 4. After the build, every executed chapter is compared with its committed, executed
    notebook ``book/<chapter>.ipynb`` (the one nbval validates): same code cells, and the
    same text outputs after the substitutions of ``book/nbval_sanitize.cfg``.  A mismatch
@@ -145,6 +147,20 @@ def _drop_online_scripts(app, pagename, templatename, context, doctree):
                                    if "THEBE_JS_URL" not in str(getattr(s, "attributes", {}).get("body", ""))]
 
 
+def _notebook_download(app, pagename, templatename, context, doctree):
+    """Offer the executed notebook (the committed ``book/<page>.ipynb``, with outputs) in the
+    page's download menu next to the ``.md`` source: a local file, no launch service needed."""
+    import shutil
+
+    ntbk = BOOK / f"{pagename}.ipynb"
+    if app.builder.format != "html" or not ntbk.exists() or "/" in pagename:
+        return
+    dest = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ntbk, dest)
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
 def _paper_equation_numbers(app, doctree):
     """Number every display equation labelled ``eq-<X>`` as (X), in the page and in references."""
     from docutils import nodes
@@ -167,4 +183,5 @@ def setup(app):
     app.connect("doctree-read", _paper_equation_numbers)
     app.connect("build-finished", _check_outputs)
     app.connect("html-page-context", _drop_online_scripts)
+    app.connect("html-page-context", _notebook_download, priority=500)   # before the theme's buttons (501)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

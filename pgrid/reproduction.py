@@ -1,0 +1,191 @@
+r"""Recorded checks: the book's chapters validate the paper with :func:`check`, and the
+"Reproduction status" page is generated from what they recorded.
+
+``check(item, condition, claim)`` asserts ``condition`` (an ``AssertionError`` naming the
+paper item and the claim when it fails) and, when it holds, displays one line in the
+notebook, ``✔ Fig. 3a: <claim>``, carrying a machine-readable record (MIME type
+``application/vnd.pgrid.check+json``) and an HTML anchor the status page links to.
+:func:`collect` reads those records back from executed notebooks; :data:`PAPER_ITEMS`
+is the inventory of the paper's numbered figures and closed-form results, and
+:func:`status_table` joins the two.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Iterable, Optional
+
+__all__ = ["check", "collect", "status_table", "status_html", "paper_item", "PAPER_ITEMS", "NOT_YET", "MIME",
+           "STATUSES"]
+
+MIME = "application/vnd.pgrid.check+json"
+
+#: allowed ``status`` values of a check
+STATUSES = ("reproduced", "difference")
+
+#: The paper's numbered figures and closed-form results: id -> what it is.
+PAPER_ITEMS = {
+    "Fig. 1": "sketch of the chain with gain and loss",
+    "Fig. 2": "noise-free current map, cuts, occupation profiles (N = 10)",
+    "Fig. 3": "current fluctuations, distributions, relaxation time, order parameter (thermal regime)",
+    "Fig. 4": "current fluctuations and negativity in the quantum noise limit (N = 2)",
+    "Fig. 5": "3 x 3 power grid: transistor-like switching",
+    "Fig. S1": "coherent-state average of the saturation function",
+    "Fig. S2": "semiclassical (SDE) against full quantum current statistics, n0 = 15",
+    "Fig. S3": "linear chain: damped, amplified and stalled regions",
+    "Fig. S4": "steady-state amplitudes |A|, |B| against Gamma_e",
+    "Fig. S5": "disorder: occupation profiles and currents",
+    "Fig. S6": "nu = 3: phase diagram and cuts",
+    "Fig. S7": "nu = 1: phase diagram, cuts and limit cycles",
+    "Fig. S8": "nu = 1 and nu = 3 with thermal noise",
+    "Fig. S9": "different saturation numbers for gain and loss (noise free)",
+    "Fig. S10": "different saturation numbers for gain and loss (thermal noise)",
+    "Eq. 6": "standing-wave occupation profile",
+    "Eq. S14": "coherent-state average of the saturation function (closed form)",
+    "Eq. S24": "N = 2 amplitudes, symmetric phase",
+    "Eq. S25": "N = 2 current, symmetric phase",
+    "Eq. S28": "odd-N amplitudes, end-damped chain",
+    "Eq. S29": "odd-N current, end-damped chain",
+    "Eq. S30-S31": "broken-phase amplitude equations (exact solution)",
+    "Eq. S32": "broken-phase amplitudes with effective damping kappa",
+    "Eq. S33": "broken-phase current",
+    "Eq. S36": "transition point, N = 2",
+    "Eq. S40": "amplitudes of the uniformly damped chain, symmetric phase",
+    "Eq. S41": "current of the uniformly damped chain, symmetric phase",
+    "Eq. S42": "energy balance",
+    "Eq. S43": "existence condition of the symmetric state",
+    "Eq. S44": "transition point, N sites",
+    "Eq. S45": "equilibrium current fluctuations (operator and P-function)",
+    "Eq. S47": "N = 2 occupation with thermal noise",
+    "Eq. S48": "N = 2 current with thermal noise",
+    "Eq. S51": "N = 2 occupation variance",
+    "Eq. S52": "N = 2 current variance, symmetric phase",
+    "Eq. S53": "N = 2 current variance, broken phase",
+    "Eq. S54": "N = 2 current variance deep in the broken phase",
+    "Stalled region": "Gamma_i < g, Gamma_i <= Gamma_e < g^2/Gamma_i (text of Fig. 2 and S3)",
+}
+
+#: Why an item has no check yet (shown on the status page instead of a link).
+NOT_YET = {
+    "Fig. 5": "the chapter on power grids is not written yet (issue 7)",
+    "Fig. S5": "the chapter on disorder is not written yet (issue 7)",
+    "Fig. S6": "the chapter on universality is not written yet (issue 7)",
+    "Fig. S7": "the chapter on universality is not written yet (issue 7)",
+    "Fig. S8": "the chapter on universality is not written yet (issue 7)",
+    "Fig. S9": "the chapter on universality is not written yet (issue 7)",
+    "Fig. S10": "the chapter on universality is not written yet (issue 7)",
+}
+
+_counter = {}
+
+
+def _slug(item: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", item.lower()).strip("-")
+
+
+def check(item: str, condition, claim: str, *, status: str = "reproduced") -> bool:
+    """Assert ``condition`` for paper item ``item`` and record the check.
+
+    Parameters
+    ----------
+    item : str
+        A key of :data:`PAPER_ITEMS` ("Fig. 3", "Eq. S41", ...); a panel may follow a
+        figure number ("Fig. 3a" counts for "Fig. 3").
+    condition : bool
+        What was measured holds (numpy booleans are accepted).
+    claim : str
+        The claim in words, with the tolerance (shown in the chapter and on the status page).
+    status : {"reproduced", "difference"}
+        "difference": the check asserts a *documented difference* from the paper (a typo, a
+        formula that does not match the numerics); the chapter's text explains it.
+    """
+    base = paper_item(item)
+    if status not in STATUSES:
+        raise ValueError(f"`status` must be one of {STATUSES}, got {status!r}.")
+    if not bool(condition):
+        raise AssertionError(f"{item}: {claim}")
+    n = _counter[base] = _counter.get(base, 0) + 1
+    anchor = f"check-{_slug(base)}-{n}"
+    mark = "✔" if status == "reproduced" else "≠"
+    record = {"item": base, "label": item, "claim": claim, "status": status, "anchor": anchor}
+    text = f"{mark} {item}: {claim}" + ("  [documented difference]" if status == "difference" else "")
+    html = (f'<p class="pgrid-check pgrid-check-{status}" id="{anchor}">{mark} <strong>{_esc(item)}</strong>: '
+            f'{_esc(claim)}{" <em>(documented difference from the paper)</em>" if status == "difference" else ""}</p>')
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+        if get_ipython() is not None:
+            display({"text/plain": text, "text/html": html, MIME: record}, raw=True)
+            return True
+    except ImportError:
+        pass
+    print(text)
+    return True
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def paper_item(item: str) -> str:
+    """The :data:`PAPER_ITEMS` key of ``item`` ("Fig. 3a" -> "Fig. 3"); raises for unknown items."""
+    if item in PAPER_ITEMS:
+        return item
+    m = re.fullmatch(r"(Fig\. S?\d+)[a-z]?", item)
+    if m and m.group(1) in PAPER_ITEMS:
+        return m.group(1)
+    raise ValueError(f"unknown paper item {item!r}; use one of: {', '.join(PAPER_ITEMS)}.")
+
+
+def collect(notebooks: Iterable[str | Path]) -> list:
+    """Check records of executed notebooks: dicts with ``item``, ``claim``, ``status``,
+    ``anchor`` and ``chapter`` (the notebook's file stem)."""
+    out = []
+    for path in notebooks:
+        path = Path(path)
+        nb = json.loads(path.read_text(encoding="utf8"))
+        for cell in nb.get("cells", []):
+            for o in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+                rec = o.get("data", {}).get(MIME)
+                if rec is not None:
+                    out.append(dict(rec, chapter=path.stem))
+    return out
+
+
+def status_table(records: list, items: Optional[dict] = None) -> list:
+    """One row per paper item: ``(item, description, status, checks)``.
+
+    ``status`` is "reproduced" (checks exist, none flags a difference), "reproduced with a
+    documented difference" (at least one check does) or "not reproduced: <why>";
+    ``checks`` lists the records of that item.
+    """
+    items = PAPER_ITEMS if items is None else items
+    rows = []
+    for item, what in items.items():
+        recs = [r for r in records if r["item"] == item]
+        if not recs:
+            status = "not reproduced: " + NOT_YET.get(item, "no check recorded")
+        elif any(r["status"] == "difference" for r in recs):
+            status = "reproduced with a documented difference"
+        else:
+            status = "reproduced"
+        rows.append((item, what, status, recs))
+    return rows
+
+
+def status_html(rows: list) -> str:
+    """The status table as HTML: item, what it is, status, and links to the checks."""
+    colour = {"reproduced": "#009E73", "reproduced with a documented difference": "#E69F00"}
+    out = ['<table class="pgrid-status"><thead><tr><th>Paper item</th><th>What</th><th>Status</th>'
+           '<th>Checks (links to the chapter)</th></tr></thead><tbody>']
+    for item, what, status, recs in rows:
+        col = colour.get(status, "#D55E00")
+        links = "<br>".join(
+            f'<a href="{r["chapter"]}.html#{r["anchor"]}">{_esc(r["chapter"])}: {_esc(r["label"])}</a>'
+            f'{" (difference)" if r["status"] == "difference" else ""}' for r in recs) or "&mdash;"
+        out.append(f'<tr><td><strong>{_esc(item)}</strong></td><td>{_esc(what)}</td>'
+                   f'<td style="color:{col}">{_esc(status)}</td><td>{links}</td></tr>')
+    out.append("</tbody></table>")
+    return "\n".join(out)

@@ -1,0 +1,185 @@
+#!/usr/bin/env python
+"""Open every page of the built book in headless Chromium and check what a reader sees.
+
+For each HTML page under ``_build/html`` (except Sphinx's search and index pages):
+
+* math is typeset: every ``.math`` element holds MathJax output (``mjx-container``),
+  MathJax reports no error (``mjx-merror``) and no raw ``$$`` / ``\\(`` delimiters are left
+  in the visible text;
+* every image has loaded (``img.complete`` and ``naturalWidth > 0``);
+* every internal link points to an existing file and, with a ``#fragment``, to an
+  existing id there; no cross-reference is left unresolved (``span.xref`` outside a link);
+* a full-page screenshot of each chapter is saved (CI artefacts).
+
+Uses Debian's ``chromium`` and ``chromium-driver`` (``apt-get install chromium
+chromium-driver``) through Selenium, with the driver path given explicitly (Selenium
+Manager never downloads anything).  Exit status 1 and a list of problems if any check fails.
+
+    python scripts/browser_check.py                        # _build/html -> _build/screenshots
+    python scripts/browser_check.py HTML_DIR --screenshots DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+SKIP = {"search.html", "genindex.html", "py-modindex.html"}
+
+
+class _Links(HTMLParser):
+    """Hrefs, srcs and ids of one page."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids, self.hrefs, self.srcs = set(), [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("href"):
+            self.hrefs.append(a["href"])
+        if tag in ("img", "script") and a.get("src"):
+            self.srcs.append(a["src"])
+        if tag == "link" and a.get("href"):
+            self.srcs.append(a["href"])
+
+
+def _parse(path: Path) -> _Links:
+    p = _Links()
+    p.feed(path.read_text(encoding="utf8", errors="replace"))
+    return p
+
+
+def static_checks(root: Path, pages: list) -> list:
+    """Broken internal links, anchors and local resources (no browser needed)."""
+    problems, parsed = [], {}
+
+    def ids_of(path):
+        if path not in parsed:
+            parsed[path] = _parse(path)
+        return parsed[path].ids
+
+    for page in pages:
+        info = parsed.setdefault(page, _parse(page))
+        for ref in info.hrefs + info.srcs:
+            parts = urlsplit(ref)
+            if parts.scheme or ref.startswith(("mailto:", "javascript:", "data:")):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            rel = page.relative_to(root)
+            if not target.exists():
+                problems.append(f"{rel}: link or resource {ref!r} points to a missing file")
+                continue
+            if parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in ids_of(target):
+                problems.append(f"{rel}: link {ref!r}: no element with id {parts.fragment!r} in {target.name}")
+    return problems
+
+
+BROWSER_JS = r"""
+const done = arguments[arguments.length - 1];
+const finish = () => {
+  const out = {math: 0, typeset: 0, merror: 0, raw: [], images: 0, broken: [], xref: []};
+  document.querySelectorAll('.math').forEach(el => {
+    out.math += 1;
+    if (el.querySelector('mjx-container') || el.tagName.toLowerCase() === 'mjx-container') out.typeset += 1;
+  });
+  out.typeset += 0;
+  out.merror = document.querySelectorAll('mjx-merror, [data-mjx-error]').length;
+  const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const p = node.parentElement;
+    if (!p || p.closest('pre, code, script, style, .highlight, textarea, mjx-container')) continue;
+    const t = node.textContent;
+    if (t.includes('$$') || t.includes('\\(') || t.includes('\\[')) out.raw.push(t.trim().slice(0, 80));
+  }
+  document.querySelectorAll('img').forEach(img => {
+    out.images += 1;
+    if (!(img.complete && img.naturalWidth > 0)) out.broken.push(img.getAttribute('src'));
+  });
+  document.querySelectorAll('span.xref').forEach(el => { if (!el.closest('a')) out.xref.push(el.textContent.trim()); });
+  out.height = Math.max(document.body.scrollHeight, document.documentElement.scrollHeight);
+  done(out);
+};
+const imgs = Array.from(document.images).map(img => img.complete ? Promise.resolve() :
+  new Promise(r => { img.addEventListener('load', r); img.addEventListener('error', r); }));
+const mj = (window.MathJax && window.MathJax.startup && window.MathJax.startup.promise) || Promise.resolve();
+Promise.all([mj, ...imgs]).then(finish, finish);
+"""
+
+
+def browser_checks(root: Path, pages: list, shots: Path | None, chapters: set) -> list:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver_path = shutil.which("chromedriver")
+    if not chromium or not driver_path:
+        raise SystemExit("chromium and chromedriver are needed: apt-get install -y chromium chromium-driver")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = chromium
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--allow-file-access-from-files", "--window-size=1280,900", "--hide-scrollbars"):
+        opts.add_argument(arg)
+    drv = webdriver.Chrome(service=Service(driver_path), options=opts)
+    drv.set_script_timeout(60)
+    problems = []
+    try:
+        for page in pages:
+            rel = page.relative_to(root)
+            drv.get(page.resolve().as_uri())
+            res = drv.execute_async_script(BROWSER_JS)
+            if res["math"] and res["typeset"] < res["math"]:
+                problems.append(f"{rel}: {res['math'] - res['typeset']} of {res['math']} formulas not typeset")
+            if res["merror"]:
+                problems.append(f"{rel}: MathJax reports {res['merror']} error(s) (broken formula)")
+            for t in res["raw"][:5]:
+                problems.append(f"{rel}: raw math delimiters left in the text: {t!r}")
+            for src in res["broken"]:
+                problems.append(f"{rel}: image did not load: {src}")
+            for t in res["xref"][:5]:
+                problems.append(f"{rel}: unresolved cross-reference: {t!r}")
+            print(f"{str(rel):28s} formulas {res['typeset']:4d}/{res['math']:<4d} images {res['images']:3d} "
+                  f"broken {len(res['broken'])}", flush=True)
+            if shots is not None and page.stem in chapters:
+                drv.set_window_size(1280, min(int(res["height"]) + 50, 30000))
+                drv.save_screenshot(str(shots / f"{page.stem}.png"))
+                drv.set_window_size(1280, 900)
+    finally:
+        drv.quit()
+    return problems
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("html", nargs="?", default="_build/html")
+    ap.add_argument("--screenshots", default="_build/screenshots")
+    args = ap.parse_args(argv)
+    root = Path(args.html).resolve()
+    if not (root / "index.html").exists():
+        raise SystemExit(f"{root}/index.html not found: build the book first (jupyter-book build book/)")
+    pages = sorted(p for p in root.rglob("*.html")
+                   if p.name not in SKIP and not any(part.startswith("_") for part in p.relative_to(root).parts))
+    shots = Path(args.screenshots)
+    shots.mkdir(parents=True, exist_ok=True)
+    chapters = {p.stem for p in (root.parent.parent / "book").glob("*.md")} | {"index"}
+    problems = static_checks(root, pages)
+    problems += browser_checks(root, pages, shots, chapters)
+    print(f"{len(pages)} pages checked; screenshots in {shots}")
+    if problems:
+        print(f"{len(problems)} problem(s):", file=sys.stderr)
+        for p in problems:
+            print("  " + p, file=sys.stderr)
+        return 1
+    print("browser check passed: math typeset, images loaded, links and anchors resolve")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
