@@ -31,3 +31,18 @@ def test_notebook_in_sync_with_markdown(md):
         tags = c.metadata.get("tags", [])
         assert ("skip-execution" in tags) == ("nbval-skip" in tags), \
             f"{ipynb.name}: a skip-execution cell must also be tagged nbval-skip (and vice versa)"
+
+
+@pytest.mark.parametrize("md", [m for m in CHAPTERS if m.stem != "status"], ids=lambda p: p.stem)
+def test_chapter_opens_with_an_overview_and_ends_with_try_it(md):
+    # the reader's contract: what the chapter reproduces and what to take away first, and a
+    # code cell inviting a parameter change last
+    nb = jupytext.read(md)
+    text = md.read_text(encoding="utf8")
+    assert "## Overview" in text and "take away" in text.split("## ", 3)[1] + text.split("## ", 3)[2], \
+        f"{md.name}: start with an Overview that says what to take away"
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings[-1].startswith("## Try it"), f"{md.name}: end with a '## Try it' section"
+    last = nb.cells[-1]
+    assert last.cell_type == "code" and "skip-execution" in last.metadata.get("tags", []), \
+        f"{md.name}: the last cell must be a Try-it code cell (tagged skip-execution, nbval-skip)"

@@ -152,3 +152,19 @@ def test_precompute_run_and_load_check_provenance(tmp_path, monkeypatch):
         precompute.load("tiny", tmp_path)
     with pytest.raises(ValueError, match="unknown dataset"):
         precompute.load("nope", tmp_path)
+
+
+def test_negativity_block_path_and_fallback_match_qutip():
+    m = 4
+    ket = lambda a, b: qutip.tensor(qutip.basis(m, a), qutip.basis(m, b))   # noqa: E731
+    for psi in ((ket(0, 1) + ket(1, 0)).unit(),          # k = 0: block-diagonal partial transpose
+                (ket(0, 0) + ket(1, 1)).unit()):         # not k = 0: the full partial transpose
+        rho = qutip.ket2dm(psi)
+        np.testing.assert_allclose(quantum.negativity(rho, 0, 1), qutip.negativity(rho, 1), atol=1e-12)
+        np.testing.assert_allclose(quantum.negativity(rho, 1, 0), 0.5, atol=1e-12)
+    net = pgrid.Network([[0, 1, 0], [1, 0, 1], [0, 1, 0]], gamma=0.1, n_th=0.3,
+                        gain={0: pgrid.Reservoir(2.0)}, loss={2: pgrid.Reservoir(1.0)})
+    rho = quantum.steady_state(net, 6, max_top_population=1.0)
+    for i, j in ((0, 1), (2, 0), (1, 2)):
+        np.testing.assert_allclose(quantum.negativity(rho, i, j), qutip.negativity(rho.ptrace(sorted([i, j])), 1),
+                                   atol=1e-12)
