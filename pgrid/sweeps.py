@@ -179,8 +179,9 @@ def _func_identity(func, _seen=None) -> str:
             obj = glb.get(n)
             if inspect.isfunction(obj) and getattr(obj, "__module__", None) == module:
                 parts.append(_func_identity(obj, seen))
-            elif isinstance(obj, (int, float, complex, str, bool, tuple)) and not n.startswith("__"):
-                parts.append(f"{n}={obj!r}")     # module-level constants (e.g. GI = 4.0)
+            elif (isinstance(obj, (int, float, complex, str, bool, tuple, list, dict, np.ndarray, np.generic))
+                  and not n.startswith("__")):
+                parts.append(f"{n}={_canonical(obj).decode()}")   # module-level data (GI = 4.0, options)
     return "\n".join(parts)
 
 

@@ -130,3 +130,18 @@ def test_cache_key_follows_helpers_and_constants(tmp_path, monkeypatch):
     monkeypatch.setattr(sys.modules[__name__], "SCALE", 3.0)       # a changed constant used by a helper
     b = pgrid.sweep(_uses_helper, {"x": [1.0]}, cache=tmp_path, progress=False)
     assert not b.cached and b["value"][0] == 3.0 and a["value"][0] == 2.0
+
+
+OPTIONS = {"bins": 10}
+
+
+def _uses_options(x):
+    return x * OPTIONS["bins"]
+
+
+def test_cache_key_follows_module_level_containers(tmp_path, monkeypatch):
+    pgrid.sweep(_uses_options, {"x": [1.0]}, cache=tmp_path, progress=False)
+    assert pgrid.sweep(_uses_options, {"x": [1.0]}, cache=tmp_path, progress=False).cached
+    monkeypatch.setitem(OPTIONS, "bins", 20)
+    res = pgrid.sweep(_uses_options, {"x": [1.0]}, cache=tmp_path, progress=False)
+    assert not res.cached and res["value"][0] == 20.0

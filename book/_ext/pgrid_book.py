@@ -94,11 +94,14 @@ def _set_cache_path(app, config):
 
 
 def _outdated_after_pgrid_change(app, env, added, changed, removed):
-    """Re-read every notebook chapter when pgrid changed since the doctrees were pickled."""
+    """Re-read every notebook chapter when pgrid changed since the doctrees were pickled; the
+    status page (generated from the chapters' committed notebooks, executed with
+    ``execution_mode: force``) is re-read on every build."""
+    always = [d for d in ("status",) if d in env.found_docs]
     if getattr(env, "pgrid_hash", None) == app.pgrid_hash:
-        return []
+        return always
     env.pgrid_hash = app.pgrid_hash
-    return [d for d in env.found_docs if (BOOK / f"{d}.ipynb").exists()]
+    return sorted(set(always) | {d for d in env.found_docs if (BOOK / f"{d}.ipynb").exists()})
 
 
 def _executed_notebook(app, docname):
@@ -112,6 +115,10 @@ def _executed_notebook(app, docname):
 
     source = BOOK / f"{docname}.md"
     nb = read_myst_markdown_notebook(source.read_text(encoding="utf8"), path=source)
+    if nb.metadata.get("mystnb", {}).get("execution_mode") == "force":
+        # executed on every build, outside the cache: myst-nb's copy holds this build's outputs
+        out = Path(app.outdir).parent / "jupyter_execute" / f"{docname}.ipynb"
+        return nbformat.read(out, as_version=4) if out.exists() else None
     try:
         return get_cache(app.config.nb_execution_cache_path).merge_match_into_notebook(nb)[1]
     except KeyError:
