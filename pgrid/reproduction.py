@@ -85,7 +85,7 @@ def _slug(item: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", item.lower()).strip("-")
 
 
-def check(item: str, condition, claim: str, *, status: str = "reproduced") -> bool:
+def check(item: str, condition, claim: str, *, status: str = "reproduced") -> None:
     """Assert ``condition`` for paper item ``item`` and record the check.
 
     Parameters
@@ -118,11 +118,10 @@ def check(item: str, condition, claim: str, *, status: str = "reproduced") -> bo
         from IPython.display import display
         if get_ipython() is not None:
             display({"text/plain": text, "text/html": html, MIME: record}, raw=True)
-            return True
+            return
     except ImportError:
         pass
     print(text)
-    return True
 
 
 def _esc(s: str) -> str:

@@ -46,7 +46,7 @@ def test_status_page_is_generated_from_the_checks():
 
 
 def test_check_asserts_and_validates():
-    assert reproduction.check("Fig. 3a", True, "a claim")
+    assert reproduction.check("Fig. 3a", True, "a claim") is None
     with pytest.raises(AssertionError, match="Eq. S41: within 1 %"):
         reproduction.check("Eq. S41", False, "within 1 %")
     with pytest.raises(ValueError, match="unknown paper item"):
