@@ -420,7 +420,7 @@ def _solve_point(xr, xi, p, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu
         growth[p] = np.nan
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def solve_many(x0r, x0i, path_len, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu,
                bond_i, bond_j, bond_g, dt, check_steps, max_checks, tol, newton_tol,
                noise_var, n_noise_steps, seed, path_start, path_stop,
@@ -455,7 +455,7 @@ def solve_many(x0r, x0i, path_len, offs, coef, det, gh, act, gr, gn0, gnu, lr, l
                 xfi[p, l] = xi[l]
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def relax_many(x0r, x0i, omega, ref_occ, site, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu,
                dt, max_steps, hi, lo, t_hi, t_lo):
     """Perturb-and-relax: integrate each perturbed state (RK4) and record the last times at

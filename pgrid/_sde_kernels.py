@@ -84,7 +84,7 @@ def _fix_rejected(zr, zi, fbr, fbi, b, n_noisy, s0, s1, s2, s3, kn, wn, fn):
     return s0, s1, s2, s3
 
 
-@njit(parallel=True, cache=True, fastmath=_FASTMATH)
+@njit(parallel=True, cache=True, fastmath=_FASTMATH, nogil=True)
 def run_sde(n_traj, x0r, x0i, offs, coef_site, det, ghalf,
             noisy, var_th, noisy_gain_slot,
             act, a_gr, a_gn0, a_gnu, a_lr, a_ln0, a_lnu,

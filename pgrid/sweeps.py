@@ -16,9 +16,10 @@ r"""One sweep interface: a function of parameters mapped over a grid of paramete
   keyword, derived from the base seed and the point's position in the grid
   (``numpy.random.SeedSequence(seed, spawn_key=(index,))``), so results do not depend
   on which backend or worker ran the point, or in which order.
-* **Backends.** By default points run one after the other in this process, and each
-  point uses every core through pgrid's numba kernels (trajectories or parameter
-  batches in parallel) and BLAS.  ``executor=`` takes anything with a
+* **Backends.** By default points run in this process on a thread pool, one point per
+  core (pgrid's numba kernels release the GIL and run single-threaded inside the pool);
+  ``executor="serial"`` runs them one after the other, each using every core.
+  ``executor=`` also takes anything with a
   ``concurrent.futures``-style ``submit`` (a ``ProcessPoolExecutor`` with a *spawn*
   context, ``ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"))``:
   numba's OpenMP threads make ``fork`` unsafe; a
@@ -207,6 +208,19 @@ def _call(func, kwargs):
     return _as_dict(func(**kwargs))
 
 
+def _call_single_threaded(func, kwargs):
+    import numba
+
+    numba.set_num_threads(1)          # per calling thread: the pool supplies the parallelism
+    return _call(func, kwargs)
+
+
+def _cores() -> int:
+    import numba
+
+    return int(numba.config.NUMBA_NUM_THREADS)
+
+
 def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optional[int] = None,
           executor=None, cache: bool | str | os.PathLike = False, progress: Optional[bool] = None,
           desc: Optional[str] = None, **fixed) -> SweepResult:
@@ -223,10 +237,12 @@ def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optio
         first axis slowest.
     seed : int, optional
         Base seed; each point gets ``seed=point_seed(seed, flat_index)``.
-    executor : optional
-        Anything with ``submit(fn, *args)`` returning a future with ``.result()``
-        (``concurrent.futures`` executors, ``dask.distributed.Client``).  Default:
-        run in this process, point after point, each using all cores.
+    executor : None, "serial", or an executor
+        None (default): this process, one point per core in a thread pool (each point's
+        numba kernels on one thread; a single point uses every core).  "serial": one point
+        after the other in this process, each using every core (for functions that are
+        not thread-safe).  Otherwise anything with ``submit(fn, *args)`` returning a future
+        with ``.result()`` (``concurrent.futures`` executors, ``dask.distributed.Client``).
     cache : bool or path, default False
         ``True``: the directory :func:`~pgrid.sweeps.cache_dir`; a path: that directory.
     progress : bool, optional
@@ -248,8 +264,9 @@ def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optio
         raise ValueError(f"parameters given both on the grid and as fixed arguments: {sorted(clash or {'seed'})}.")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
         raise ValueError(f"`seed` must be a non-negative integer, got {seed!r}.")
-    if executor is not None and not callable(getattr(executor, "submit", None)):
-        raise ValueError("`executor` must have a `submit(fn, *args)` method (concurrent.futures or dask).")
+    if executor is not None and executor != "serial" and not callable(getattr(executor, "submit", None)):
+        raise ValueError("`executor` must be None, 'serial', or have a `submit(fn, *args)` method "
+                         "(concurrent.futures or dask).")
 
     path = None
     if cache:
@@ -276,11 +293,23 @@ def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optio
     t0 = time.perf_counter()
     results = []
     try:
-        if executor is None:
+        n_workers = min(_cores(), len(points))
+        if executor == "serial" or (executor is None and n_workers <= 1):
             for kwargs in points:
                 results.append(_call(func, kwargs))
                 if bar is not None:
                     bar.update()
+        elif executor is None:
+            # embedded default: one point per core, each point's numba kernels on one thread
+            # (pgrid's kernels release the GIL; numba's thread count is per calling thread)
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(n_workers) as pool:
+                futures = [pool.submit(_call_single_threaded, func, kwargs) for kwargs in points]
+                for fut in futures:
+                    results.append(fut.result())
+                    if bar is not None:
+                        bar.update()
         else:
             futures = [executor.submit(_call, func, kwargs) for kwargs in points]
             for fut in futures:

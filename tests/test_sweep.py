@@ -1,6 +1,7 @@
 """pgrid.sweep (pgrid.sweeps): labelled results, per-point seeds, identical results on every backend, cache."""
 
 import multiprocessing
+import os
 import sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
@@ -19,6 +20,12 @@ def thermal_point(loss, n_th, seed):
 
 
 GRID = {"loss": [1.0, 3.0, 5.0], "n_th": [0.5, 2.0]}
+
+
+def _pid(x):
+    import os
+
+    return {"pid": os.getpid()}
 
 
 @pytest.fixture(scope="module")
@@ -41,12 +48,15 @@ def test_labelled_result_and_point_seeds(reference):
 
 
 def test_executors_give_identical_arrays(reference):
+    serial = pgrid.sweep(thermal_point, GRID, seed=11, executor="serial", progress=False)
     with ThreadPoolExecutor(2) as ex:
         threads = pgrid.sweep(thermal_point, GRID, seed=11, executor=ex, progress=False)
     # spawn, not fork: numba's OpenMP threads forbid fork() (see the pgrid.sweeps docstring)
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as ex:
         procs = pgrid.sweep(thermal_point, GRID, seed=11, executor=ex, progress=False)
-    for other in (threads, procs):
+        pids = pgrid.sweep(_pid, {"x": [1, 2, 3, 4]}, executor=ex, progress=False)["pid"]
+    assert os.getpid() not in pids          # the points really ran in the worker processes
+    for other in (serial, threads, procs):
         for name in reference.keys():
             np.testing.assert_array_equal(other[name], reference[name])
 
@@ -61,6 +71,8 @@ def test_dask_local_cluster_gives_identical_arrays(reference):
         assert len(client.scheduler_info()["workers"]) == 2
         res = pgrid.sweep(thermal_point, GRID, seed=11, executor=client, progress=False)
         res2 = pgrid.sweep(thermal_point, GRID, seed=11, executor=client.get_executor(), progress=False)
+        pids = pgrid.sweep(_pid, {"x": list(range(8))}, executor=client, progress=False)["pid"]
+    assert os.getpid() not in pids          # the points ran on the cluster's worker processes
     for name in reference.keys():
         np.testing.assert_array_equal(res[name], reference[name])
         np.testing.assert_array_equal(res2[name], reference[name])
