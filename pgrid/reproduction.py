@@ -17,10 +17,11 @@ import re
 from pathlib import Path
 from typing import Iterable, Optional
 
+from ._mystnb import MIME  # one definition, shared with the myst-nb renderer plugin
+
 __all__ = ["check", "collect", "status_table", "status_html", "paper_item", "PAPER_ITEMS", "NOT_YET", "MIME",
            "STATUSES"]
 
-MIME = "application/vnd.pgrid.check+json"
 
 #: allowed ``status`` values of a check
 STATUSES = ("reproduced", "difference")
