@@ -4,8 +4,9 @@
 For each HTML page under ``_build/html`` (except Sphinx's search and index pages):
 
 * math is typeset: every ``.math`` element holds MathJax output (``mjx-container``),
-  MathJax reports no error (``mjx-merror``) and no raw ``$$`` / ``\\(`` delimiters are left
-  in the visible text;
+  MathJax reports no error (``mjx-merror``; the book loads MathJax without its
+  ``noundefined`` package, so an undefined macro is an error too) and no raw ``$$`` / ``\\(``
+  delimiters are left in the visible text (unbalanced braces leave a formula untypeset);
 * every image has loaded (``img.complete`` and ``naturalWidth > 0``);
 * every internal link points to an existing file and, with a ``#fragment``, to an
   existing id there; no cross-reference is left unresolved (``span.xref`` outside a link);
