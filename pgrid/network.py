@@ -210,6 +210,26 @@ class Network:
         kw.update(changes)
         return Network(kw.pop("coupling"), **kw)
 
+    def bond_index(self, i: int, j: int) -> int:
+        """Index of the bond (i, j) in :attr:`bonds` (and in every per-bond array).
+
+        Per-bond currents are positive from the smaller to the larger site index;
+        for ``i > j`` flip the sign yourself.
+
+        Raises
+        ------
+        ValueError
+            If ``i`` or ``j`` is not a site, or the two sites are not coupled.
+        """
+        for name, s in (("i", i), ("j", j)):
+            if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or not 0 <= s < self.n_sites:
+                raise ValueError(f"`{name}`: unknown site {s!r}; sites are 0..{self.n_sites - 1}.")
+        a, b = sorted((int(i), int(j)))
+        hit = np.nonzero((self.bonds[:, 0] == a) & (self.bonds[:, 1] == b))[0]
+        if hit.size == 0:
+            raise ValueError(f"sites {i} and {j} are not coupled; bonds: {self.bonds.tolist()}.")
+        return int(hit[0])
+
     def reservoir_arrays(self):
         """Per-site arrays (rate, n0, nu) for gain and loss, zeros where absent.
 

@@ -79,3 +79,13 @@ def test_replace_keeps_other_fields():
     net2 = net.replace(loss={3: pgrid.Reservoir(5.0)})
     assert net2.loss[3].rate == 5.0 and net2.gain[0].rate == 4.0
     np.testing.assert_allclose(net2.n_th, 3.0)
+
+
+def test_bond_index_finds_bonds_and_names_bad_sites():
+    net = pgrid.square_grid(3, 3, gain={0: 1.0}, loss={8: 1.0}, gamma=1e-3)
+    for k, (i, j) in enumerate(net.bonds):
+        assert net.bond_index(i, j) == k and net.bond_index(j, i) == k
+    with pytest.raises(ValueError, match="not coupled"):
+        net.bond_index(0, 4)
+    with pytest.raises(ValueError, match="unknown site 9"):
+        net.bond_index(0, 9)
