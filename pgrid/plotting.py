@@ -106,8 +106,10 @@ def draw_network(net: Network, *, positions=None, ax=None, labels=None, bath=Tru
         ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12, lw=1.4,
                                      color=color if color != "white" else "black", zorder=2))
         if show_rates:
-            ax.text(0.5 * (bx + x) - 0.12 * direction[1], 0.5 * (by + y) + 0.18 + 0.1 * direction[0] * 0,
-                    sym, ha="center", va="bottom", fontsize=10)
+            if direction[1] == 0:          # horizontal arrow: label above it
+                ax.text(0.5 * (bx + x), 0.5 * (by + y) + 0.18, sym, ha="center", va="bottom", fontsize=10)
+            else:                          # vertical arrow: label beside it, clear of the circle
+                ax.text(0.5 * (bx + x) + 0.22, 0.5 * (by + y), sym, ha="left", va="center", fontsize=10)
 
     def outward(site):
         c = pos.mean(axis=0)

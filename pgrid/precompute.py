@@ -106,6 +106,15 @@ def quantum_sweep(*, gain: float, losses, n0: float, gamma: float, nu: float = 2
     return res
 
 
+def _fig4b(*, n0s, gain, gamma, losses, progress=True):
+    parts = [quantum_sweep(gain=gain, losses=losses, n0=n0, gamma=gamma, negativity=True, progress=progress)
+             for n0 in n0s]
+    res = {k: np.stack([p[k] for p in parts]) for k in parts[0] if k != "loss"}
+    res["loss"] = np.asarray(losses, float)
+    res["n0"] = np.asarray(n0s, float)
+    return res
+
+
 #: name -> (function, parameters, expected cost on 2 cores, what it is for)
 RECIPES = {
     "fig_s2": (quantum_sweep,
@@ -121,23 +130,11 @@ RECIPES = {
                         n0=2.0, gamma=1e-3),
                    "~30 min", "Fig. 4(a): exact Delta J, n0 = 2, gamma = 1e-3 g, N_th = 0, "
                    "Gamma_e >= 1g (below, the cutoff would exceed 120)"),
-    "fig4b": (None, dict(n0s=[1.0, 2.0, 5.0], gain=4.0, gamma=1e-2,
-                         losses=[0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 3.25, 3.5,
-                                 3.75, 4.0, 4.25, 4.5, 5.0, 5.5, 6.0, 7.0, 8.0]),
+    "fig4b": (_fig4b, dict(n0s=[1.0, 2.0, 5.0], gain=4.0, gamma=1e-2,
+                           losses=[0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 3.25, 3.5,
+                                   3.75, 4.0, 4.25, 4.5, 5.0, 5.5, 6.0, 7.0, 8.0]),
               "~25 min", "Fig. 4(b): negativity, n0 = 1, 2, 5, gamma = 1e-2 g, N_th = 0"),
 }
-
-
-def _fig4b(*, n0s, gain, gamma, losses, progress=True):
-    parts = [quantum_sweep(gain=gain, losses=losses, n0=n0, gamma=gamma, negativity=True, progress=progress)
-             for n0 in n0s]
-    res = {k: np.stack([p[k] for p in parts]) for k in parts[0] if k != "loss"}
-    res["loss"] = np.asarray(losses, float)
-    res["n0"] = np.asarray(n0s, float)
-    return res
-
-
-RECIPES["fig4b"] = (_fig4b,) + RECIPES["fig4b"][1:]
 
 
 def _jsonable(params):

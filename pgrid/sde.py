@@ -59,7 +59,8 @@ class Ensemble:
     current_mean, current_mean_err : ndarray, shape (n_bonds,)
         :math:`\langle J\rangle = \langle g_{ij}\,{\rm Im}(\alpha_i^*\alpha_j)\rangle`.
     current_std, current_std_err : ndarray, shape (n_bonds,)
-        P-function spread :math:`\Delta J = \sqrt{\langle J^2\rangle - \langle J\rangle^2}`.
+        P-function spread :math:`\Delta J = \sqrt{\langle J^2\rangle - \langle J\rangle^2}`
+        (see :attr:`current_std_operator` for the operator variance).
     occupation_mean, occupation_mean_err : ndarray, shape (n_sites,)
         :math:`\langle|\alpha_\ell|^2\rangle`.
     occupation_var : ndarray, shape (n_sites,)
@@ -75,6 +76,8 @@ class Ensemble:
     final_alpha : ndarray, shape (n_traj, n_sites)
         The last state of every trajectory (to continue a run).
     bonds : ndarray, shape (n_bonds, 2)
+    bond_coupling : ndarray, shape (n_bonds,)
+        :math:`g_{ij}` of each bond.
     n_samples : int
         Samples per trajectory.
     params : dict
@@ -98,6 +101,21 @@ class Ensemble:
     bonds: np.ndarray
     n_samples: int
     params: dict
+    bond_coupling: Optional[np.ndarray] = None
+
+    @property
+    def current_std_operator(self) -> np.ndarray:
+        r"""Operator current fluctuations per bond, :math:`\Delta J_{\rm op}`.
+
+        The SDE samples normally ordered (P-function) moments; the operator variance of
+        :math:`J_{ij} = \frac{g_{ij}}{2i}(a_i^\dagger a_j - a_j^\dagger a_i)` adds the vacuum term
+        :math:`\frac{g_{ij}^2}{4}(\langle n_i\rangle + \langle n_j\rangle)`, the difference between
+        the two forms of Eq. (S45):
+        :math:`\Delta J_{\rm op} = \sqrt{\Delta J^2 + g_{ij}^2(\langle n_i\rangle + \langle n_j\rangle)/4}`.
+        """
+        i, j = self.bonds[:, 0], self.bonds[:, 1]
+        vac = 0.25 * self.bond_coupling ** 2 * (self.occupation_mean[i] + self.occupation_mean[j])
+        return np.sqrt(self.current_std ** 2 + vac)
 
     def statistics(self) -> dict:
         """The statistics as a dict of arrays (what a :func:`pgrid.sweep` point returns).
@@ -342,7 +360,8 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
         histogram=hist.sum(axis=0) if h_bins else None, hist_edges=edges,
         record=rec if n_rec else None,
         record_times=(t_relax + dt * sample_every * np.arange(1, n_sample + 1)) if n_rec else None,
-        final_alpha=xfr + 1j * xfi, bonds=np.array(net.bonds), n_samples=n_sample,
+        final_alpha=xfr + 1j * xfi, bonds=np.array(net.bonds), bond_coupling=np.array(net.bond_coupling),
+        n_samples=n_sample,
         params=dict(dt=dt, t_relax=t_relax, t_sample=t_sample, n_traj=n_traj, seed=seed,
                     sample_every=sample_every, n_relax_steps=n_relax, n_sample=n_sample,
                     error_units="trajectories" if n_traj >= 8 else "trajectory time blocks"),

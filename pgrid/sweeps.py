@@ -299,23 +299,24 @@ def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optio
                 results.append(_call(func, kwargs))
                 if bar is not None:
                     bar.update()
-        elif executor is None:
-            # embedded default: one point per core, each point's numba kernels on one thread
-            # (pgrid's kernels release the GIL; numba's thread count is per calling thread)
+        else:
+            # embedded default: a thread pool in this process, one point per core, each point's
+            # numba kernels on one thread (pgrid's kernels release the GIL; numba's thread
+            # count is per calling thread).  Otherwise the caller's executor, as given.
             from concurrent.futures import ThreadPoolExecutor
 
-            with ThreadPoolExecutor(n_workers) as pool:
-                futures = [pool.submit(_call_single_threaded, func, kwargs) for kwargs in points]
+            own = executor is None
+            pool = ThreadPoolExecutor(n_workers) if own else executor
+            task = _call_single_threaded if own else _call
+            try:
+                futures = [pool.submit(task, func, kwargs) for kwargs in points]
                 for fut in futures:
                     results.append(fut.result())
                     if bar is not None:
                         bar.update()
-        else:
-            futures = [executor.submit(_call, func, kwargs) for kwargs in points]
-            for fut in futures:
-                results.append(fut.result())
-                if bar is not None:
-                    bar.update()
+            finally:
+                if own:
+                    pool.shutdown()
     finally:
         if bar is not None:
             bar.close()

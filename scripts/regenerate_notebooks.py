@@ -43,6 +43,12 @@ def regenerate(md: Path) -> float:
     NotebookClient(nb, timeout=1800, kernel_name="python3", record_timing=False,
                    resources={"metadata": {"path": str(BOOK)}}).execute()
     elapsed = time.perf_counter() - t0
+    # an exception raised while *displaying* a result (e.g. a figure whose label does not
+    # parse) leaves an error output but does not stop nbclient: refuse such a notebook
+    errors = [f"cell {k}: {o.get('ename')}: {o.get('evalue', '').strip()[:200]}"
+              for k, c in enumerate(nb.cells) for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    if errors:
+        sys.exit(f"{md.name}: error output(s), notebook not written:\n  " + "\n  ".join(errors))
     nbformat.write(nb, md.with_suffix(".ipynb"))
     return elapsed
 

@@ -27,6 +27,9 @@ def test_notebook_in_sync_with_markdown(md):
     # "Try it" cells are tagged skip-execution (not run by the book) and nbval-skip (not by nbval)
     run = [c for c in nb.cells if c.cell_type == "code" and "skip-execution" not in c.metadata.get("tags", [])]
     assert all(c.execution_count is not None for c in run), f"{ipynb.name} is not fully executed"
+    # errors raised while displaying a result leave an error output without stopping execution
+    errors = [k for k, c in enumerate(nb.cells) for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors, f"{ipynb.name}: error output in cell(s) {errors}"
     for c in nb.cells:
         tags = c.metadata.get("tags", [])
         assert ("skip-execution" in tags) == ("nbval-skip" in tags), \

@@ -41,6 +41,16 @@ def test_thermal_current_fluctuations(thermal):
     assert np.all(np.abs(thermal.current_mean) < 5 * thermal.current_mean_err)
 
 
+def test_operator_current_fluctuations_match_s45():
+    # adding the vacuum term turns the P-function spread into the operator value of Eq. (S45),
+    # g/2 sqrt(2 (N_th^2 + N_th)); a coupling g = 0.5 checks the g_ij^2 factor of the vacuum term
+    net = pgrid.chain(3, gain=0.0, loss=0.0, gamma=0.05, n_th=2.0, g=0.5)
+    ens = pgrid.simulate(net, dt=0.02, t_relax=100, t_sample=4000, n_traj=32, seed=11)
+    target = analytic.s45_current_std(2.0, g=0.5, quantum=True)
+    assert np.all(np.abs(ens.current_std_operator - target) < 5 * ens.current_std_err + 0.02 * target)
+    assert np.all(ens.current_std_operator > ens.current_std)
+
+
 def test_thermal_histogram_is_gaussian(thermal):
     # the marginal of Re(alpha) is Gaussian with variance N_th/2: checks the noise generator in the kernel
     h = thermal.histogram.sum(axis=(0, 2)).astype(float)
