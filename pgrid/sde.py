@@ -60,7 +60,7 @@ class Ensemble:
         :math:`\langle J\rangle = \langle g_{ij}\,{\rm Im}(\alpha_i^*\alpha_j)\rangle`.
     current_std, current_std_err : ndarray, shape (n_bonds,)
         P-function spread :math:`\Delta J = \sqrt{\langle J^2\rangle - \langle J\rangle^2}`
-        (see :attr:`current_std_operator` for the operator variance).
+        (see :attr:`~pgrid.Ensemble.current_std_operator` for the operator variance).
     occupation_mean, occupation_mean_err : ndarray, shape (n_sites,)
         :math:`\langle|\alpha_\ell|^2\rangle`.
     occupation_var : ndarray, shape (n_sites,)
