@@ -16,7 +16,7 @@ from . import quantum as quantum
 from .deterministic import (steady_state as steady_state, SteadyState as SteadyState, drift as drift,
                             jacobian as jacobian, stability as stability,
                             linear_eigenvalues as linear_eigenvalues,
-                            energy_balance as energy_balance,
+                            energy_balance as energy_balance, order_parameter as order_parameter,
                             relaxation_time as relaxation_time)
 
 
@@ -24,4 +24,4 @@ __version__ = "0.1.0"
 
 __all__ = ["Reservoir", "Network", "chain", "square_grid", "simulate", "Ensemble",
            "max_stable_dt", "steady_state", "SteadyState", "drift", "jacobian", "stability",
-           "linear_eigenvalues", "energy_balance", "relaxation_time", "sweep", "SweepResult", "analytic", "quantum", "__version__"]
+           "linear_eigenvalues", "energy_balance", "order_parameter", "relaxation_time", "sweep", "SweepResult", "analytic", "quantum", "__version__"]

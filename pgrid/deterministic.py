@@ -169,6 +169,14 @@ def stability(net: Network, alpha, omega: float = 0.0):
     return lam, (-1.0 / top if top < 0 else math.inf)
 
 
+def _site_amplitudes(net: Network, alpha) -> np.ndarray:
+    """``alpha`` as a complex array whose last axis runs over the sites of ``net``."""
+    alpha = np.asarray(alpha, complex)
+    if alpha.shape[-1:] != (net.n_sites,):
+        raise ValueError(f"`alpha` must have last axis of length {net.n_sites}, got shape {alpha.shape}.")
+    return alpha
+
+
 def energy_balance(net: Network, alpha):
     r"""Power budget of a state, Eq. (S42) generalised to any network.
 
@@ -186,12 +194,33 @@ def energy_balance(net: Network, alpha):
         :math:`\sum_\ell\gamma_\ell|\alpha_\ell|^2` (quanta per unit time).  In a
         stationary noise-free state ``injected == extracted + bath`` (Eq. S42).
     """
-    alpha = np.asarray(alpha, complex)
-    if alpha.shape[-1:] != (net.n_sites,):
-        raise ValueError(f"`alpha` must have last axis of length {net.n_sites}, got shape {alpha.shape}.")
+    alpha = _site_amplitudes(net, alpha)
     occ = np.abs(alpha) ** 2
     gr, lr = net.saturated_rates(alpha)
     return (np.sum(gr * occ, axis=-1), np.sum(lr * occ, axis=-1), np.sum(net.gamma * occ, axis=-1))
+
+
+def order_parameter(net: Network, alpha):
+    r"""Noise-free order parameter :math:`\bar\Gamma = \sum_{\rm loss}\Gamma(\alpha_\ell) - \sum_{\rm gain}\Gamma(\alpha_\ell)`.
+
+    For a chain this is :math:`\Gamma_e(\alpha_N) - \Gamma_i(\alpha_1)` (Fig. 3d of the paper):
+    about zero in the symmetric phase, positive in the broken one.  The SDE's ensemble
+    average is :attr:`pgrid.Ensemble.order_parameter`.
+
+    Parameters
+    ----------
+    net : Network
+    alpha : array_like, complex, shape (..., N)
+        Amplitudes (leading batch axes allowed).
+
+    Returns
+    -------
+    ndarray, shape (...)
+        In units of g.
+    """
+    alpha = _site_amplitudes(net, alpha)
+    gr, lr = net.saturated_rates(alpha)
+    return np.sum(lr, axis=-1) - np.sum(gr, axis=-1)
 
 
 def relaxation_time(net: Union[Network, Sequence[Network]], state: SteadyState, *, kick: float = 0.1,

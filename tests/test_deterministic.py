@@ -172,6 +172,16 @@ def test_energy_balance_bad_shape():
         pgrid.energy_balance(net, np.zeros(4))
 
 
+def test_order_parameter_is_loss_minus_gain_rate():
+    # Fig. 3d: Gamma_e(alpha_N) - Gamma_i(alpha_1), zero for equal rates and occupations, batched
+    net = pgrid.chain(3, gain=pgrid.Reservoir(4.0, n0=2.0), loss=1.0, gamma=0.1)
+    alpha = np.array([[1.0, 0.3j, 2.0], [0.0, 0.0, 0.0]])
+    expected = [1.0 / (1 + 4.0) ** 2 - 4.0 / (1 + 1.0 / 2.0) ** 2, 1.0 - 4.0]
+    np.testing.assert_allclose(pgrid.order_parameter(net, alpha), expected, rtol=1e-14)
+    with pytest.raises(ValueError, match="alpha"):
+        pgrid.order_parameter(net, np.zeros(4))
+
+
 def test_chunked_batches_with_progress_give_identical_results():
     # a batch large enough to run in chunks (progress bar) must give the same arrays, noise included
     import numba

@@ -23,8 +23,6 @@ GRID = {"loss": [1.0, 3.0, 5.0], "n_th": [0.5, 2.0]}
 
 
 def _pid(x):
-    import os
-
     return {"pid": os.getpid()}
 
 
