@@ -205,7 +205,7 @@ def order_parameter(net: Network, alpha):
 
     For a chain this is :math:`\Gamma_e(\alpha_N) - \Gamma_i(\alpha_1)` (Fig. 3d of the paper):
     about zero in the symmetric phase, positive in the broken one.  The SDE's ensemble
-    average is :attr:`pgrid.Ensemble.order_parameter`.
+    average is ``Ensemble.order_parameter`` (see :func:`pgrid.simulate`).
 
     Parameters
     ----------
