@@ -1,52 +1,89 @@
 """Numba kernels of the stochastic engine (private; the Python layer is :mod:`pgrid.sde`).
 
 Trajectories are integrated in blocks of ``BLOCK``.  The state of a block is a
-flat array indexed ``site * BLOCK + b`` (b the trajectory inside the block),
-padded with zeros on both sides, and the coupling is stored by diagonals
-(``g[l, l + d]`` for every offset d that occurs): each diagonal is then one
-long, branch-free loop that LLVM vectorises.  Hot loops index with unsigned
-integers, which removes numba's negative-index wraparound (it blocked
-vectorisation and cost a factor of 3).
+flat array indexed ``site * BLOCK + b`` (b the trajectory inside the block), and
+every operation is a loop over the ``BLOCK`` lanes of one site with per-site
+scalars (coupling, rates, noise strength) broadcast: LLVM turns each such loop
+into a few SIMD instructions.  A time step is two passes over the sites (the
+predictor, then the corrector); the coupling is a neighbour list (CSR), so the
+work is proportional to the number of bonds for any geometry.  Hot loops index
+with unsigned integers (numba's negative-index wraparound blocks
+vectorisation), and ``error_model="numpy"`` removes the division-by-zero
+branches that would do the same.
 
-The block layout depends on ``n_traj`` only and every trajectory draws from its
-own xoshiro256++ stream seeded from ``(seed, trajectory index)``, so results
-are bitwise identical for any number of threads.
+The block layout depends on ``n_traj`` only, and every trajectory draws from
+its own xoshiro256++ stream seeded from ``(seed, trajectory index)``; the lanes
+of a block advance their streams side by side (structure-of-arrays state) and
+turn each draw into two normals with the branch-free Box-Muller of
+:mod:`pgrid._rng`.  Results are therefore bitwise identical for any number of
+threads.
 """
 
 import math
 
 import numpy as np
-from numba import njit, prange, int64, uint64
+from numba import njit, prange, uint64
 
-from ._rng import seed_state, next_u64, _zig_slow
+from ._rng import seed_state, box_muller
 
 BLOCK = 16
 _FASTMATH = {"contract", "arcp", "nsz"}   # no 'nnan'/'ninf': divergence checks rely on NaN
 _DIVERGED = 1e30
+@njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
+def _drift(xr, xi, ar, ai, pad, offs, coef, diag, dl):
+    """Drift of every (site, lane) element of a block: a = (diag - i dl) x + (i/2) sum_m g x_m.
 
-
-@njit(cache=True, fastmath=_FASTMATH)
-def _drift(xr, xi, ar, ai, pad, offs, coef, gh, dl,
-           act, a_gr, a_gn0, a_gnu, a_lr, a_ln0, a_lnu):
-    """Deterministic drift of every (site, trajectory) element of a block."""
+    ``diag`` holds -gamma/2 plus the saturable (Gamma_g - Gamma_l)/2 of the
+    active sites (see :func:`_saturation`).  The first two coupling diagonals
+    are fused into the on-site pass; further diagonals take one pass each.
+    """
     m = ar.size
-    for j in range(m):
-        i = uint64(j)
-        p = uint64(pad + j)
-        ar[i] = -gh[i] * xr[p] + dl[i] * xi[p]
-        ai[i] = -gh[i] * xi[p] - dl[i] * xr[p]
-    for d in range(offs.size):
-        o = pad + offs[d]
+    nd = offs.size
+    if nd == 0:
+        for j in range(m):
+            i = uint64(j)
+            p = uint64(pad + j)
+            ar[i] = diag[i] * xr[p] + dl[i] * xi[p]
+            ai[i] = diag[i] * xi[p] - dl[i] * xr[p]
+    elif nd == 1:
+        c0 = coef[0]
+        o0 = pad + offs[0]
+        for j in range(m):
+            i = uint64(j)
+            p = uint64(pad + j)
+            q0 = uint64(o0 + j)
+            ar[i] = diag[i] * xr[p] + dl[i] * xi[p] - c0[i] * xi[q0]
+            ai[i] = diag[i] * xi[p] - dl[i] * xr[p] + c0[i] * xr[q0]
+    else:
+        c0 = coef[0]
+        c1 = coef[1]
+        o0 = pad + offs[0]
+        o1 = pad + offs[1]
+        for j in range(m):
+            i = uint64(j)
+            p = uint64(pad + j)
+            q0 = uint64(o0 + j)
+            q1 = uint64(o1 + j)
+            ar[i] = diag[i] * xr[p] + dl[i] * xi[p] - c0[i] * xi[q0] - c1[i] * xi[q1]
+            ai[i] = diag[i] * xi[p] - dl[i] * xr[p] + c0[i] * xr[q0] + c1[i] * xr[q1]
+    for d in range(2, nd):
         c = coef[d]
+        o = pad + offs[d]
         for j in range(m):
             i = uint64(j)
             q = uint64(o + j)
             ar[i] -= c[i] * xi[q]
             ai[i] += c[i] * xr[q]
+
+
+@njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
+def _saturation(xr, xi, pad, diag, gh, act, a_gr, a_gn0, a_gnu, a_lr, a_ln0, a_lnu):
+    """diag = -gamma/2 + (Gamma_g(|x|^2) - Gamma_l(|x|^2))/2 on the active sites' lanes."""
     for a in range(act.size):
         base = act[a] * BLOCK
         gr, gn0, gnu = a_gr[a], a_gn0[a], a_gnu[a]
         lr, ln0, lnu = a_lr[a], a_ln0[a], a_lnu[a]
+        g = gh[act[a]]
         if gnu == 2.0 and lnu == 2.0:
             for b in range(BLOCK):
                 i = uint64(base + b)
@@ -54,42 +91,93 @@ def _drift(xr, xi, ar, ai, pad, offs, coef, gh, dl,
                 occ = xr[p] * xr[p] + xi[p] * xi[p]
                 tg = 1.0 / (1.0 + occ / gn0)
                 tl = 1.0 / (1.0 + occ / ln0)
-                c = 0.5 * (gr * tg * tg - lr * tl * tl)
-                ar[i] += c * xr[p]
-                ai[i] += c * xi[p]
+                diag[i] = 0.5 * (gr * tg * tg - lr * tl * tl) - g
         else:
             for b in range(BLOCK):
                 i = uint64(base + b)
                 p = uint64(pad + base + b)
                 occ = xr[p] * xr[p] + xi[p] * xi[p]
-                c = 0.5 * (gr * (1.0 + occ / gn0) ** (-gnu) - lr * (1.0 + occ / ln0) ** (-lnu))
-                ar[i] += c * xr[p]
-                ai[i] += c * xi[p]
+                diag[i] = 0.5 * (gr * (1.0 + occ / gn0) ** (-gnu) - lr * (1.0 + occ / ln0) ** (-lnu)) - g
 
 
-@njit(cache=True)
-def _fix_rejected(zr, zi, fbr, fbi, b, n_noisy, s0, s1, s2, s3, kn, wn, fn):
-    """Finish the draws of trajectory b whose ziggurat fast test failed (marked NaN).
+@njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
+def _draw_noise(S0, S1, S2, S3, amp, zr, zi):
+    """Gaussian increments ``amp[k]`` (z1, z2) for every element k of zr, zi.
 
-    The slow path continues from the rejected bits ``fbr``/``fbi`` (wedge and
-    tail tests), exactly as in the sequential ziggurat, and draws any further
-    bits from the trajectory's own stream.
+    Element k is draw k // BLOCK of lane k % BLOCK.
+
+    ``S*[k]`` hold lane k % BLOCK's xoshiro256++ state before its draw k // BLOCK
+    and receive the next state at k + BLOCK, so every lane follows its own
+    stream while the loop runs in SIMD lanes (the dependence distance is BLOCK).
+    The final states are copied back to the first BLOCK entries.
     """
-    for j in range(n_noisy):
-        k = j * BLOCK + b
-        if zr[k] != zr[k]:
-            zr[k], s0, s1, s2, s3 = _zig_slow(fbr[k], s0, s1, s2, s3, kn, wn, fn)
-        if zi[k] != zi[k]:
-            zi[k], s0, s1, s2, s3 = _zig_slow(fbi[k], s0, s1, s2, s3, kn, wn, fn)
-    return s0, s1, s2, s3
+    m = zr.size
+    for k in range(m):
+        i = uint64(k)
+        o = uint64(k + BLOCK)
+        s0, s1, s2, s3 = S0[i], S1[i], S2[i], S3[i]
+        y = s0 + s3
+        u = ((y << uint64(23)) | (y >> uint64(41))) + s0
+        t = s1 << uint64(17)
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = (s3 << uint64(45)) | (s3 >> uint64(19))
+        S0[o], S1[o], S2[o], S3[o] = s0, s1, s2, s3
+        z1, z2 = box_muller(u)
+        zr[i] = amp[i] * z1
+        zi[i] = amp[i] * z2
+    for b in range(BLOCK):
+        S0[b], S1[b], S2[b], S3[b] = S0[m + b], S1[m + b], S2[m + b], S3[m + b]
 
 
-@njit(parallel=True, cache=True, fastmath=_FASTMATH, nogil=True)
+@njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
+def _heun2(xr, xi, yr, yi, wr, wi, dr, di, pad, offs, coef, diag, dl, dt, corrector):
+    """One drift-Heun pass for at most two coupling diagonals, drift fused with the update.
+
+    Predictor (``corrector`` False): y = x + dt a(x) + dW and w = x + dt/2 a(x) + dW.
+    Corrector: y <- w + dt/2 a(y) (called with the predictor as x and x as y).
+    Fewer passes over the block's arrays than :func:`_drift` plus an update loop.
+    """
+    m = wr.size
+    c0 = coef[0]
+    c1 = coef[1]
+    o0 = pad + offs[0]
+    o1 = pad + offs[1]
+    hdt = 0.5 * dt
+    if corrector:
+        for j in range(m):
+            i = uint64(j)
+            p = uint64(pad + j)
+            q0 = uint64(o0 + j)
+            q1 = uint64(o1 + j)
+            ar = diag[i] * xr[p] + dl[i] * xi[p] - c0[i] * xi[q0] - c1[i] * xi[q1]
+            ai = diag[i] * xi[p] - dl[i] * xr[p] + c0[i] * xr[q0] + c1[i] * xr[q1]
+            yr[p] = wr[i] + hdt * ar
+            yi[p] = wi[i] + hdt * ai
+    else:
+        for j in range(m):
+            i = uint64(j)
+            p = uint64(pad + j)
+            q0 = uint64(o0 + j)
+            q1 = uint64(o1 + j)
+            ar = diag[i] * xr[p] + dl[i] * xi[p] - c0[i] * xi[q0] - c1[i] * xi[q1]
+            ai = diag[i] * xi[p] - dl[i] * xr[p] + c0[i] * xr[q0] + c1[i] * xr[q1]
+            yr[p] = xr[p] + dt * ar + dr[i]
+            yi[p] = xi[p] + dt * ai + di[i]
+            wr[i] = xr[p] + hdt * ar + dr[i]
+            wi[i] = xi[p] + hdt * ai + di[i]
+
+
+
+@njit(parallel=True, cache=True, fastmath=_FASTMATH, error_model="numpy", nogil=True)
 def run_sde(n_traj, x0r, x0i, offs, coef_site, det, ghalf,
             noisy, var_th, noisy_gain_slot,
             act, a_gr, a_gn0, a_gnu, a_lr, a_ln0, a_lnu,
             bond_i, bond_j, bond_g,
-            dt, n_relax, n_sample, sample_every, n_tblocks, seed, kn, wn, fn,
+            dt, n_relax, n_sample, sample_every, n_tblocks, seed,
             hist_scale, hist_lim, n_rec,
             sJ, sJ2, sN, sN2, sG, sG2, hist, rec, status, xfr, xfi):
     """Drift-Heun integration of the Ito SDEs (Eqs. 3-5 generalised), streaming statistics.
@@ -108,8 +196,11 @@ def run_sde(n_traj, x0r, x0i, offs, coef_site, det, ghalf,
     for d in range(nd):
         maxo = max(maxo, abs(offs[d]))
     pad = maxo * BLOCK
-    boffs = offs * BLOCK
-    coef = np.zeros((nd, m))
+    fused = nd <= 2               # chains and rings: drift fused into the update passes
+    ndc = 2 if fused else nd      # missing diagonals: offset 0, coefficient 0
+    boffs = np.zeros(ndc, np.int64)
+    boffs[:nd] = offs * BLOCK
+    coef = np.zeros((ndc, m))
     gh = np.zeros(m)
     dl = np.zeros(m)
     for l in range(n):
@@ -120,6 +211,14 @@ def run_sde(n_traj, x0r, x0i, offs, coef_site, det, ghalf,
                 coef[d, l * BLOCK + b] = coef_site[d, l]
     nbond = bond_i.size
     n_noisy = noisy.size
+    mz = max(n_noisy, 1) * BLOCK
+    dense = n_noisy == n          # every site noisy: draw straight into the increments
+    for j in range(n_noisy):
+        dense = dense and noisy[j] == j
+    zamp = np.zeros(mz)           # noise amplitude per draw; gain sites' entries set every step
+    for j in range(n_noisy):
+        for b in range(BLOCK):
+            zamp[j * BLOCK + b] = math.sqrt(var_th[j])
     n_blocks = (n_traj + BLOCK - 1) // BLOCK
     n_bins = hist.shape[2]
     n_steps = n_relax + n_sample * sample_every
@@ -127,19 +226,22 @@ def run_sde(n_traj, x0r, x0i, offs, coef_site, det, ghalf,
     for blk in prange(n_blocks):
         xr = np.zeros(m + 2 * pad)
         xi = np.zeros(m + 2 * pad)
-        yr = np.zeros(m + 2 * pad)
+        yr = np.zeros(m + 2 * pad)    # predictor
         yi = np.zeros(m + 2 * pad)
+        wr = np.zeros(m)              # x + dt/2 a(x) + noise; the corrector adds dt/2 a(y)
+        wi = np.zeros(m)
         ar = np.zeros(m)
         ai = np.zeros(m)
-        br = np.zeros(m)
-        bi = np.zeros(m)
         dr = np.zeros(m)
         di = np.zeros(m)
-        zr = np.zeros(max(n_noisy, 1) * BLOCK)
-        zi = np.zeros(max(n_noisy, 1) * BLOCK)
-        fbr = np.zeros(max(n_noisy, 1) * BLOCK, np.int64)
-        fbi = np.zeros(max(n_noisy, 1) * BLOCK, np.int64)
-        st = np.zeros((BLOCK, 4), np.uint64)
+        diag = -gh                    # on-site rate, saturable terms filled in per evaluation
+        zr = dr if dense else np.zeros(mz)
+        zi = di if dense else np.zeros(mz)
+        amp = zamp.copy()
+        S0 = np.zeros(mz + BLOCK, np.uint64)
+        S1 = np.zeros(mz + BLOCK, np.uint64)
+        S2 = np.zeros(mz + BLOCK, np.uint64)
+        S3 = np.zeros(mz + BLOCK, np.uint64)
         alive = np.zeros(BLOCK, np.bool_)
         for b in range(BLOCK):
             t = blk * BLOCK + b
@@ -148,73 +250,58 @@ def run_sde(n_traj, x0r, x0i, offs, coef_site, det, ghalf,
                 for l in range(n):
                     xr[pad + l * BLOCK + b] = x0r[t, l]
                     xi[pad + l * BLOCK + b] = x0i[t, l]
-            s0, s1, s2, s3 = seed_state(uint64(seed), uint64(t))
-            st[b, 0], st[b, 1], st[b, 2], st[b, 3] = s0, s1, s2, s3
+            S0[b], S1[b], S2[b], S3[b] = seed_state(uint64(seed), uint64(t))
         failed = False
         for step in range(n_steps):
             # noise increments; amplitude from the start of the step (Ito)
-            for b in range(BLOCK):
-                s0, s1, s2, s3 = st[b, 0], st[b, 1], st[b, 2], st[b, 3]
-                nfail = 0
-                for j in range(n_noisy):
-                    k = uint64(j * BLOCK + b)
-                    u, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
-                    b1 = int64(u >> uint64(32))
-                    b2 = int64(u & uint64(0xFFFFFFFF))
-                    iz = uint64(b1 & 255)
-                    hz = (b1 >> 8) - 8388608
-                    if abs(hz) < kn[iz]:
-                        zr[k] = hz * wn[iz]
-                    else:
-                        zr[k] = np.nan
-                        fbr[k] = b1
-                        nfail += 1
-                    iz = uint64(b2 & 255)
-                    hz = (b2 >> 8) - 8388608
-                    if abs(hz) < kn[iz]:
-                        zi[k] = hz * wn[iz]
-                    else:
-                        zi[k] = np.nan
-                        fbi[k] = b2
-                        nfail += 1
-                if nfail > 0:
-                    s0, s1, s2, s3 = _fix_rejected(zr, zi, fbr, fbi, b, n_noisy, s0, s1, s2, s3, kn, wn, fn)
-                st[b, 0], st[b, 1], st[b, 2], st[b, 3] = s0, s1, s2, s3
             for j in range(n_noisy):
-                base = noisy[j] * BLOCK
                 a = noisy_gain_slot[j]
-                if a < 0:
-                    amp = math.sqrt(var_th[j])
-                    for b in range(BLOCK):
-                        dr[uint64(base + b)] = amp * zr[uint64(j * BLOCK + b)]
-                        di[uint64(base + b)] = amp * zi[uint64(j * BLOCK + b)]
-                else:
+                if a >= 0:
+                    base = pad + noisy[j] * BLOCK
                     g0 = 0.5 * dt * a_gr[a]
+                    n0 = a_gn0[a]
+                    nu = a_gnu[a]
+                    v0 = var_th[j]
                     for b in range(BLOCK):
-                        p = pad + base + b
+                        p = uint64(base + b)
                         occ = xr[p] * xr[p] + xi[p] * xi[p]
-                        if a_gnu[a] == 2.0:
-                            tg = 1.0 / (1.0 + occ / a_gn0[a])
-                            v = var_th[j] + g0 * tg * tg
+                        if nu == 2.0:
+                            tg = 1.0 / (1.0 + occ / n0)
+                            v = v0 + g0 * tg * tg
                         else:
-                            v = var_th[j] + g0 * (1.0 + occ / a_gn0[a]) ** (-a_gnu[a])
-                        amp = math.sqrt(v)
-                        dr[base + b] = amp * zr[j * BLOCK + b]
-                        di[base + b] = amp * zi[j * BLOCK + b]
-            _drift(xr, xi, ar, ai, pad, boffs, coef, gh, dl,
-                   act, a_gr, a_gn0, a_gnu, a_lr, a_ln0, a_lnu)
-            for j in range(m):
-                i = uint64(j)
-                p = uint64(pad + j)
-                yr[p] = xr[p] + dt * ar[i] + dr[i]
-                yi[p] = xi[p] + dt * ai[i] + di[i]
-            _drift(yr, yi, br, bi, pad, boffs, coef, gh, dl,
-                   act, a_gr, a_gn0, a_gnu, a_lr, a_ln0, a_lnu)
-            for j in range(m):
-                i = uint64(j)
-                p = uint64(pad + j)
-                xr[p] += hdt * (ar[i] + br[i]) + dr[i]
-                xi[p] += hdt * (ai[i] + bi[i]) + di[i]
+                            v = v0 + g0 * (1.0 + occ / n0) ** (-nu)
+                        amp[uint64(j * BLOCK + b)] = math.sqrt(v)
+            if n_noisy > 0:
+                _draw_noise(S0, S1, S2, S3, amp, zr, zi)
+            if not dense:
+                for j in range(n_noisy):
+                    base = noisy[j] * BLOCK
+                    for b in range(BLOCK):
+                        dr[uint64(base + b)] = zr[uint64(j * BLOCK + b)]
+                        di[uint64(base + b)] = zi[uint64(j * BLOCK + b)]
+            _saturation(xr, xi, pad, diag, ghalf, act, a_gr, a_gn0, a_gnu, a_lr, a_ln0, a_lnu)
+            if fused:
+                _heun2(xr, xi, yr, yi, wr, wi, dr, di, pad, boffs, coef, diag, dl, dt, False)
+                _saturation(yr, yi, pad, diag, ghalf, act, a_gr, a_gn0, a_gnu, a_lr, a_ln0, a_lnu)
+                _heun2(yr, yi, xr, xi, wr, wi, dr, di, pad, boffs, coef, diag, dl, dt, True)
+            else:
+                # predictor y = x + dt a(x) + dW, and w = x + dt/2 a(x) + dW
+                _drift(xr, xi, ar, ai, pad, boffs, coef, diag, dl)
+                for j in range(m):
+                    i = uint64(j)
+                    p = uint64(pad + j)
+                    yr[p] = xr[p] + dt * ar[i] + dr[i]
+                    yi[p] = xi[p] + dt * ai[i] + di[i]
+                    wr[i] = xr[p] + hdt * ar[i] + dr[i]
+                    wi[i] = xi[p] + hdt * ai[i] + di[i]
+                # corrector x' = w + dt/2 a(y)
+                _saturation(yr, yi, pad, diag, ghalf, act, a_gr, a_gn0, a_gnu, a_lr, a_ln0, a_lnu)
+                _drift(yr, yi, ar, ai, pad, boffs, coef, diag, dl)
+                for j in range(m):
+                    i = uint64(j)
+                    p = uint64(pad + j)
+                    xr[p] = wr[i] + hdt * ar[i]
+                    xi[p] = wi[i] + hdt * ai[i]
             if (step & 255) == 255 or step == n_steps - 1:
                 for b in range(BLOCK):
                     tot = 0.0

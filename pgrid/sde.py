@@ -39,7 +39,6 @@ import numba
 import numpy as np
 
 from . import _sde_kernels as _k
-from ._rng import ZIG_K, ZIG_W, ZIG_F
 from .network import Network, _coupling_diagonals
 
 __all__ = ["simulate", "Ensemble", "max_stable_dt"]
@@ -331,7 +330,7 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
                    act, gr[act], gn0[act], gnu[act], lr[act], ln0[act], lnu[act],
                    net.bonds[:, 0].copy(), net.bonds[:, 1].copy(), np.array(net.bond_coupling),
                    float(dt), n_relax, n_sample, sample_every, n_tb, np.uint64(seed),
-                   ZIG_K, ZIG_W, ZIG_F, h_scale, h_lim, n_rec,
+                   h_scale, h_lim, n_rec,
                    sJ, sJ2, sN, sN2, sG, sG2, hist, rec, status, xfr, xfi)
     finally:
         numba.set_num_threads(old_threads)

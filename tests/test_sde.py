@@ -9,10 +9,11 @@ from pgrid import analytic
 from pgrid._rng import normals
 
 
-def test_normals_are_standard_gaussian():
-    z = normals(3, 5, 400_000)
+@pytest.mark.parametrize("method", ["ziggurat", "box-muller"])
+def test_normals_are_standard_gaussian(method):
+    z = normals(3, 5, 400_000, method=method)
     assert stats.kstest(z, "norm").pvalue > 1e-3
-    # tails (ziggurat slow path and tail sampler)
+    # tails (ziggurat slow path and tail sampler; Box-Muller's log near u = 0)
     for c in (2.5, 3.5):
         expected = 2 * stats.norm.sf(c)
         frac = np.mean(np.abs(z) > c)
@@ -63,8 +64,59 @@ def test_thermal_histogram_is_gaussian(thermal):
     np.testing.assert_allclose(h[mask] / h.sum(), p[mask], atol=0.004)
 
 
-def test_bitwise_reproducible_across_threads():
-    net = pgrid.chain(5, gain=4.0, loss=2.0, gamma=1e-2, n_th=3.0)
+def test_box_muller_pairs_are_independent():
+    # z1 and z2 of one draw share the radius: uncorrelated, and so are their squares
+    z = normals(8, 1, 400_000, method="box-muller").reshape(-1, 2)
+    for a, b in ((z[:, 0], z[:, 1]), (z[:, 0] ** 2, z[:, 1] ** 2)):
+        assert abs(np.corrcoef(a, b)[0, 1]) < 5 / np.sqrt(len(a))
+    # the angle is uniform over the 8 octants the sign/swap bits select
+    octant = np.floor(np.mod(np.arctan2(z[:, 1], z[:, 0]), 2 * np.pi) / (np.pi / 4)).astype(int)
+    counts = np.bincount(octant, minlength=8)
+    assert stats.chisquare(counts).pvalue > 1e-3
+
+
+def _grid_with_sparse_baths(n_th):
+    # a 3 x 3 grid (coupling with four diagonals: the kernel's general path) whose bath acts
+    # on three sites only (noise on a subset of sites: the kernel's scattered-noise path)
+    net = pgrid.square_grid(3, 3, gain={}, loss={}, gamma=0.0, n_th=n_th)
+    gamma = np.zeros(9)
+    gamma[[0, 4, 8]] = 0.1
+    return net.replace(gamma=gamma)
+
+
+def test_thermal_equilibrium_grid_sparse_baths():
+    # baths on three sites thermalise the whole connected grid: <|alpha|^2> = N_th everywhere
+    ens = pgrid.simulate(_grid_with_sparse_baths(4.0), dt=0.02, t_relax=200, t_sample=3000,
+                         n_traj=32, seed=5)
+    assert np.all(np.abs(ens.occupation_mean - 4.0) < 5 * ens.occupation_mean_err + 0.05)
+    assert np.all(np.abs(ens.current_std - 4.0 / np.sqrt(2)) < 5 * ens.current_std_err + 0.03)
+
+
+@pytest.mark.parametrize("geometry", ["chain", "grid"])
+def test_noiseless_run_matches_drift_integration(geometry):
+    # no gain and N_th = 0: no noise, so simulate() must follow the ODE of pgrid.drift
+    # (saturable loss, detuning and both coupling paths of the kernel); Heun error O(dt^2)
+    from scipy.integrate import solve_ivp
+    if geometry == "chain":
+        net = pgrid.chain(4, gain=0.0, loss=pgrid.Reservoir(3.0, n0=2.0), gamma=0.1,
+                          detuning=[0.0, 0.3, -0.2, 0.1])
+    else:
+        net = pgrid.square_grid(2, 3, gain={}, loss={5: pgrid.Reservoir(2.0, n0=1.0, nu=1.5)},
+                                gamma=0.05, detuning=[0.1, 0, -0.2, 0, 0.3, 0])
+    x0 = np.linspace(1.0, 2.0, net.n_sites) * np.exp(1j * np.arange(net.n_sites))
+    ens = pgrid.simulate(net, dt=0.005, t_relax=4.0, t_sample=1.0, sample_every=1, n_traj=3,
+                         seed=0, init=x0)
+    rhs = lambda t, y: np.concatenate([(d := pgrid.drift(net, y[:net.n_sites] + 1j * y[net.n_sites:])).real, d.imag])  # noqa: E731
+    sol = solve_ivp(rhs, (0, 5.0), np.concatenate([x0.real, x0.imag]), rtol=1e-11, atol=1e-12)
+    ref = sol.y[:net.n_sites, -1] + 1j * sol.y[net.n_sites:, -1]
+    for a in ens.final_alpha:
+        np.testing.assert_allclose(a, ref, atol=1e-5 * np.abs(x0).max())
+
+
+@pytest.mark.parametrize("geometry", ["chain", "grid"])
+def test_bitwise_reproducible_across_threads(geometry):
+    net = (pgrid.chain(5, gain=4.0, loss=2.0, gamma=1e-2, n_th=3.0) if geometry == "chain"
+           else _grid_with_sparse_baths(2.0).replace(gain={0: pgrid.Reservoir(2.0)}))
     kw = dict(dt=0.01, t_relax=5, t_sample=20, n_traj=37, seed=11)
     a = pgrid.simulate(net, threads=1, **kw)
     b = pgrid.simulate(net, threads=2, **kw)
