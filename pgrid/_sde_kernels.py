@@ -1,22 +1,26 @@
 """Numba kernels of the stochastic engine (private; the Python layer is :mod:`pgrid.sde`).
 
 Trajectories are integrated in blocks of ``BLOCK``.  The state of a block is a
-flat array indexed ``site * BLOCK + b`` (b the trajectory inside the block), and
-every operation is a loop over the ``BLOCK`` lanes of one site with per-site
-scalars (coupling, rates, noise strength) broadcast: LLVM turns each such loop
-into a few SIMD instructions.  A time step is two passes over the sites (the
-predictor, then the corrector); the coupling is a neighbour list (CSR), so the
-work is proportional to the number of bonds for any geometry.  Hot loops index
-with unsigned integers (numba's negative-index wraparound blocks
-vectorisation), and ``error_model="numpy"`` removes the division-by-zero
-branches that would do the same.
+flat array indexed ``site * BLOCK + b`` (b the trajectory inside the block),
+padded with zeros on both sides, and the coupling is stored by diagonals
+(``g[l, l + d]`` for every offset d that occurs): every pass over the block is
+one long, branch-free loop that LLVM vectorises.  Per-site loops of only
+``BLOCK`` iterations were tried and are slower (each pays the vectoriser's
+run-time alias checks).  Hot loops index with unsigned integers (numba's
+negative-index wraparound blocks vectorisation) and use
+``error_model="numpy"`` (a division-by-zero check does the same).
 
-The block layout depends on ``n_traj`` only, and every trajectory draws from
-its own xoshiro256++ stream seeded from ``(seed, trajectory index)``; the lanes
-of a block advance their streams side by side (structure-of-arrays state) and
-turn each draw into two normals with the branch-free Box-Muller of
-:mod:`pgrid._rng`.  Results are therefore bitwise identical for any number of
-threads.
+A drift-Heun step is two passes: for chains and rings (at most two coupling
+diagonals) the drift is fused into the predictor and corrector updates
+(:func:`_heun2`); other geometries evaluate the drift in its own passes.
+
+Every trajectory draws from its own xoshiro256++ stream seeded from
+``(seed, trajectory index)``.  The lanes of a block advance their streams side
+by side (:func:`_draw_noise`: the dependence distance is ``BLOCK``, so the loop
+runs in SIMD lanes) and turn each draw into two normals with the branch-free
+Box-Muller of :mod:`pgrid._rng`.  The block layout depends on ``n_traj`` only
+and no operation mixes lanes, so results are bitwise identical for any number
+of threads.
 """
 
 import math
