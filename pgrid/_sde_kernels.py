@@ -10,9 +10,9 @@ run-time alias checks).  Hot loops index with unsigned integers (numba's
 negative-index wraparound blocks vectorisation) and use
 ``error_model="numpy"`` (a division-by-zero check does the same).
 
-A drift-Heun step is two passes: for chains and rings (at most two coupling
-diagonals) the drift is fused into the predictor and corrector updates
-(:func:`_heun2`); other geometries evaluate the drift in its own passes.
+A drift-Heun step is two passes (:func:`_heun2`), the predictor and the
+corrector, each with the drift fused into the update; coupling diagonals beyond
+the first two (grids) add one pass each (:func:`_far_coupling`).
 
 Every trajectory draws from its own xoshiro256++ stream seeded from
 ``(seed, trajectory index)``.  The lanes of a block advance their streams side
@@ -33,51 +33,25 @@ from ._rng import seed_state, box_muller
 BLOCK = 16
 _FASTMATH = {"contract", "arcp", "nsz"}   # no 'nnan'/'ninf': divergence checks rely on NaN
 _DIVERGED = 1e30
-@njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
-def _drift(xr, xi, ar, ai, pad, offs, coef, diag, dl):
-    """Drift of every (site, lane) element of a block: a = (diag - i dl) x + (i/2) sum_m g x_m.
 
-    ``diag`` holds -gamma/2 plus the saturable (Gamma_g - Gamma_l)/2 of the
-    active sites (see :func:`_saturation`).  The first two coupling diagonals
-    are fused into the on-site pass; further diagonals take one pass each.
+
+@njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
+def _far_coupling(xr, xi, er, ei, pad, offs, coef):
+    """Drift from the coupling diagonals beyond the first two (grids): e = (i/2) sum g x_m.
+
+    One pass per diagonal; :func:`_heun2` adds e to the rest of the drift.
+    Not called for chains and rings, whose e stays zero.
     """
-    m = ar.size
-    nd = offs.size
-    if nd == 0:
-        for j in range(m):
-            i = uint64(j)
-            p = uint64(pad + j)
-            ar[i] = diag[i] * xr[p] + dl[i] * xi[p]
-            ai[i] = diag[i] * xi[p] - dl[i] * xr[p]
-    elif nd == 1:
-        c0 = coef[0]
-        o0 = pad + offs[0]
-        for j in range(m):
-            i = uint64(j)
-            p = uint64(pad + j)
-            q0 = uint64(o0 + j)
-            ar[i] = diag[i] * xr[p] + dl[i] * xi[p] - c0[i] * xi[q0]
-            ai[i] = diag[i] * xi[p] - dl[i] * xr[p] + c0[i] * xr[q0]
-    else:
-        c0 = coef[0]
-        c1 = coef[1]
-        o0 = pad + offs[0]
-        o1 = pad + offs[1]
-        for j in range(m):
-            i = uint64(j)
-            p = uint64(pad + j)
-            q0 = uint64(o0 + j)
-            q1 = uint64(o1 + j)
-            ar[i] = diag[i] * xr[p] + dl[i] * xi[p] - c0[i] * xi[q0] - c1[i] * xi[q1]
-            ai[i] = diag[i] * xi[p] - dl[i] * xr[p] + c0[i] * xr[q0] + c1[i] * xr[q1]
-    for d in range(2, nd):
+    m = er.size
+    for d in range(2, offs.size):
         c = coef[d]
         o = pad + offs[d]
+        first = d == 2
         for j in range(m):
             i = uint64(j)
             q = uint64(o + j)
-            ar[i] -= c[i] * xi[q]
-            ai[i] += c[i] * xr[q]
+            er[i] = (0.0 if first else er[i]) - c[i] * xi[q]
+            ei[i] = (0.0 if first else ei[i]) + c[i] * xr[q]
 
 
 @njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
@@ -138,12 +112,14 @@ def _draw_noise(S0, S1, S2, S3, amp, zr, zi):
 
 
 @njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
-def _heun2(xr, xi, yr, yi, wr, wi, dr, di, pad, offs, coef, diag, dl, dt, corrector):
-    """One drift-Heun pass for at most two coupling diagonals, drift fused with the update.
+def _heun2(xr, xi, yr, yi, wr, wi, dr, di, er, ei, pad, offs, coef, diag, dl, dt, corrector):
+    """One pass of the drift-Heun step: the drift a(x) fused with the update.
 
+    a = (diag - i dl) x + (i/2) sum_m g x_m over the first two coupling diagonals,
+    plus (er, ei) from :func:`_far_coupling`.  ``diag`` holds -gamma/2 and, on the
+    active sites, the saturable (Gamma_g - Gamma_l)/2 (:func:`_saturation`).
     Predictor (``corrector`` False): y = x + dt a(x) + dW and w = x + dt/2 a(x) + dW.
     Corrector: y <- w + dt/2 a(y) (called with the predictor as x and x as y).
-    Fewer passes over the block's arrays than :func:`_drift` plus an update loop.
     """
     m = wr.size
     c0 = coef[0]
@@ -157,8 +133,8 @@ def _heun2(xr, xi, yr, yi, wr, wi, dr, di, pad, offs, coef, diag, dl, dt, correc
             p = uint64(pad + j)
             q0 = uint64(o0 + j)
             q1 = uint64(o1 + j)
-            ar = diag[i] * xr[p] + dl[i] * xi[p] - c0[i] * xi[q0] - c1[i] * xi[q1]
-            ai = diag[i] * xi[p] - dl[i] * xr[p] + c0[i] * xr[q0] + c1[i] * xr[q1]
+            ar = diag[i] * xr[p] + dl[i] * xi[p] - c0[i] * xi[q0] - c1[i] * xi[q1] + er[i]
+            ai = diag[i] * xi[p] - dl[i] * xr[p] + c0[i] * xr[q0] + c1[i] * xr[q1] + ei[i]
             yr[p] = wr[i] + hdt * ar
             yi[p] = wi[i] + hdt * ai
     else:
@@ -167,8 +143,8 @@ def _heun2(xr, xi, yr, yi, wr, wi, dr, di, pad, offs, coef, diag, dl, dt, correc
             p = uint64(pad + j)
             q0 = uint64(o0 + j)
             q1 = uint64(o1 + j)
-            ar = diag[i] * xr[p] + dl[i] * xi[p] - c0[i] * xi[q0] - c1[i] * xi[q1]
-            ai = diag[i] * xi[p] - dl[i] * xr[p] + c0[i] * xr[q0] + c1[i] * xr[q1]
+            ar = diag[i] * xr[p] + dl[i] * xi[p] - c0[i] * xi[q0] - c1[i] * xi[q1] + er[i]
+            ai = diag[i] * xi[p] - dl[i] * xr[p] + c0[i] * xr[q0] + c1[i] * xr[q1] + ei[i]
             yr[p] = xr[p] + dt * ar + dr[i]
             yi[p] = xi[p] + dt * ai + di[i]
             wr[i] = xr[p] + hdt * ar + dr[i]
@@ -200,8 +176,7 @@ def run_sde(n_traj, x0r, x0i, offs, coef_site, det, ghalf,
     for d in range(nd):
         maxo = max(maxo, abs(offs[d]))
     pad = maxo * BLOCK
-    fused = nd <= 2               # chains and rings: drift fused into the update passes
-    ndc = 2 if fused else nd      # missing diagonals: offset 0, coefficient 0
+    ndc = max(nd, 2)              # missing diagonals: offset 0, coefficient 0
     boffs = np.zeros(ndc, np.int64)
     boffs[:nd] = offs * BLOCK
     coef = np.zeros((ndc, m))
@@ -226,7 +201,6 @@ def run_sde(n_traj, x0r, x0i, offs, coef_site, det, ghalf,
     n_blocks = (n_traj + BLOCK - 1) // BLOCK
     n_bins = hist.shape[2]
     n_steps = n_relax + n_sample * sample_every
-    hdt = 0.5 * dt
     for blk in prange(n_blocks):
         xr = np.zeros(m + 2 * pad)
         xi = np.zeros(m + 2 * pad)
@@ -234,8 +208,8 @@ def run_sde(n_traj, x0r, x0i, offs, coef_site, det, ghalf,
         yi = np.zeros(m + 2 * pad)
         wr = np.zeros(m)              # x + dt/2 a(x) + noise; the corrector adds dt/2 a(y)
         wi = np.zeros(m)
-        ar = np.zeros(m)
-        ai = np.zeros(m)
+        er = np.zeros(m)              # drift from the far diagonals (grids)
+        ei = np.zeros(m)
         dr = np.zeros(m)
         di = np.zeros(m)
         diag = -gh                    # on-site rate, saturable terms filled in per evaluation
@@ -284,28 +258,14 @@ def run_sde(n_traj, x0r, x0i, offs, coef_site, det, ghalf,
                         dr[uint64(base + b)] = zr[uint64(j * BLOCK + b)]
                         di[uint64(base + b)] = zi[uint64(j * BLOCK + b)]
             _saturation(xr, xi, pad, diag, ghalf, act, a_gr, a_gn0, a_gnu, a_lr, a_ln0, a_lnu)
-            if fused:
-                _heun2(xr, xi, yr, yi, wr, wi, dr, di, pad, boffs, coef, diag, dl, dt, False)
-                _saturation(yr, yi, pad, diag, ghalf, act, a_gr, a_gn0, a_gnu, a_lr, a_ln0, a_lnu)
-                _heun2(yr, yi, xr, xi, wr, wi, dr, di, pad, boffs, coef, diag, dl, dt, True)
-            else:
-                # predictor y = x + dt a(x) + dW, and w = x + dt/2 a(x) + dW
-                _drift(xr, xi, ar, ai, pad, boffs, coef, diag, dl)
-                for j in range(m):
-                    i = uint64(j)
-                    p = uint64(pad + j)
-                    yr[p] = xr[p] + dt * ar[i] + dr[i]
-                    yi[p] = xi[p] + dt * ai[i] + di[i]
-                    wr[i] = xr[p] + hdt * ar[i] + dr[i]
-                    wi[i] = xi[p] + hdt * ai[i] + di[i]
-                # corrector x' = w + dt/2 a(y)
-                _saturation(yr, yi, pad, diag, ghalf, act, a_gr, a_gn0, a_gnu, a_lr, a_ln0, a_lnu)
-                _drift(yr, yi, ar, ai, pad, boffs, coef, diag, dl)
-                for j in range(m):
-                    i = uint64(j)
-                    p = uint64(pad + j)
-                    xr[p] = wr[i] + hdt * ar[i]
-                    xi[p] = wi[i] + hdt * ai[i]
+            # predictor y = x + dt a(x) + dW, w = x + dt/2 a(x) + dW; corrector x' = w + dt/2 a(y)
+            if nd > 2:
+                _far_coupling(xr, xi, er, ei, pad, boffs, coef)
+            _heun2(xr, xi, yr, yi, wr, wi, dr, di, er, ei, pad, boffs, coef, diag, dl, dt, False)
+            _saturation(yr, yi, pad, diag, ghalf, act, a_gr, a_gn0, a_gnu, a_lr, a_ln0, a_lnu)
+            if nd > 2:
+                _far_coupling(yr, yi, er, ei, pad, boffs, coef)
+            _heun2(yr, yi, xr, xi, wr, wi, dr, di, er, ei, pad, boffs, coef, diag, dl, dt, True)
             if (step & 255) == 255 or step == n_steps - 1:
                 for b in range(BLOCK):
                     tot = 0.0

@@ -62,8 +62,8 @@ class Ensemble:
         (see :attr:`~pgrid.Ensemble.current_std_operator` for the operator variance).
     occupation_mean, occupation_mean_err : ndarray, shape (n_sites,)
         :math:`\langle|\alpha_\ell|^2\rangle`.
-    occupation_var : ndarray, shape (n_sites,)
-        :math:`{\rm Var}(|\alpha_\ell|^2)` (Eq. S51).
+    occupation_var, occupation_var_err : ndarray, shape (n_sites,)
+        :math:`{\rm Var}(|\alpha_\ell|^2)` (Eq. S51) and its error (jackknife of the spread).
     order_parameter, order_parameter_err : float
         :math:`\bar\Gamma = \langle\sum_{\rm loss}\Gamma(\alpha) - \sum_{\rm gain}\Gamma(\alpha)\rangle`.
     histogram : ndarray or None, shape (n_sites, bins, bins)
@@ -90,6 +90,7 @@ class Ensemble:
     occupation_mean: np.ndarray
     occupation_mean_err: np.ndarray
     occupation_var: np.ndarray
+    occupation_var_err: np.ndarray
     order_parameter: float
     order_parameter_err: float
     histogram: Optional[np.ndarray]
@@ -123,7 +124,8 @@ class Ensemble:
         ``histogram``/``hist_edges`` when histograms were collected.
         """
         keys = ["current_mean", "current_mean_err", "current_std", "current_std_err", "occupation_mean",
-                "occupation_mean_err", "occupation_var", "order_parameter", "order_parameter_err"]
+                "occupation_mean_err", "occupation_var", "occupation_var_err", "order_parameter",
+                "order_parameter_err"]
         if self.histogram is not None:
             keys += ["histogram", "hist_edges"]
         return {k: np.asarray(getattr(self, k)) for k in keys}
@@ -349,12 +351,13 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
         units = lambda a: a.reshape((n_traj * n_tb,) + a.shape[2:])  # noqa: E731
         cnt = np.tile(counts_tb, n_traj)
     jm, jm_e, js, js_e = _jackknife(units(sJ), units(sJ2), cnt)
-    nm, nm_e, ns, _ = _jackknife(units(sN), units(sN2), cnt)
+    nm, nm_e, ns, ns_e = _jackknife(units(sN), units(sN2), cnt)
     gm, gm_e, _, _ = _jackknife(units(sG), units(sG2), cnt)
     edges = np.linspace(-h_lim, h_lim, h_bins + 1) if h_bins else None
     return Ensemble(
         current_mean=jm, current_mean_err=jm_e, current_std=js, current_std_err=js_e,
         occupation_mean=nm, occupation_mean_err=nm_e, occupation_var=ns ** 2,
+        occupation_var_err=2 * ns * ns_e,
         order_parameter=float(gm), order_parameter_err=float(gm_e),
         histogram=hist.sum(axis=0) if h_bins else None, hist_edges=edges,
         record=rec if n_rec else None,

@@ -35,6 +35,13 @@ def test_thermal_occupation(thermal):
     assert np.all(err < 0.5)
 
 
+def test_thermal_occupation_variance(thermal):
+    # |alpha|^2 of a thermal state is exponential: Var |alpha|^2 = N_th^2
+    err = thermal.occupation_var_err
+    assert np.all(np.abs(thermal.occupation_var - 100.0) < 5 * err)
+    assert np.all(err < 0.1 * 100.0)
+
+
 def test_thermal_current_fluctuations(thermal):
     # P-function statistics: Delta J = g N_th / sqrt(2) (Eq. S45 without the +N_th quantum term)
     target = analytic.s45_current_std(10.0, quantum=False)
