@@ -28,7 +28,7 @@ import math
 import numpy as np
 from numba import njit, prange, uint64
 
-from ._rng import seed_state, box_muller
+from ._rng import seed_state, next_u64, box_muller
 
 BLOCK = 16
 _FASTMATH = {"contract", "arcp", "nsz"}   # no 'nnan'/'ninf': divergence checks rely on NaN
@@ -93,17 +93,7 @@ def _draw_noise(S0, S1, S2, S3, amp, zr, zi):
     for k in range(m):
         i = uint64(k)
         o = uint64(k + BLOCK)
-        s0, s1, s2, s3 = S0[i], S1[i], S2[i], S3[i]
-        y = s0 + s3
-        u = ((y << uint64(23)) | (y >> uint64(41))) + s0
-        t = s1 << uint64(17)
-        s2 ^= s0
-        s3 ^= s1
-        s1 ^= s2
-        s0 ^= s3
-        s2 ^= t
-        s3 = (s3 << uint64(45)) | (s3 >> uint64(19))
-        S0[o], S1[o], S2[o], S3[o] = s0, s1, s2, s3
+        u, S0[o], S1[o], S2[o], S3[o] = next_u64(S0[i], S1[i], S2[i], S3[i])
         z1, z2 = box_muller(u)
         zr[i] = amp[i] * z1
         zi[i] = amp[i] * z2
@@ -127,29 +117,21 @@ def _heun2(xr, xi, yr, yi, wr, wi, dr, di, er, ei, pad, offs, coef, diag, dl, dt
     o0 = pad + offs[0]
     o1 = pad + offs[1]
     hdt = 0.5 * dt
-    if corrector:
-        for j in range(m):
-            i = uint64(j)
-            p = uint64(pad + j)
-            q0 = uint64(o0 + j)
-            q1 = uint64(o1 + j)
-            ar = diag[i] * xr[p] + dl[i] * xi[p] - c0[i] * xi[q0] - c1[i] * xi[q1] + er[i]
-            ai = diag[i] * xi[p] - dl[i] * xr[p] + c0[i] * xr[q0] + c1[i] * xr[q1] + ei[i]
+    for j in range(m):
+        i = uint64(j)
+        p = uint64(pad + j)
+        q0 = uint64(o0 + j)
+        q1 = uint64(o1 + j)
+        ar = diag[i] * xr[p] + dl[i] * xi[p] - c0[i] * xi[q0] - c1[i] * xi[q1] + er[i]
+        ai = diag[i] * xi[p] - dl[i] * xr[p] + c0[i] * xr[q0] + c1[i] * xr[q1] + ei[i]
+        if corrector:          # loop-invariant: LLVM unswitches it into two vector loops
             yr[p] = wr[i] + hdt * ar
             yi[p] = wi[i] + hdt * ai
-    else:
-        for j in range(m):
-            i = uint64(j)
-            p = uint64(pad + j)
-            q0 = uint64(o0 + j)
-            q1 = uint64(o1 + j)
-            ar = diag[i] * xr[p] + dl[i] * xi[p] - c0[i] * xi[q0] - c1[i] * xi[q1] + er[i]
-            ai = diag[i] * xi[p] - dl[i] * xr[p] + c0[i] * xr[q0] + c1[i] * xr[q1] + ei[i]
+        else:
             yr[p] = xr[p] + dt * ar + dr[i]
             yi[p] = xi[p] + dt * ai + di[i]
             wr[i] = xr[p] + hdt * ar + dr[i]
             wi[i] = xi[p] + hdt * ai + di[i]
-
 
 
 @njit(parallel=True, cache=True, fastmath=_FASTMATH, error_model="numpy", nogil=True)
