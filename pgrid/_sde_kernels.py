@@ -134,6 +134,31 @@ def _heun2(xr, xi, yr, yi, wr, wi, dr, di, er, ei, pad, offs, coef, diag, dl, dt
             wi[i] = xi[p] + hdt * ai + di[i]
 
 
+@njit(cache=True)
+def _flush(blk, tb, n_traj, accJ, accJ2, accN, accN2, accG, accG2, sJ, sJ2, sN, sN2, sG, sG2):
+    """Add a block's sums over time block ``tb`` to the per-trajectory outputs and reset them."""
+    nbond = sJ.shape[2]
+    n = sN.shape[2]
+    for b in range(BLOCK):
+        t = blk * BLOCK + b
+        if t >= n_traj:
+            continue
+        for q in range(nbond):
+            sJ[t, tb, q] += accJ[q * BLOCK + b]
+            sJ2[t, tb, q] += accJ2[q * BLOCK + b]
+        for l in range(n):
+            sN[t, tb, l] += accN[l * BLOCK + b]
+            sN2[t, tb, l] += accN2[l * BLOCK + b]
+        sG[t, tb] += accG[b]
+        sG2[t, tb] += accG2[b]
+    accJ[:] = 0.0
+    accJ2[:] = 0.0
+    accN[:] = 0.0
+    accN2[:] = 0.0
+    accG[:] = 0.0
+    accG2[:] = 0.0
+
+
 @njit(parallel=True, cache=True, fastmath=_FASTMATH, error_model="numpy", nogil=True)
 def run_sde(n_traj, x0r, x0i, offs, coef_site, det, ghalf,
             noisy, var_th, noisy_gain_slot,
@@ -203,6 +228,14 @@ def run_sde(n_traj, x0r, x0i, offs, coef_site, det, ghalf,
         S2 = np.zeros(mz + BLOCK, np.uint64)
         S3 = np.zeros(mz + BLOCK, np.uint64)
         alive = np.zeros(BLOCK, np.bool_)
+        accJ = np.zeros(nbond * BLOCK)    # sums over the current time block, per (bond, lane) ...
+        accJ2 = np.zeros(nbond * BLOCK)
+        accN = np.zeros(m)                # ... per (site, lane) ...
+        accN2 = np.zeros(m)
+        accG = np.zeros(BLOCK)            # ... and per lane
+        accG2 = np.zeros(BLOCK)
+        gbar = np.zeros(BLOCK)
+        cur_tb = 0
         for b in range(BLOCK):
             t = blk * BLOCK + b
             if t < n_traj:
@@ -263,45 +296,60 @@ def run_sde(n_traj, x0r, x0i, offs, coef_site, det, ghalf,
             if k > 0 and k % sample_every == 0:
                 ks = k // sample_every - 1
                 tb = (ks * n_tblocks) // n_sample
-                for b in range(BLOCK):
-                    t = blk * BLOCK + b
-                    if t >= n_traj:
-                        continue
-                    for q in range(nbond):
-                        pi = pad + bond_i[q] * BLOCK + b
-                        pj = pad + bond_j[q] * BLOCK + b
-                        jq = bond_g[q] * (xr[pi] * xi[pj] - xi[pi] * xr[pj])
-                        sJ[t, tb, q] += jq
-                        sJ2[t, tb, q] += jq * jq
-                    for l in range(n):
-                        p = pad + l * BLOCK + b
+                if tb != cur_tb:
+                    _flush(blk, cur_tb, n_traj, accJ, accJ2, accN, accN2, accG, accG2, sJ, sJ2, sN, sN2, sG, sG2)
+                    cur_tb = tb
+                # sums per (bond or site, lane) in SIMD lanes; flushed per time block
+                for q in range(nbond):
+                    bi = pad + bond_i[q] * BLOCK
+                    bj = pad + bond_j[q] * BLOCK
+                    g = bond_g[q]
+                    for b in range(BLOCK):
+                        pi = uint64(bi + b)
+                        pj = uint64(bj + b)
+                        jq = g * (xr[pi] * xi[pj] - xi[pi] * xr[pj])
+                        accJ[uint64(q * BLOCK + b)] += jq
+                        accJ2[uint64(q * BLOCK + b)] += jq * jq
+                for j in range(m):
+                    i = uint64(j)
+                    p = uint64(pad + j)
+                    occ = xr[p] * xr[p] + xi[p] * xi[p]
+                    accN[i] += occ
+                    accN2[i] += occ * occ
+                gbar[:] = 0.0
+                for a in range(act.size):
+                    base = pad + act[a] * BLOCK
+                    gr, gn0, gnu = a_gr[a], a_gn0[a], a_gnu[a]
+                    lr, ln0, lnu = a_lr[a], a_ln0[a], a_lnu[a]
+                    for b in range(BLOCK):
+                        p = uint64(base + b)
                         occ = xr[p] * xr[p] + xi[p] * xi[p]
-                        sN[t, tb, l] += occ
-                        sN2[t, tb, l] += occ * occ
-                    gbar = 0.0
-                    for a in range(act.size):
-                        p = pad + act[a] * BLOCK + b
-                        occ = xr[p] * xr[p] + xi[p] * xi[p]
-                        if a_gnu[a] == 2.0 and a_lnu[a] == 2.0:
-                            tg = 1.0 / (1.0 + occ / a_gn0[a])
-                            tl = 1.0 / (1.0 + occ / a_ln0[a])
-                            gbar += a_lr[a] * tl * tl - a_gr[a] * tg * tg
+                        if gnu == 2.0 and lnu == 2.0:
+                            tg = 1.0 / (1.0 + occ / gn0)
+                            tl = 1.0 / (1.0 + occ / ln0)
+                            gbar[b] += lr * tl * tl - gr * tg * tg
                         else:
-                            gbar += (a_lr[a] * (1.0 + occ / a_ln0[a]) ** (-a_lnu[a])
-                                     - a_gr[a] * (1.0 + occ / a_gn0[a]) ** (-a_gnu[a]))
-                    sG[t, tb] += gbar
-                    sG2[t, tb] += gbar * gbar
-                    if n_bins > 0:
-                        for l in range(n):
-                            p = pad + l * BLOCK + b
-                            ux = (xr[p] / hist_scale + hist_lim) / (2.0 * hist_lim)
-                            uy = (xi[p] / hist_scale + hist_lim) / (2.0 * hist_lim)
-                            if 0.0 <= ux < 1.0 and 0.0 <= uy < 1.0:
-                                hist[blk, l, int(ux * n_bins), int(uy * n_bins)] += 1
-                    if t < n_rec:
-                        for l in range(n):
-                            p = pad + l * BLOCK + b
-                            rec[t, ks, l] = complex(xr[p], xi[p])
+                            gbar[b] += lr * (1.0 + occ / ln0) ** (-lnu) - gr * (1.0 + occ / gn0) ** (-gnu)
+                for b in range(BLOCK):
+                    accG[b] += gbar[b]
+                    accG2[b] += gbar[b] * gbar[b]
+                if n_bins > 0 or blk * BLOCK < n_rec:
+                    for b in range(BLOCK):
+                        t = blk * BLOCK + b
+                        if t >= n_traj:
+                            continue
+                        if n_bins > 0:
+                            for l in range(n):
+                                p = pad + l * BLOCK + b
+                                ux = (xr[p] / hist_scale + hist_lim) / (2.0 * hist_lim)
+                                uy = (xi[p] / hist_scale + hist_lim) / (2.0 * hist_lim)
+                                if 0.0 <= ux < 1.0 and 0.0 <= uy < 1.0:
+                                    hist[blk, l, int(ux * n_bins), int(uy * n_bins)] += 1
+                        if t < n_rec:
+                            for l in range(n):
+                                p = pad + l * BLOCK + b
+                                rec[t, ks, l] = complex(xr[p], xi[p])
+        _flush(blk, cur_tb, n_traj, accJ, accJ2, accN, accN2, accG, accG2, sJ, sJ2, sN, sN2, sG, sG2)
         for b in range(BLOCK):
             t = blk * BLOCK + b
             if t < n_traj:
