@@ -279,4 +279,3 @@ def normals(seed, stream, size, method="ziggurat"):
     else:
         raise ValueError(f"`method` must be 'ziggurat' or 'box-muller', got {method!r}.")
     return out[:size]
-

@@ -54,6 +54,15 @@ def _far_coupling(xr, xi, er, ei, pad, offs, coef):
             ei[i] = (0.0 if first else ei[i]) + c[i] * xr[q]
 
 
+@njit(cache=True, fastmath=_FASTMATH, error_model="numpy", inline="always")
+def _rate(occ, rate, n0, nu):
+    """Saturable rate ``rate (1 + occ/n0)^(-nu)`` of a Reservoir at occupation ``occ`` (no pow for nu = 2)."""
+    if nu == 2.0:
+        t = 1.0 / (1.0 + occ / n0)
+        return rate * t * t
+    return rate * (1.0 + occ / n0) ** (-nu)
+
+
 @njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
 def _saturation(xr, xi, pad, diag, gh, act, a_gr, a_gn0, a_gnu, a_lr, a_ln0, a_lnu):
     """diag = -gamma/2 + (Gamma_g(|x|^2) - Gamma_l(|x|^2))/2 on the active sites' lanes."""
@@ -62,20 +71,11 @@ def _saturation(xr, xi, pad, diag, gh, act, a_gr, a_gn0, a_gnu, a_lr, a_ln0, a_l
         gr, gn0, gnu = a_gr[a], a_gn0[a], a_gnu[a]
         lr, ln0, lnu = a_lr[a], a_ln0[a], a_lnu[a]
         g = gh[act[a]]
-        if gnu == 2.0 and lnu == 2.0:
-            for b in range(BLOCK):
-                i = uint64(base + b)
-                p = uint64(pad + base + b)
-                occ = xr[p] * xr[p] + xi[p] * xi[p]
-                tg = 1.0 / (1.0 + occ / gn0)
-                tl = 1.0 / (1.0 + occ / ln0)
-                diag[i] = 0.5 * (gr * tg * tg - lr * tl * tl) - g
-        else:
-            for b in range(BLOCK):
-                i = uint64(base + b)
-                p = uint64(pad + base + b)
-                occ = xr[p] * xr[p] + xi[p] * xi[p]
-                diag[i] = 0.5 * (gr * (1.0 + occ / gn0) ** (-gnu) - lr * (1.0 + occ / ln0) ** (-lnu)) - g
+        for b in range(BLOCK):
+            i = uint64(base + b)
+            p = uint64(pad + base + b)
+            occ = xr[p] * xr[p] + xi[p] * xi[p]
+            diag[i] = 0.5 * (_rate(occ, gr, gn0, gnu) - _rate(occ, lr, ln0, lnu)) - g
 
 
 @njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
@@ -258,12 +258,7 @@ def run_sde(n_traj, x0r, x0i, offs, coef_site, det, ghalf,
                     for b in range(BLOCK):
                         p = uint64(base + b)
                         occ = xr[p] * xr[p] + xi[p] * xi[p]
-                        if nu == 2.0:
-                            tg = 1.0 / (1.0 + occ / n0)
-                            v = v0 + g0 * tg * tg
-                        else:
-                            v = v0 + g0 * (1.0 + occ / n0) ** (-nu)
-                        amp[uint64(j * BLOCK + b)] = math.sqrt(v)
+                        amp[uint64(j * BLOCK + b)] = math.sqrt(v0 + _rate(occ, g0, n0, nu))
             if n_noisy > 0:
                 _draw_noise(S0, S1, S2, S3, amp, zr, zi)
             if not dense:
@@ -324,12 +319,7 @@ def run_sde(n_traj, x0r, x0i, offs, coef_site, det, ghalf,
                     for b in range(BLOCK):
                         p = uint64(base + b)
                         occ = xr[p] * xr[p] + xi[p] * xi[p]
-                        if gnu == 2.0 and lnu == 2.0:
-                            tg = 1.0 / (1.0 + occ / gn0)
-                            tl = 1.0 / (1.0 + occ / ln0)
-                            gbar[b] += lr * tl * tl - gr * tg * tg
-                        else:
-                            gbar[b] += lr * (1.0 + occ / ln0) ** (-lnu) - gr * (1.0 + occ / gn0) ** (-gnu)
+                        gbar[b] += _rate(occ, lr, ln0, lnu) - _rate(occ, gr, gn0, gnu)
                 for b in range(BLOCK):
                     accG[b] += gbar[b]
                     accG2[b] += gbar[b] * gbar[b]
