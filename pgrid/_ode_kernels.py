@@ -161,8 +161,9 @@ def newton(xr, xi, omega, tol, max_iter, offs, coef, det, gh, act, gr, gn0, gnu,
 
 
 @njit(cache=True)
-def phase_free_eigenvalues(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
-    """Jacobian eigenvalues with the global-phase zero mode removed, by decreasing real part.
+def _phase_free_eig(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
+    """Jacobian eigenvalues with the global-phase zero mode removed, by decreasing real part,
+    and the (complex, 2N) eigenvector of the first one.
 
     The dropped eigenvalue is the one whose eigenvector overlaps most with the phase
     mode (-Im alpha, Re alpha), penalised by |lambda| (robust near other soft modes).
@@ -174,9 +175,8 @@ def phase_free_eigenvalues(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu
     norm = 0.0
     for l in range(n):
         norm += xr[l] * xr[l] + xi[l] * xi[l]
-    if norm == 0.0:
-        keep = lam
-    else:
+    drop = -1
+    if norm > 0.0:
         norm = math.sqrt(norm)
         best = -np.inf
         drop = 0
@@ -190,19 +190,58 @@ def phase_free_eigenvalues(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu
             if score > best:
                 best = score
                 drop = k
-        keep = np.empty(lam.size - 1, np.complex128)
-        m = 0
-        for k in range(lam.size):
-            if k != drop:
-                keep[m] = lam[k]
-                m += 1
-    return keep[np.argsort(-keep.real)]
+    m_keep = lam.size - 1 if drop >= 0 else lam.size
+    keep = np.empty(m_keep, np.complex128)
+    idx = np.empty(m_keep, np.int64)
+    m = 0
+    for k in range(lam.size):
+        if k != drop:
+            keep[m] = lam[k]
+            idx[m] = k
+            m += 1
+    order = np.argsort(-keep.real)
+    return keep[order], vec[:, idx[order[0]]].copy()
+
+
+@njit(cache=True)
+def phase_free_eigenvalues(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
+    """Jacobian eigenvalues with the global-phase zero mode removed, by decreasing real part."""
+    return _phase_free_eig(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)[0]
 
 
 @njit(cache=True)
 def max_growth(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
     """Largest real part of the Jacobian's eigenvalues, the phase zero mode removed."""
     return phase_free_eigenvalues(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)[0].real
+
+
+@njit(cache=True)
+def _kick_unstable(xr, xi, omega, size, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
+    """Displace a fixed point (in place) along its most unstable mode.
+
+    The real (or, if larger, the imaginary) part of the top eigenvector spans the mode's
+    real invariant plane; it is scaled so that the largest displacement of one amplitude is
+    ``size`` times the largest amplitude (``size`` absolute for the zero state).
+    """
+    n = xr.size
+    vec = _phase_free_eig(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)[1]
+    nre = 0.0
+    nim = 0.0
+    for k in range(2 * n):
+        nre += vec[k].real ** 2
+        nim += vec[k].imag ** 2
+    use_re = nre >= nim
+    big = 0.0
+    vmax = 0.0
+    for l in range(n):
+        big = max(big, xr[l] * xr[l] + xi[l] * xi[l])
+        a = vec[l].real if use_re else vec[l].imag
+        b = vec[n + l].real if use_re else vec[n + l].imag
+        vmax = max(vmax, math.sqrt(a * a + b * b))
+    amp = size * (math.sqrt(big) if big > 1e-20 else 1.0) / vmax
+    for l in range(n):
+        xr[l] += amp * (vec[l].real if use_re else vec[l].imag)
+        xi[l] += amp * (vec[n + l].real if use_re else vec[n + l].imag)
 
 
 @njit(cache=True)
@@ -246,14 +285,16 @@ def _rk4_step(xr, xi, dt, omega, k1r, k1i, k2r, k2i, k3r, k3i, k4r, k4i, tr, ti,
 @njit(cache=True)
 def _integrate_point(xr, xi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu,
                      bond_i, bond_j, bond_g, dt, check_steps, max_checks, tol, newton_tol,
-                     noise_var, n_noise_steps, s0, s1, s2, s3, jsum, jlo, jhi, osum):
+                     growth_tol, noise_var, n_noise_steps, s0, s1, s2, s3, jsum, jlo, jhi, osum):
     """RK4 from (xr, xi) in place; returns (converged, diverged, steps).
 
     Converged: occupations and currents changed by less than ``tol`` times the
     largest occupation over two consecutive check windows, or (slow approach to a
     weakly damped state) the changes fell below 1e-3 of it and Newton's method
-    from the current state finds a nearby, linearly stable rotating state, which
-    then replaces the current state.  Newton attempts back off exponentially.
+    from the current state finds a nearby, linearly stable rotating state (largest
+    growth rate below ``-growth_tol``), which then replaces the current state.  Newton
+    attempts back off exponentially.  A converged state may still be unstable (an
+    invariant subspace): the caller tests its stability.
     """
     n = xr.size
     nb = bond_i.size
@@ -331,7 +372,7 @@ def _integrate_point(xr, xi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, ln
                     if abs(yr[l] * yr[l] + yi[l] * yi[l] - prev_occ[l]) > 1e-2 * omax:
                         ok = False
             if ok and max_growth(yr, yi, w, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0,
-                                 lnu) < -1e-12:
+                                 lnu) < -growth_tol:
                 xr[:] = yr
                 xi[:] = yi
                 return True, False, step
@@ -362,10 +403,21 @@ def _frequency(xr, xi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
 
 @njit(cache=True)
 def _solve_point(xr, xi, p, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu,
-                 bond_i, bond_j, bond_g, dt, check_steps, max_checks, tol, newton_tol,
-                 noise_var, n_noise_steps, seed, try_newton_first, omega0,
-                 stationary, omega, t_end, j_mean, j_min, j_max, occ_mean, diverged, growth):
-    """Solve point p from (xr, xi) in place, writing its results into the output arrays."""
+                 bond_i, bond_j, bond_g, dt, check_steps, max_checks, tol, newton_tol, growth_tol,
+                 kick, noise_var, n_noise_steps, seed, try_newton_first, omega0,
+                 stationary, omega, t_end, j_mean, j_min, j_max, occ_mean, diverged, growth, kicks):
+    """Solve point p from (xr, xi) in place, writing its results into the output arrays.
+
+    A stationary state whose Jacobian has a growing mode (growth above ``growth_tol``) can
+    only have been reached inside an invariant subspace of the dynamics (a symmetric start
+    on a symmetric network).  Unless ``kick`` is 0 it is displaced along its most unstable
+    mode by ``kick`` (relative) and integrated again, at most three times: a stable state
+    reached so is the result; a run that leaves the fixed point (distance modulo the global
+    phase above ten times the kick, relative to its norm) without settling is reported as
+    not stationary (its last window); a run still near the fixed point at ``t_max`` (growth
+    too slow to leave it) keeps the fixed point, which the caller then reports as unstable.
+    ``kicks[p]`` counts the kicks.
+    """
     n = xr.size
     nb = bond_i.size
     jsum = np.zeros(nb); jlo = np.zeros(nb); jhi = np.zeros(nb); osum = np.zeros(n)
@@ -375,7 +427,7 @@ def _solve_point(xr, xi, p, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu
         yr = xr.copy()
         yi = xi.copy()
         ok, w, _ = newton(yr, yi, omega0, newton_tol, 30, offs, coef, *a)
-        if ok and max_growth(yr, yi, w, offs, coef, *a) < -1e-12:
+        if ok and max_growth(yr, yi, w, offs, coef, *a) < -growth_tol:
             xr[:] = yr
             xi[:] = yi
             omega[p] = w
@@ -385,20 +437,56 @@ def _solve_point(xr, xi, p, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu
     if not done:
         s0, s1, s2, s3 = seed_state(uint64(seed), uint64(p))
         conv, div, steps = _integrate_point(xr, xi, offs, coef, *a, bond_i, bond_j, bond_g, dt,
-                                            check_steps, max_checks, tol, newton_tol, noise_var[p],
-                                            n_noise_steps, s0, s1, s2, s3, jsum, jlo, jhi, osum)
+                                            check_steps, max_checks, tol, newton_tol, growth_tol,
+                                            noise_var[p], n_noise_steps, s0, s1, s2, s3, jsum, jlo,
+                                            jhi, osum)
         t_end[p] = steps * dt
         diverged[p] = div
         omega[p] = _frequency(xr, xi, offs, coef, *a)
         stationary[p] = conv
         if conv:
-            yr = xr.copy()
-            yi = xi.copy()
-            ok, w, _ = newton(yr, yi, omega[p], newton_tol, 30, offs, coef, *a)
-            if ok:
-                xr[:] = yr
-                xi[:] = yi
-                omega[p] = w
+            _polish(xr, xi, p, omega, newton_tol, offs, coef, a)
+        n_kick = 0
+        while (stationary[p] and kick > 0.0 and n_kick < 3
+               and max_growth(xr, xi, omega[p], offs, coef, *a) > growth_tol):
+            fr = xr.copy()
+            fi = xi.copy()
+            w_fp = omega[p]
+            _kick_unstable(xr, xi, w_fp, kick, offs, coef, *a)
+            n_kick += 1
+            conv, div, steps = _integrate_point(xr, xi, offs, coef, *a, bond_i, bond_j, bond_g, dt,
+                                                check_steps, max_checks, tol, newton_tol,
+                                                growth_tol, noise_var[p], 0, s0, s1, s2, s3, jsum,
+                                                jlo, jhi, osum)
+            t_end[p] += steps * dt
+            if div:
+                diverged[p] = True
+                stationary[p] = False
+                break
+            if conv:
+                omega[p] = _frequency(xr, xi, offs, coef, *a)
+                _polish(xr, xi, p, omega, newton_tol, offs, coef, a)
+                continue
+            # distance from the fixed point modulo the global phase, relative to its norm
+            nf = 0.0
+            nx = 0.0
+            cr = 0.0
+            ci = 0.0
+            for l in range(n):
+                nf += fr[l] * fr[l] + fi[l] * fi[l]
+                nx += xr[l] * xr[l] + xi[l] * xi[l]
+                cr += fr[l] * xr[l] + fi[l] * xi[l]
+                ci += fr[l] * xi[l] - fi[l] * xr[l]
+            dist2 = max(0.0, nx + nf - 2.0 * math.sqrt(cr * cr + ci * ci))
+            if dist2 > 100.0 * kick * kick * (nf if nf > 1e-20 else 1.0):   # 10x the kick: left it
+                stationary[p] = False
+                omega[p] = _frequency(xr, xi, offs, coef, *a)
+            else:                       # still at the fixed point: keep it (reported unstable)
+                xr[:] = fr
+                xi[:] = fi
+                omega[p] = w_fp
+            break
+        kicks[p] = n_kick
     if stationary[p]:
         for q in range(nb):
             i = bond_i[q]
@@ -420,11 +508,24 @@ def _solve_point(xr, xi, p, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu
         growth[p] = np.nan
 
 
+@njit(cache=True)
+def _polish(xr, xi, p, omega, newton_tol, offs, coef, a):
+    """Newton refinement of a converged state in place (kept as is if Newton fails)."""
+    yr = xr.copy()
+    yi = xi.copy()
+    ok, w, _ = newton(yr, yi, omega[p], newton_tol, 30, offs, coef, *a)
+    if ok:
+        xr[:] = yr
+        xi[:] = yi
+        omega[p] = w
+
+
 @njit(parallel=True, cache=True, nogil=True)
 def solve_many(x0r, x0i, path_len, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu,
-               bond_i, bond_j, bond_g, dt, check_steps, max_checks, tol, newton_tol,
-               noise_var, n_noise_steps, seed, path_start, path_stop,
-               xfr, xfi, stationary, omega, t_end, j_mean, j_min, j_max, occ_mean, diverged, growth):
+               bond_i, bond_j, bond_g, dt, check_steps, max_checks, tol, newton_tol, growth_tol,
+               kick, noise_var, n_noise_steps, seed, path_start, path_stop,
+               xfr, xfi, stationary, omega, t_end, j_mean, j_min, j_max, occ_mean, diverged, growth,
+               kicks):
     """Points are grouped in consecutive paths of ``path_len`` (1: independent points).
 
     The first point of a path starts from x0; the others continue from the previous point's
@@ -447,8 +548,9 @@ def solve_many(x0r, x0i, path_len, offs, coef, det, gh, act, gr, gn0, gnu, lr, l
                 xi[:] = x0i[p]
             _solve_point(xr, xi, p, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu,
                          bond_i, bond_j, bond_g, dt, check_steps, max_checks, tol, newton_tol,
-                         noise_var, n_noise_steps, seed, m > 0, w0,
-                         stationary, omega, t_end, j_mean, j_min, j_max, occ_mean, diverged, growth)
+                         growth_tol, kick, noise_var, n_noise_steps, seed, m > 0, w0,
+                         stationary, omega, t_end, j_mean, j_min, j_max, occ_mean, diverged, growth,
+                         kicks)
             w0 = omega[p]
             for l in range(n):
                 xfr[p, l] = xr[l]

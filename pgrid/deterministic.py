@@ -19,6 +19,13 @@ Newton's method in the co-rotating frame (unknowns :math:`\alpha^0` and
 :math:`\omega`, gauge :math:`{\rm Im}\,\alpha^0_r = 0` on the largest site).
 States that never settle are reported with ``stationary=False`` and time
 averages over the last window.
+
+A state that stops changing is not thereby stable: started in a symmetry-invariant
+subspace, the noise-free dynamics never leaves it and can converge to a fixed point
+with a growing mode.  Every stationary state therefore gets a verdict from its
+Jacobian (``SteadyState.stable``, ``status``), and an unstable one is kicked along its
+unstable mode and integrated again before anything is reported (see the ``kick``
+parameter of :func:`steady_state`).
 """
 
 from __future__ import annotations
@@ -67,7 +74,21 @@ class SteadyState:
     max_growth : ndarray, shape ([P,])
         Largest real part of the Jacobian's eigenvalues (phase zero mode removed) for
         stationary states: negative means linearly stable; NaN if not stationary.
+    stable : ndarray of bool, shape ([P,])
+        Stationary *and* linearly stable: ``max_growth < -growth_tol``.  Only these are
+        steady states of the full dynamics; a stationary but unstable state is a fixed
+        point that the noise-free integration reached inside an invariant subspace
+        (a symmetric start on a symmetric network) and that any perturbation leaves.
+    status : ndarray of str, shape ([P,])
+        Per point: ``"stable"``; ``"unstable"`` (stationary, ``max_growth > growth_tol``:
+        a kick along the unstable mode did not leave it within ``t_max``); ``"marginal"``
+        (stationary, ``|max_growth| <= growth_tol``: stability not established);
+        ``"not stationary"`` (oscillating, multimode or still drifting at ``t_max``: time
+        averages of the last window).
+    kicks : ndarray of int, shape ([P,])
+        How many times the point was kicked off an unstable fixed point (0 for most).
     message : str
+        A summary that names every point that is not ``"stable"``.
     """
 
     alpha: np.ndarray
@@ -79,6 +100,9 @@ class SteadyState:
     t_end: np.ndarray
     residual: np.ndarray
     max_growth: np.ndarray
+    stable: np.ndarray
+    status: np.ndarray
+    kicks: np.ndarray
     message: str
 
 
@@ -149,8 +173,21 @@ def jacobian(net: Network, alpha, omega: float = 0.0) -> np.ndarray:
     return jac
 
 
-def stability(net: Network, alpha, omega: float = 0.0):
+def stability(net: Network, alpha, omega: float = 0.0, *, tol: float = 1e-7):
     r"""Jacobian eigenvalues at a stationary state, global-phase zero mode removed.
+
+    Parameters
+    ----------
+    net : Network
+    alpha : array_like, complex, shape (N,)
+        A fixed point of the drift in the frame rotating at ``omega``
+        (:math:`\alpha_\ell(t) = \alpha_\ell e^{-i\omega t}`), e.g. ``s.alpha`` and
+        ``s.frequency`` of a stationary :class:`SteadyState`.
+    omega : float, default: 0
+    tol : float, default: 1e-7
+        Largest accepted residual :math:`\max_\ell|\dot\alpha_\ell + i\omega\alpha_\ell|`,
+        relative to :math:`\max(1, \max_\ell|\alpha_\ell|)`: the spectrum of the Jacobian
+        says nothing about stability away from a fixed point.
 
     Returns
     -------
@@ -158,10 +195,25 @@ def stability(net: Network, alpha, omega: float = 0.0):
         Sorted by decreasing real part.
     relaxation_time : float
         :math:`\tau_r = -1/\max{\rm Re}\,\lambda` (``inf`` if marginal or unstable).
+
+    Raises
+    ------
+    ValueError
+        If ``alpha`` is not a fixed point (the message gives the residual); pass the
+        state's rotation frequency as ``omega``.
     """
     alpha = np.asarray(alpha, complex)
     if alpha.shape != (net.n_sites,):
         raise ValueError(f"`alpha` must have shape ({net.n_sites},), got {alpha.shape}.")
+    if not (math.isfinite(tol) and tol > 0):
+        raise ValueError(f"`tol` must be a positive number, got {tol!r}.")
+    resid = float(np.max(np.abs(drift(net, alpha) + 1j * float(omega) * alpha)))
+    scale = max(1.0, float(np.max(np.abs(alpha))))
+    if not resid <= tol * scale:
+        raise ValueError(f"`alpha` is not a fixed point of the drift in the frame rotating at omega = "
+                         f"{float(omega):g}: residual max|d alpha/dt + i omega alpha| = {resid:.3g} > "
+                         f"tol * {scale:.3g} = {tol * scale:.3g}.  Pass a stationary state and its "
+                         "frequency (s.alpha, s.frequency of pgrid.steady_state), or raise `tol`.")
     offs, coef, det, gh, act, res = _kernel_args(net)
     lam = _k.phase_free_eigenvalues(np.ascontiguousarray(alpha.real), np.ascontiguousarray(alpha.imag),
                                     float(omega), offs, coef, det, gh, act, *res)
@@ -241,7 +293,8 @@ def relaxation_time(net: Union[Network, Sequence[Network]], state: SteadyState, 
     net : Network or sequence of Network
         The network(s) of ``state`` (same order and shape).
     state : SteadyState
-        Stationary states from :func:`steady_state`; non-stationary points give NaN.
+        States from :func:`steady_state`; points that are not stable (not stationary,
+        unstable or marginal) give NaN.
     kick, site, levels, t_max, dt, threads
         Perturbation size, perturbed site, the two deviation levels, longest
         integration time, RK4 step (default as in :func:`steady_state`), numba threads.
@@ -250,13 +303,13 @@ def relaxation_time(net: Union[Network, Sequence[Network]], state: SteadyState, 
     -------
     ndarray
         :math:`\tau_r` per point (shape of ``state.stationary``); NaN where the state is not
-        stationary or did not relax within ``t_max`` (e.g. at the transition).
+        stable or did not relax within ``t_max`` (e.g. at the transition).
     """
     nets = [net] if isinstance(net, Network) else list(net)
     if nets and not isinstance(nets[0], Network):
         nets = [x for row in nets for x in row]
     alpha = np.asarray(state.alpha).reshape(-1, nets[0].n_sites)
-    stat = np.asarray(state.stationary).reshape(-1)
+    stat = np.asarray(state.stable).reshape(-1)
     if len(nets) != alpha.shape[0]:
         raise ValueError(f"`net` has {len(nets)} network(s) but `state` has {alpha.shape[0]} point(s).")
     hi, lo = (float(v) for v in levels)
@@ -348,8 +401,8 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
                  continuation: bool = False, t_max: Optional[float] = None,
                  dt: Optional[float] = None, tol: float = 1e-9, check_time: Optional[float] = None,
                  noise: float = 0.0, t_noise: float = 0.0, seed: int = 0,
-                 newton_tol: float = 1e-11, threads: Optional[int] = None,
-                 progress: Optional[bool] = None) -> SteadyState:
+                 newton_tol: float = 1e-11, growth_tol: float = 1e-9, kick: float = 1e-3,
+                 threads: Optional[int] = None, progress: Optional[bool] = None) -> SteadyState:
     r"""Noise-free long-time state of one network or of many (in parallel).
 
     Parameters
@@ -397,6 +450,21 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     newton_tol : float, default: 1e-11
         Newton refinement of stationary states: residual below ``newton_tol``
         times ``max(1, max|α|)``.
+    growth_tol : float, default: 1e-9
+        Stability verdict (units of g): a stationary state is *stable* when the largest
+        real part of its Jacobian's eigenvalues (global-phase zero mode removed) is below
+        ``-growth_tol``, *unstable* above ``+growth_tol``, *marginal* in between.  Newton
+        shortcuts (continuation, slow approaches) accept stable states only.
+    kick : float, default: 1e-3
+        Invariant-subspace test.  Noise-free dynamics started in a symmetry-invariant
+        subspace (the band-centre ``mode`` start, a seed on a symmetric network) never
+        leaves it and can converge to a fixed point that is unstable in the full space.
+        Such a point is displaced along its most unstable Jacobian mode by ``kick`` times
+        its largest amplitude and integrated again (at most three times): a stable state
+        reached so is the result (``kicks`` counts the kicks); if the run leaves the fixed
+        point without settling the point is ``"not stationary"``; if the growth is too slow
+        to leave it within ``t_max`` the fixed point is kept with status ``"unstable"``.
+        ``kick=0`` reports unstable fixed points without kicking them.
     threads : int, optional
         Numba threads (default: all).
     progress : bool, optional
@@ -444,7 +512,8 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
         if nt.n_sites != nets[0].n_sites or not np.array_equal(nt.coupling, nets[0].coupling):
             raise ValueError(f"`net` item {k} has a different coupling matrix; a batch must share "
                              "the coupling (call steady_state once per coupling).")
-    for name, val in (("tol", tol), ("noise", noise), ("t_noise", t_noise), ("newton_tol", newton_tol)):
+    for name, val in (("tol", tol), ("noise", noise), ("t_noise", t_noise), ("newton_tol", newton_tol),
+                      ("growth_tol", growth_tol), ("kick", kick)):
         if not isinstance(val, (int, float, np.integer, np.floating)) or not math.isfinite(val) or val < 0:
             raise ValueError(f"`{name}` must be a finite number >= 0, got {val!r}.")
     if tol == 0 or newton_tol == 0:
@@ -483,6 +552,7 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     stat = np.zeros(npts, np.bool_); om = np.zeros(npts); t_end = np.zeros(npts)
     jm = np.zeros((npts, nb)); jlo = np.zeros((npts, nb)); jhi = np.zeros((npts, nb))
     occ = np.zeros((npts, n)); div = np.zeros(npts, np.bool_); growth = np.zeros(npts)
+    kicks = np.zeros(npts, np.int64)
     old = numba.get_num_threads()
     if threads is not None:
         numba.set_num_threads(int(threads))
@@ -502,9 +572,9 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
             stop = min(n_paths, start + chunk)
             _k.solve_many(x0r, x0i, path_len, offs, coef, det, gh, act, *res,
                           ref.bonds[:, 0].copy(), ref.bonds[:, 1].copy(), np.array(ref.bond_coupling),
-                          float(dt), check_steps, max_checks, float(tol), float(newton_tol), nvar,
-                          n_noise_steps, np.uint64(seed), start, stop, xfr, xfi, stat, om, t_end, jm, jlo,
-                          jhi, occ, div, growth)
+                          float(dt), check_steps, max_checks, float(tol), float(newton_tol),
+                          float(growth_tol), float(kick), nvar, n_noise_steps, np.uint64(seed), start,
+                          stop, xfr, xfi, stat, om, t_end, jm, jlo, jhi, occ, div, growth, kicks)
             if bar is not None:
                 bar.update((stop - start) * path_len)
     finally:
@@ -518,12 +588,41 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     alpha = xfr + 1j * xfi
     resid = np.array([np.max(np.abs(drift(nt, alpha[p]) + 1j * om[p] * alpha[p]))
                       for p, nt in enumerate(nets)])
-    n_ns = int(npts - stat.sum())
-    msg = ("all points stationary" if n_ns == 0 else
-           f"{n_ns} of {npts} point(s) not stationary within t_max = {t_max:g} (oscillating or "
-           "multimode: time averages over the last window are reported)")
+    status = np.where(~stat, "not stationary",
+                      np.where(growth < -growth_tol, "stable",
+                               np.where(growth > growth_tol, "unstable", "marginal"))).astype("<U14")
+    msg = _status_message(status, growth, kicks, t_max, shape)
     out = lambda x: x.reshape(shape + x.shape[1:])  # noqa: E731
     return SteadyState(alpha=out(alpha), occupation=out(occ), current=out(jm),
                        current_amplitude=out(0.5 * (jhi - jlo)), frequency=out(om),
                        stationary=out(stat), t_end=out(t_end), residual=out(resid),
-                       max_growth=out(growth), message=msg)
+                       max_growth=out(growth), stable=out(status == "stable"), status=out(status),
+                       kicks=out(kicks), message=msg)
+
+
+def _status_message(status, growth, kicks, t_max, shape) -> str:
+    """One line per kind of point that is not stable, naming the first few points."""
+    npts = status.size
+    where = lambda mask: ", ".join(str(np.unravel_index(k, shape) if shape else k) for k in np.flatnonzero(mask)[:4]) \
+        + (", ..." if mask.sum() > 4 else "")  # noqa: E731
+    parts = []
+    bad = status == "unstable"
+    if bad.any():
+        parts.append(f"{int(bad.sum())} of {npts} point(s) stationary but linearly UNSTABLE (largest growth "
+                     f"rate {np.nanmax(growth[bad]):.3g} g; a kick along the unstable mode did not leave the "
+                     f"fixed point within t_max = {t_max:g}): not steady states of the full dynamics [{where(bad)}]")
+    bad = status == "marginal"
+    if bad.any():
+        parts.append(f"{int(bad.sum())} of {npts} point(s) stationary but marginal (|growth| <= growth_tol): "
+                     f"stability not established [{where(bad)}]")
+    bad = status == "not stationary"
+    if bad.any():
+        parts.append(f"{int(bad.sum())} of {npts} point(s) not stationary within t_max = {t_max:g} (oscillating "
+                     f"or multimode: time averages over the last window are reported) [{where(bad)}]")
+    if not parts:
+        parts.append("all points stationary and linearly stable")
+    kicked = (kicks > 0) & (status == "stable")
+    if kicked.any():
+        parts.append(f"{int(kicked.sum())} point(s) reached a stable state after being kicked off an unstable "
+                     "fixed point")
+    return "; ".join(parts)

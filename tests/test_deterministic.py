@@ -193,3 +193,73 @@ def test_chunked_batches_with_progress_give_identical_results():
     b = pgrid.steady_state(nets, progress=True, **kw)
     for name in ("alpha", "current", "frequency", "stationary", "t_end"):
         np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+
+
+# -- stability verdicts (an unchanging state is not evidence of stability: the Jacobian is) --
+
+def _ring(n):
+    c = np.zeros((n, n))
+    for i in range(n):
+        c[i, (i + 1) % n] = c[(i + 1) % n, i] = 1.0
+    return c
+
+
+def test_unstable_fixed_point_on_a_ring_is_reported_unstable():
+    # a seed on site 0 of a ring of 8 converges to a fixed point with a slowly growing mode
+    net = pgrid.Network(_ring(8), gamma=1e-2, gain={0: 4.0}, loss={4: 2.0})
+    s = pgrid.steady_state(net)
+    assert s.stationary and s.max_growth > 1e-6
+    assert not s.stable and s.status == "unstable" and s.kicks == 1      # the kick could not leave it in t_max
+    assert "UNSTABLE" in s.message
+    lam, tau = pgrid.stability(net, s.alpha, s.frequency)
+    assert lam[0].real > 0 and tau == np.inf
+
+
+def _fig5_like(ge7):
+    # Fig. 5 reading (ii): a line 0..6 with a branch 3-7-8; gain at 0, engines at 6 and 8
+    c = np.zeros((9, 9))
+    for i, j in [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6), (3, 7), (7, 8)]:
+        c[i, j] = c[j, i] = 1.0
+    return pgrid.Network(c, gamma=1e-3, gain={0: 4.0}, loss={6: ge7, 8: 4.0})
+
+
+def test_fig5_like_symmetric_branch_past_the_switch_is_not_called_stable():
+    net = _fig5_like(2.85)
+    raw = pgrid.steady_state(net, init="mode", t_max=2e4, kick=0.0)   # no invariant-subspace test
+    assert raw.stationary and raw.status == "unstable" and raw.max_growth > 0.01
+    s = pgrid.steady_state(net, init="mode", t_max=2e4)                # kicked off the unstable point
+    assert s.kicks == 1 and not s.stable and s.status == "not stationary"
+    assert abs(s.current[-1] - raw.current[-1]) > 0.05                 # it went somewhere else
+
+
+def test_stable_state_raises_no_false_alarm():
+    nets = [pgrid.chain(6, gain=4.0, loss=x, gamma=1e-3) for x in (6.0, 8.0)]
+    s = pgrid.steady_state(nets)
+    assert np.all(s.stable) and np.all(s.status == "stable") and np.all(s.kicks == 0)
+    assert np.all(s.max_growth < -1e-9)
+    assert s.message == "all points stationary and linearly stable"
+
+
+def test_stability_refuses_a_point_that_is_not_fixed():
+    net = pgrid.chain(4, gain=4.0, loss=8.0, gamma=1e-2)
+    s = pgrid.steady_state(net)
+    pgrid.stability(net, s.alpha, s.frequency)                          # a fixed point: fine
+    with pytest.raises(ValueError, match="not a fixed point.*residual"):
+        pgrid.stability(net, 1.1 * s.alpha, s.frequency)
+    rot = pgrid.steady_state(pgrid.chain(4, gain=4.0, loss=1.0, gamma=1e-2), init="mode")
+    assert rot.stable and abs(rot.frequency) > 0.1
+    with pytest.raises(ValueError, match="frequency"):                  # a rotating state needs its omega
+        pgrid.stability(pgrid.chain(4, gain=4.0, loss=1.0, gamma=1e-2), rot.alpha)
+
+
+@settings(max_examples=15, deadline=None)
+@given(random_networks())
+def test_status_agrees_with_the_jacobian(net):
+    s = pgrid.steady_state(net, init="random", amplitude=1.0, t_max=4e3, seed=2)
+    assert s.stable == (s.status == "stable")
+    if s.stationary:
+        lam, _ = pgrid.stability(net, s.alpha, s.frequency)
+        np.testing.assert_allclose(s.max_growth, lam[0].real, rtol=1e-9, atol=1e-14)
+        assert s.status == ("stable" if lam[0].real < -1e-9 else "unstable" if lam[0].real > 1e-9 else "marginal")
+    else:
+        assert s.status == "not stationary" and np.isnan(s.max_growth)
