@@ -1,0 +1,309 @@
+r"""Linear-noise theory: Gaussian fluctuations around a stable noise-free steady state.
+
+Around a linearly stable steady state :math:`\alpha^0` (rotating as
+:math:`e^{-i\omega t}`) the Itô equations (3)–(5), generalised to any
+:class:`~pgrid.Network`, are linearised in the co-rotating frame.  With
+:math:`z = ({\rm Re}\,\delta\alpha, {\rm Im}\,\delta\alpha)` (2N real components)
+
+.. math::
+
+    dz = A z\,dt + B\,dW, \qquad B B^{\mathsf T} = \tfrac12\,{\rm diag}(D, D), \qquad
+    D_\ell = \gamma_\ell N_{{\rm th},\ell} + \Gamma^{\rm gain}_\ell(\alpha^0_\ell),
+
+where :math:`A` is the drift's Jacobian (:func:`pgrid.jacobian`) and :math:`D` the
+diffusion of Eq. (3): thermal noise on every site, the gain reservoir's own noise
+:math:`\Gamma_i(\alpha_1)` on gain sites, none from loss reservoirs (Eq. 5).  The noise is
+phase invariant, so the co-rotating frame changes nothing.
+
+**The global phase.**  :math:`A` has a zero mode, :math:`v_0 = (-{\rm Im}\,\alpha^0,
+{\rm Re}\,\alpha^0)`: the phase diffuses freely and has no stationary distribution.
+Writing :math:`\alpha = e^{i\varphi}(\alpha^0 + y)` with :math:`y \perp v_0`, every
+phase-invariant observable (currents, occupations) depends on :math:`y` only, and
+:math:`y` obeys the projected equation :math:`dy = P(Ay\,dt + B\,dW)`,
+:math:`P = 1 - v_0v_0^{\mathsf T}/|v_0|^2`.  In an orthonormal basis :math:`V` of
+:math:`v_0^\perp`, :math:`\tilde A = V^{\mathsf T}AV` carries exactly the non-zero
+eigenvalues of :math:`A`, and the stationary covariance :math:`C = V\tilde CV^{\mathsf T}`
+solves the Lyapunov equation :math:`\tilde A\tilde C + \tilde C\tilde A^{\mathsf T} +
+V^{\mathsf T}BB^{\mathsf T}V = 0` (``scipy.linalg.solve_continuous_lyapunov``).
+
+**Observables.**  A bond current :math:`J_{ij} = g_{ij}{\rm Im}(\alpha_i^*\alpha_j)` and an
+occupation :math:`n_\ell = |\alpha_\ell|^2` are quadratic forms :math:`z^{\mathsf T}Mz` of the
+amplitudes; with Gaussian :math:`y` (Wick's theorem)
+
+.. math::
+
+    \langle O\rangle = O^0 + {\rm tr}(MC), \qquad
+    {\rm Var}\,O = \ell^{\mathsf T}C\,\ell + 2\,{\rm tr}(MCMC), \qquad \ell = 2Mz^0 .
+
+The second-order terms make thermal equilibrium exact (:math:`\alpha^0 = 0`:
+:math:`\langle n\rangle = N_{\rm th}`, :math:`{\rm Var}\,n = N_{\rm th}^2`,
+:math:`\Delta J = gN_{\rm th}/\sqrt2`, Eq. S45).  The means omit the shift of
+:math:`\langle y\rangle` from the drift's curvature (second order, beyond linear-noise
+theory).  Like the SDE, these are normally ordered (P-function) moments;
+``current_std_operator`` adds the vacuum term :math:`g^2(\langle n_i\rangle +
+\langle n_j\rangle)/4` (see :attr:`pgrid.Ensemble.current_std_operator`).
+
+**Validity.**  The theory needs fluctuations small against the amplitudes and a steady
+state well inside its basin: deep in the symmetry-broken phase it matches the SDE to a few
+per cent; it fails near the transition, where the slowest mode's rate goes to zero and
+the covariance grows without bound, and in the symmetric phase with strong thermal noise,
+where the noise-free state itself (a rotating single mode) is not what the noisy chain
+fluctuates around.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Sequence, Union
+
+import numpy as np
+from scipy.linalg import solve_continuous_lyapunov
+
+from .deterministic import SteadyState, jacobian, stability
+from .network import Network
+
+__all__ = ["linear_noise", "LinearNoise"]
+
+
+@dataclass(frozen=True)
+class LinearNoise:
+    r"""Result of :func:`linear_noise`; field names as in :class:`pgrid.Ensemble`.
+
+    For one network the arrays have no leading axis; for P networks every field gains a
+    leading axis of length P.  Points whose steady state is not linearly stable carry NaN
+    and their ``status``.
+
+    Attributes
+    ----------
+    current_mean : ndarray, shape ([P,] n_bonds)
+        :math:`\langle J\rangle = J^0 + {\rm tr}(MC)` per bond (``bonds`` order).
+    current_std : ndarray, shape ([P,] n_bonds)
+        P-function :math:`\Delta J` (comparable with ``Ensemble.current_std``).
+    current_std_operator : ndarray, shape ([P,] n_bonds)
+        Operator :math:`\Delta J`, the vacuum term added.
+    occupation_mean, occupation_var : ndarray, shape ([P,] N)
+        :math:`\langle|\alpha_\ell|^2\rangle` and :math:`{\rm Var}|\alpha_\ell|^2`.
+    covariance : ndarray, shape ([P,] 2N, 2N)
+        Stationary covariance of :math:`({\rm Re}\,\delta\alpha, {\rm Im}\,\delta\alpha)`,
+        global phase projected out (co-rotating frame, gauge :math:`y\perp i\alpha^0`).
+    slowest_rate : ndarray, shape ([P,])
+        :math:`-\max{\rm Re}\,\lambda` of the projected Jacobian: the theory degrades as it
+        goes to zero (the transition).
+    alpha, frequency : the steady state used.
+    bonds, bond_coupling : as in :class:`pgrid.Network`.
+    status : ndarray of str, shape ([P,])
+        ``"ok"``, or why the point has no result (the state's status).
+    message : str
+    """
+
+    current_mean: np.ndarray
+    current_std: np.ndarray
+    current_std_operator: np.ndarray
+    occupation_mean: np.ndarray
+    occupation_var: np.ndarray
+    covariance: np.ndarray
+    slowest_rate: np.ndarray
+    alpha: np.ndarray
+    frequency: np.ndarray
+    bonds: np.ndarray
+    bond_coupling: np.ndarray
+    status: np.ndarray
+    message: str
+
+
+def _quadratic_forms(net: Network):
+    """Symmetric 2N x 2N matrices M with O = z^T M z for every bond current and occupation."""
+    n = net.n_sites
+    mj = np.zeros((len(net.bonds), 2 * n, 2 * n))
+    for q, ((i, j), g) in enumerate(zip(net.bonds, net.bond_coupling)):
+        # g Im(a_i^* a_j) = g (x_i y_j - y_i x_j)
+        mj[q, i, n + j] = mj[q, n + j, i] = 0.5 * g
+        mj[q, n + i, j] = mj[q, j, n + i] = -0.5 * g
+    mn = np.zeros((n, 2 * n, 2 * n))
+    for l in range(n):
+        mn[l, l, l] = mn[l, n + l, n + l] = 1.0
+    return mj, mn
+
+
+def _moments(m, z0, cov):
+    """Mean shift tr(MC) and variance l^T C l + 2 tr(MCMC) of the quadratic forms m (K, 2N, 2N)."""
+    mc = m @ cov                                          # (K, 2N, 2N)
+    lin = 2.0 * m @ z0                                    # (K, 2N)
+    shift = np.trace(mc, axis1=1, axis2=2)
+    var = np.einsum("ki,ij,kj->k", lin, cov, lin) + 2.0 * np.einsum("kij,kji->k", mc, mc)
+    return shift, var
+
+
+def _rate_derivatives(net: Network, occ: np.ndarray):
+    """c'(n) and c''(n) per site of c(n) = (Gamma_gain(n) - Gamma_loss(n)) / 2 (zero off the reservoirs)."""
+    d1 = np.zeros(net.n_sites)
+    d2 = np.zeros(net.n_sites)
+    for sign, table in ((1.0, net.gain), (-1.0, net.loss)):
+        for site, r in table.items():
+            u = 1.0 + occ[site] / r.n0
+            d1[site] += sign * 0.5 * r.rate * (-r.nu / r.n0) * u ** (-r.nu - 1.0)
+            d2[site] += sign * 0.5 * r.rate * (r.nu * (r.nu + 1.0) / r.n0 ** 2) * u ** (-r.nu - 2.0)
+    return d1, d2
+
+
+def _mean_bilinears(net: Network, alpha: np.ndarray, cov: np.ndarray, diffusion: np.ndarray) -> np.ndarray:
+    r"""Stationary :math:`\langle\alpha_l^*\alpha_m\rangle` to first order in the noise.
+
+    The bilinears :math:`\rho_{lm} = \alpha_l^*\alpha_m` are invariant under the global phase
+    and the rotation, so the steady state is a true fixed point of their mean equation
+    :math:`d\langle\rho\rangle/dt = \langle\bar M\rho + \rho M^{\mathsf T}\rangle
+    + \langle(c_l(n_l) + c_m(n_m))\rho_{lm}\rangle + \delta_{lm}D_l` (Itô), with
+    :math:`c = (\Gamma^{\rm gain} - \Gamma^{\rm loss})/2`.  Expanding :math:`c` to second
+    order around :math:`n^0` with the linear-noise covariance gives a linear equation for
+    :math:`X = \langle\rho\rangle - \rho^0`, solved densely (:math:`N^2` unknowns).
+    """
+    n = net.n_sites
+    occ0 = np.abs(alpha) ** 2
+    gain_rate, loss_rate = net.saturated_rates(alpha)
+    m_eff = net.linear_matrix(gain_rate=gain_rate, loss_rate=loss_rate)
+    rho0 = np.outer(alpha.conj(), alpha)
+    d1, d2 = _rate_derivatives(net, occ0)
+    # gradients of rho_lm and n_l with respect to z = (Re alpha, Im alpha)
+    eye = np.eye(n)
+    u = np.empty((n, n, 2 * n), complex)
+    u[:, :, :n] = eye[:, None, :] * alpha[None, :, None] + alpha.conj()[:, None, None] * eye[None, :, :]
+    u[:, :, n:] = -1j * eye[:, None, :] * alpha[None, :, None] + 1j * alpha.conj()[:, None, None] * eye[None, :, :]
+    w = np.real(u[np.arange(n), np.arange(n)])                 # (n, 2n): gradient of n_l
+    wc = w @ cov                                               # (n, 2n)
+    var_n = np.einsum("lk,lk->l", wc, w)
+    k_nr = np.einsum("ak,lmk->alm", wc, u)                     # <dn_a drho_lm>
+    src = d1[:, None] * np.einsum("llm->lm", k_nr) + d1[None, :] * np.einsum("mlm->lm", k_nr)
+    src = src + 0.5 * (d2 * var_n)[:, None] * rho0 + 0.5 * (d2 * var_n)[None, :] * rho0
+    src = src + np.diag(diffusion)
+    # L[X] = conj(M) X + X M^T + sum_a c'_a X_aa (E_aa rho0 + rho0 E_aa); column-major vec
+    op = np.kron(eye, m_eff.conj()) + np.kron(m_eff, eye)
+    for a in np.flatnonzero(d1):
+        r = np.zeros((n, n), complex)
+        r[a, :] += rho0[a, :]
+        r[:, a] += rho0[:, a]
+        op[:, a * n + a] += d1[a] * r.reshape(-1, order="F")
+    x = np.linalg.solve(op, -src.reshape(-1, order="F")).reshape((n, n), order="F")
+    return rho0 + 0.5 * (x + x.conj().T)
+
+
+def _one_point(net: Network, alpha: np.ndarray, omega: float):
+    n = net.n_sites
+    z0 = np.concatenate([alpha.real, alpha.imag])
+    a = jacobian(net, alpha, omega)
+    gain_rate, _ = net.saturated_rates(alpha)
+    d = net.gamma * net.n_th + gain_rate
+    q = 0.5 * np.diag(np.concatenate([d, d]))
+    v0 = np.concatenate([-alpha.imag, alpha.real])
+    if np.linalg.norm(v0) > 0:
+        # orthonormal basis of the complement of the phase mode: the last 2N - 1 columns of
+        # the QR factor of [v0, I]
+        basis, _ = np.linalg.qr(np.column_stack([v0, np.eye(2 * n)]))
+        v = basis[:, 1:2 * n]
+    else:
+        v = np.eye(2 * n)
+    at = v.T @ a @ v
+    lam = np.linalg.eigvals(at)
+    slowest = float(-np.max(lam.real))
+    ct = solve_continuous_lyapunov(at, -(v.T @ q @ v))
+    cov = v @ (0.5 * (ct + ct.T)) @ v.T
+    mj, mn = _quadratic_forms(net)
+    _, j_var = _moments(mj, z0, cov)
+    _, n_var = _moments(mn, z0, cov)
+    rho = _mean_bilinears(net, alpha, cov, d)
+    i, j = net.bonds[:, 0], net.bonds[:, 1]
+    j_mean = net.bond_coupling * rho[i, j].imag
+    occ = rho.diagonal().real.copy()
+    p_std = np.sqrt(np.maximum(j_var, 0.0))
+    op_std = np.sqrt(np.maximum(j_var, 0.0) + 0.25 * net.bond_coupling ** 2 * (occ[i] + occ[j]))
+    return dict(current_mean=j_mean, current_std=p_std, current_std_operator=op_std,
+                occupation_mean=occ, occupation_var=np.maximum(n_var, 0.0), covariance=cov,
+                slowest_rate=slowest)
+
+
+def linear_noise(net: Union[Network, Sequence[Network]], state: Union[SteadyState, tuple]) -> LinearNoise:
+    r"""Gaussian (linear-noise) current and occupation statistics around a stable steady state.
+
+    Answers in milliseconds what :func:`pgrid.simulate` answers in seconds, wherever the
+    fluctuations are small against the steady-state amplitudes (deep in the
+    symmetry-broken phase, thermal equilibrium); see the module notes for the method and
+    where it fails.
+
+    Parameters
+    ----------
+    net : Network or sequence of Network
+        The network(s) of ``state`` (for a sequence, one per point, in order).  Their
+        ``n_th`` sets the thermal noise; the steady state itself is noise free.
+    state : SteadyState or (alpha, omega)
+        Noise-free steady state(s) from :func:`pgrid.steady_state` (points that are not
+        ``"stable"`` give NaN), or one fixed point and its rotation frequency, which is
+        checked (a point that is not a fixed point raises ``ValueError``; one that is not
+        linearly stable gives NaN with its status).
+
+    Returns
+    -------
+    LinearNoise
+
+    Examples
+    --------
+    Thermal equilibrium is exact, :math:`\Delta J = gN_{\rm th}/\sqrt2` (Eq. S45):
+
+    >>> import numpy as np, pgrid
+    >>> hot = pgrid.chain(2, gain=0.0, loss=0.0, gamma=1e-2, n_th=10.0)
+    >>> ln = pgrid.linear_noise(hot, (np.zeros(2), 0.0))
+    >>> print(np.round(ln.current_std / (10 / np.sqrt(2)), 12), np.round(ln.occupation_mean, 12))
+    [1.] [10. 10.]
+    """
+    if isinstance(state, SteadyState):
+        shape = np.shape(state.stationary)
+        alpha = np.asarray(state.alpha).reshape(-1, np.shape(state.alpha)[-1])
+        omega = np.asarray(state.frequency, float).reshape(-1)
+        verdict = np.asarray(state.status).reshape(-1)
+    elif isinstance(state, tuple) and len(state) == 2:
+        alpha0 = np.asarray(state[0], complex)
+        nets0 = [net] if isinstance(net, Network) else list(net)
+        if len(nets0) != 1:
+            raise ValueError("`state` given as (alpha, omega) is one point; pass one Network.")
+        lam, _ = stability(nets0[0], alpha0, float(state[1]))     # raises if not a fixed point
+        top = lam[0].real if lam.size else -math.inf
+        shape = ()
+        alpha = alpha0.reshape(1, -1)
+        omega = np.array([float(state[1])])
+        verdict = np.array(["stable" if top < -1e-9 else "unstable" if top > 1e-9 else "marginal"])
+    else:
+        raise ValueError("`state` must be a pgrid.SteadyState or a tuple (alpha, omega).")
+    nets = [net] if isinstance(net, Network) else list(net)
+    if nets and not isinstance(nets[0], Network):
+        nets = [x for row in nets for x in row]
+    if len(nets) != alpha.shape[0]:
+        raise ValueError(f"`net` has {len(nets)} network(s) but `state` has {alpha.shape[0]} point(s).")
+    for k, nt in enumerate(nets):
+        if not isinstance(nt, Network):
+            raise ValueError(f"`net` item {k} must be a pgrid.Network, got {type(nt).__name__}.")
+        if nt.n_sites != alpha.shape[1]:
+            raise ValueError(f"`net` item {k} has {nt.n_sites} sites, the state {alpha.shape[1]}.")
+        if not np.array_equal(nt.bonds, nets[0].bonds):
+            raise ValueError(f"`net` item {k} has other bonds than item 0; a batch must share the coupling.")
+    rows = []
+    status = []
+    for k, nt in enumerate(nets):
+        if verdict[k] != "stable":
+            rows.append(None)
+            status.append(f"no result: the steady state is {verdict[k]}")
+            continue
+        rows.append(_one_point(nt, alpha[k], omega[k]))
+        status.append("ok")
+    ref = nets[0]
+    n, nb = ref.n_sites, len(ref.bonds)
+    blank = dict(current_mean=np.full(nb, np.nan), current_std=np.full(nb, np.nan),
+                 current_std_operator=np.full(nb, np.nan), occupation_mean=np.full(n, np.nan),
+                 occupation_var=np.full(n, np.nan), covariance=np.full((2 * n, 2 * n), np.nan),
+                 slowest_rate=np.nan)
+    stack = {key: np.array([(r if r is not None else blank)[key] for r in rows]) for key in blank}
+    out = lambda x: x.reshape(shape + x.shape[1:])  # noqa: E731
+    bad = sum(s != "ok" for s in status)
+    msg = ("linear-noise statistics for every point" if bad == 0 else
+           f"{bad} of {len(status)} point(s) without a result (no linearly stable steady state)")
+    return LinearNoise(**{k: out(v) for k, v in stack.items()}, alpha=out(alpha), frequency=out(omega),
+                       bonds=np.array(ref.bonds), bond_coupling=np.array(ref.bond_coupling),
+                       status=out(np.array(status)), message=msg)

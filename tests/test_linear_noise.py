@@ -1,0 +1,102 @@
+"""Linear-noise theory (pgrid.linear_noise) against thermal equilibrium, the SDE and invariants."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import pgrid
+from pgrid import analytic
+
+
+@pytest.mark.parametrize("n, n_th", [(2, 10.0), (5, 3.0)])
+def test_thermal_equilibrium_is_exact(n, n_th):
+    net = pgrid.chain(n, gain=0.0, loss=0.0, gamma=1e-2, n_th=n_th)
+    ln = pgrid.linear_noise(net, (np.zeros(n), 0.0))
+    np.testing.assert_allclose(ln.current_std, analytic.s45_current_std(n_th, quantum=False), rtol=1e-12)
+    np.testing.assert_allclose(ln.current_std_operator, analytic.s45_current_std(n_th, quantum=True), rtol=1e-12)
+    np.testing.assert_allclose(ln.occupation_mean, n_th, rtol=1e-12)
+    np.testing.assert_allclose(ln.occupation_var, n_th ** 2, rtol=1e-12)
+    np.testing.assert_allclose(ln.current_mean, 0.0, atol=1e-12)
+
+
+def _compare(net, state, *, rel, t_relax=2e4, t_sample=4e4, n_traj=32, dt=0.02):
+    ln = pgrid.linear_noise(net, state)
+    assert np.all(ln.status == "ok")
+    init = np.broadcast_to(state.alpha, (n_traj, net.n_sites))
+    e = pgrid.simulate(net, dt=dt, t_relax=t_relax, t_sample=t_sample, n_traj=n_traj, seed=11, init=init)
+    dev = np.abs(e.current_std - ln.current_std)
+    assert np.all(dev < 3 * e.current_std_err + rel * ln.current_std), (e.current_std / ln.current_std)
+    return ln, e
+
+
+N0 = 1e5          # large n0: fluctuations small against the amplitudes, where the theory holds
+
+
+def _res(rate):
+    return pgrid.Reservoir(rate, n0=N0)
+
+
+@pytest.mark.parametrize("n, loss", [(2, 6.0), (2, 8.0), (6, 6.0), (6, 8.0)])
+def test_broken_phase_current_noise_matches_the_sde_for_chains(n, loss):
+    # Gamma_e >= 1.5 Gamma_i; thermal noise N_th = 1e-3 n0 on every site (as strong as the gain
+    # noise; at N = 6 a mode with rate ~ gamma/7 and a node at the loss site makes larger N_th
+    # nonlinear: N_th = 0.01 n0 already puts the SDE 18 % below the theory on the first bond)
+    net = pgrid.chain(n, gain=_res(4.0), loss=_res(loss), gamma=1e-3, n_th=100.0)
+    s = pgrid.steady_state(net.replace(n_th=0.0), init="seed", amplitude=np.sqrt(N0))
+    assert s.stable
+    ln, e = _compare(net, s, rel=0.02)
+    # the means to first order in the noise: within 3 sigma of the SDE
+    assert np.all(np.abs(e.current_mean - ln.current_mean) < 3 * e.current_mean_err + 1e-6 * np.abs(ln.current_mean))
+    assert np.all(np.abs(e.occupation_mean - ln.occupation_mean) < 4 * e.occupation_mean_err + 1e-6 * ln.occupation_mean)
+
+
+def test_broken_phase_current_noise_matches_the_sde_on_a_grid():
+    # a 3 x 3 lattice, gain and loss on opposite corners: a rotating, stable state
+    net = pgrid.square_grid(3, 3, gain={0: _res(4.0)}, loss={8: _res(8.0)}, gamma=1e-3)
+    s = pgrid.steady_state(net, init="random", amplitude=np.sqrt(N0), seed=3)
+    assert s.stable and abs(s.frequency) > 0.1
+    _compare(net, s, rel=0.02, t_sample=2e4)
+
+
+def test_unstable_or_moving_states_give_no_result():
+    net = pgrid.chain(4, gain=4.0, loss=1.0, gamma=1e-2)
+    s = pgrid.steady_state([net, net.replace(loss={3: 8.0})], init="seed", t_max=50.0)   # far too short
+    ln = pgrid.linear_noise([net, net.replace(loss={3: 8.0})], s)
+    assert np.all(s.status == "not stationary")
+    assert np.all(np.isnan(ln.current_std)) and all(x.startswith("no result") for x in ln.status)
+    with pytest.raises(ValueError, match="not a fixed point"):
+        pgrid.linear_noise(net, (np.ones(4), 0.0))
+
+
+@st.composite
+def stable_states(draw):
+    n = draw(st.integers(2, 5))
+    g = np.zeros((n, n))
+    for i in range(n - 1):
+        g[i, i + 1] = g[i + 1, i] = draw(st.floats(0.5, 1.5))
+    net = pgrid.Network(g, gamma=draw(st.floats(1e-3, 0.05)), n_th=draw(st.floats(0.0, 5.0)),
+                        gain={0: pgrid.Reservoir(draw(st.floats(1.0, 5.0)), n0=draw(st.floats(1.0, 50.0)))},
+                        loss={n - 1: pgrid.Reservoir(draw(st.floats(1.0, 10.0)), n0=draw(st.floats(1.0, 50.0)))},
+                        detuning=draw(st.lists(st.floats(-0.2, 0.2), min_size=n, max_size=n)))
+    s = pgrid.steady_state(net.replace(n_th=0.0), init="seed", amplitude=1.0, t_max=4e3)
+    return net, s, draw(st.floats(0, 2 * np.pi))
+
+
+@settings(max_examples=20, deadline=None)
+@given(stable_states())
+def test_gauge_invariance_and_site_balance(case):
+    net, s, phase = case
+    if not s.stable:
+        return
+    ln = pgrid.linear_noise(net, s)
+    rot = pgrid.linear_noise(net, (s.alpha * np.exp(1j * phase), float(s.frequency)))
+    for name in ("current_mean", "current_std", "current_std_operator", "occupation_mean", "occupation_var"):
+        np.testing.assert_allclose(getattr(rot, name), getattr(ln, name), rtol=1e-7, atol=1e-9)
+    # passive sites: the mean currents balance the bath exactly, J_in - J_out = gamma (<n> - N_th)
+    flow = np.zeros(net.n_sites)
+    np.add.at(flow, net.bonds[:, 1], ln.current_mean)
+    np.add.at(flow, net.bonds[:, 0], -ln.current_mean)
+    passive = np.ones(net.n_sites, bool)
+    passive[list(net.gain) + list(net.loss)] = False
+    np.testing.assert_allclose(flow[passive], (net.gamma * (ln.occupation_mean - net.n_th))[passive],
+                               rtol=1e-6, atol=1e-9 * (1 + np.abs(ln.current_mean).max()))
