@@ -11,7 +11,7 @@ from .network import Reservoir as Reservoir, Network as Network
 from .network import chain as chain, square_grid as square_grid
 from .sde import simulate as simulate, Ensemble as Ensemble, max_stable_dt as max_stable_dt
 from .sweeps import sweep as sweep, SweepResult as SweepResult
-from .linear_noise import linear_noise as linear_noise, LinearNoise as LinearNoise
+from .lna import linear_noise as linear_noise, LinearNoise as LinearNoise
 from . import analytic as analytic
 from . import quantum as quantum
 from .deterministic import (steady_state as steady_state, SteadyState as SteadyState, drift as drift,

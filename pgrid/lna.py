@@ -1,4 +1,4 @@
-r"""Linear-noise theory: Gaussian fluctuations around a stable noise-free steady state.
+r"""Linear-noise approximation (LNA): Gaussian fluctuations around a stable noise-free steady state.
 
 Around a linearly stable steady state :math:`\alpha^0` (rotating as
 :math:`e^{-i\omega t}`) the Itô equations (3)–(5), generalised to any
