@@ -20,11 +20,28 @@ from typing import Iterable, Optional
 from ._mystnb import MIME  # one definition, shared with the myst-nb renderer plugin
 
 __all__ = ["check", "collect", "status_table", "status_html", "paper_item", "PAPER_ITEMS", "NOT_YET", "MIME",
-           "STATUSES"]
+           "STATUSES", "ITEM_STATUS"]
 
 
-#: allowed ``status`` values of a check
-STATUSES = ("reproduced", "difference")
+#: allowed ``status`` values of a check:
+#:
+#: - ``"reproduced"``: the claim holds as the paper states it;
+#: - ``"error"``: the paper is wrong here, and the check shows the right result (a corrected
+#:   formula, a derived value) holding where the printed one fails;
+#: - ``"ambiguous"``: the paper leaves something out (a geometry, a protocol, a symbol) on
+#:   which the result depends; the chapter shows the alternatives and how we chose;
+#: - ``"difference"``: reproduced, but a measured number differs from the paper's for a
+#:   reason the chapter documents (should be rare: rule out our own choices first).
+STATUSES = ("reproduced", "error", "ambiguous", "difference")
+
+#: Item status on the page, by the strongest check status of the item.
+ITEM_STATUS = {"error": "paper error, corrected", "ambiguous": "ambiguous in the paper",
+               "difference": "reproduced with a documented difference", "reproduced": "reproduced"}
+_PRECEDENCE = ("error", "ambiguous", "difference", "reproduced")
+_MARK = {"reproduced": "✔", "error": "✘→✔", "ambiguous": "?", "difference": "≠"}
+_SHORT = {"error": "paper error", "ambiguous": "ambiguous", "difference": "difference"}
+_NOTE = {"error": "paper error, corrected", "ambiguous": "ambiguous in the paper",
+         "difference": "documented difference from the paper"}
 
 #: The paper's numbered figures and closed-form results: id -> what it is.
 PAPER_ITEMS = {
@@ -90,9 +107,12 @@ def check(item: str, condition, claim: str, *, status: str = "reproduced") -> No
         What was measured holds (numpy booleans are accepted).
     claim : str
         The claim in words, with the tolerance (shown in the chapter and on the status page).
-    status : {"reproduced", "difference"}
-        "difference": the check asserts a *documented difference* from the paper (a typo, a
-        formula that does not match the numerics); the chapter's text explains it.
+    status : {"reproduced", "error", "ambiguous", "difference"}
+        See :data:`STATUSES`.  "error": the paper is wrong and ``condition`` asserts the
+        corrected result (and, where useful, that the printed one fails); "ambiguous": the
+        result depends on something the paper does not state, and the chapter shows the
+        alternatives; "difference": a measured number differs from the paper's for a
+        documented reason.
     """
     base = paper_item(item)
     if status not in STATUSES:
@@ -101,11 +121,12 @@ def check(item: str, condition, claim: str, *, status: str = "reproduced") -> No
         raise AssertionError(f"{item}: {claim}")
     n = _counter[base] = _counter.get(base, 0) + 1
     anchor = f"check-{_slug(base)}-{n}"
-    mark = "✔" if status == "reproduced" else "≠"
+    mark = _MARK[status]
     record = {"item": base, "label": item, "claim": claim, "status": status, "anchor": anchor}
-    text = f"{mark} {item}: {claim}" + ("  [documented difference]" if status == "difference" else "")
+    note = _NOTE.get(status)
+    text = f"{mark} {item}: {claim}" + (f"  [{note}]" if note else "")
     html = (f'<p class="pgrid-check pgrid-check-{status}" id="{anchor}">{mark} <strong>{_esc(item)}</strong>: '
-            f'{_esc(claim)}{" <em>(documented difference from the paper)</em>" if status == "difference" else ""}</p>')
+            f'{_esc(claim)}{f" <em>({note})</em>" if note else ""}</p>')
     try:
         from IPython import get_ipython
         from IPython.display import display
@@ -149,9 +170,9 @@ def collect(notebooks: Iterable[str | Path]) -> list:
 def status_table(records: list, items: Optional[dict] = None) -> list:
     """One row per paper item: ``(item, description, status, checks)``.
 
-    ``status`` is "reproduced" (checks exist, none flags a difference), "reproduced with a
-    documented difference" (at least one check does) or "not reproduced: <why>";
-    ``checks`` lists the records of that item.
+    ``status`` is one of :data:`ITEM_STATUS`'s values, chosen by the strongest status among
+    the item's checks (error, then ambiguous, then difference, then reproduced), or "not
+    reproduced: <why>"; ``checks`` lists the records of that item.
     """
     items = PAPER_ITEMS if items is None else items
     rows = []
@@ -159,24 +180,24 @@ def status_table(records: list, items: Optional[dict] = None) -> list:
         recs = [r for r in records if r["item"] == item]
         if not recs:
             status = "not reproduced: " + NOT_YET.get(item, "no check recorded")
-        elif any(r["status"] == "difference" for r in recs):
-            status = "reproduced with a documented difference"
         else:
-            status = "reproduced"
+            kinds = {r["status"] for r in recs}
+            status = ITEM_STATUS[next(k for k in _PRECEDENCE if k in kinds)]
         rows.append((item, what, status, recs))
     return rows
 
 
 def status_html(rows: list) -> str:
     """The status table as HTML: item, what it is, status, and links to the checks."""
-    colour = {"reproduced": "#009E73", "reproduced with a documented difference": "#E69F00"}
+    colour = {"reproduced": "#009E73", "paper error, corrected": "#0072B2",
+              "ambiguous in the paper": "#CC79A7", "reproduced with a documented difference": "#E69F00"}
     out = ['<table class="pgrid-status"><thead><tr><th>Paper item</th><th>What</th><th>Status</th>'
            '<th>Checks (links to the chapter)</th></tr></thead><tbody>']
     for item, what, status, recs in rows:
         col = colour.get(status, "#D55E00")
         links = "<br>".join(
             f'<a href="{r["chapter"]}.html#{r["anchor"]}">{_esc(r["chapter"])}: {_esc(r["label"])}</a>'
-            f'{" (difference)" if r["status"] == "difference" else ""}' for r in recs) or "&mdash;"
+            f'{f" ({r_note})" if (r_note := _SHORT.get(r["status"])) else ""}' for r in recs) or "&mdash;"
         out.append(f'<tr><td><strong>{_esc(item)}</strong></td><td>{_esc(what)}</td>'
                    f'<td style="color:{col}">{_esc(status)}</td><td>{links}</td></tr>')
     out.append("</tbody></table>")

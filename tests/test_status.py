@@ -28,8 +28,7 @@ def test_recorded_checks_cover_every_item_except_the_declared_gaps():
             assert item in covered, f"{item}: no chapter records a check (add one or a NOT_YET reason)"
     rows = reproduction.status_table(records)
     assert [r[0] for r in rows] == list(reproduction.PAPER_ITEMS)
-    assert {r[2].split(":")[0] for r in rows} <= {"reproduced", "reproduced with a documented difference",
-                                                 "not reproduced"}
+    assert {r[2].split(":")[0] for r in rows} <= set(reproduction.ITEM_STATUS.values()) | {"not reproduced"}
     anchors = [r["anchor"] + r["chapter"] for r in records]
     assert len(anchors) == len(set(anchors)), "check anchors must be unique per chapter"
 
@@ -54,3 +53,11 @@ def test_check_asserts_and_validates():
     with pytest.raises(ValueError, match="status"):
         reproduction.check("Fig. 3", True, "x", status="maybe")
     assert reproduction.paper_item("Fig. S2b") == "Fig. S2"
+
+
+def test_item_status_takes_the_strongest_check():
+    recs = [dict(item="Eq. S48", status="reproduced"), dict(item="Eq. S48", status="error"),
+            dict(item="Fig. 5", status="difference"), dict(item="Fig. 5", status="ambiguous")]
+    rows = {r[0]: r[2] for r in reproduction.status_table(recs, {"Eq. S48": "", "Fig. 5": "", "Fig. 1": ""})}
+    assert rows == {"Eq. S48": "paper error, corrected", "Fig. 5": "ambiguous in the paper",
+                    "Fig. 1": "not reproduced: no check recorded"}
