@@ -115,6 +115,25 @@ def _fig4b(*, n0s, gain, gamma, losses, progress=True):
     return res
 
 
+def _limit_cycle_onset(*, gains, losses, gamma, nu, n_sites, t_max):
+    """Noise-free chains along ``losses`` for every gain, ramped up from the band-centre mode and
+    down from a seed (continuation): status (stable / not stationary / ...), current, frequency."""
+    from .deterministic import steady_state
+
+    losses = np.asarray(losses, float)
+    paths = [[chain(n_sites, gain=Reservoir(a, nu=nu), loss=Reservoir(b, nu=nu), gamma=gamma) for b in losses]
+             for a in gains]
+    up = steady_state(paths, continuation=True, init="mode", t_max=t_max)
+    down = steady_state([p[::-1] for p in paths], continuation=True, init="seed", amplitude=1.0, t_max=t_max)
+    res = {"gain": np.asarray(gains, float), "loss": losses}
+    for tag, s, order in (("up", up, slice(None)), ("down", down, slice(None, None, -1))):
+        res[f"{tag}_status"] = np.asarray(s.status)[:, order]
+        res[f"{tag}_current"] = np.asarray(s.current)[:, order, -1]
+        res[f"{tag}_current_amplitude"] = np.asarray(s.current_amplitude)[:, order, -1]
+        res[f"{tag}_frequency"] = np.asarray(s.frequency)[:, order]
+    return res
+
+
 #: name -> (function, parameters, expected cost on 2 cores, what it is for)
 RECIPES = {
     "fig_s2": (quantum_sweep,
@@ -134,6 +153,11 @@ RECIPES = {
                            losses=[0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 3.25, 3.5,
                                    3.75, 4.0, 4.25, 4.5, 5.0, 5.5, 6.0, 7.0, 8.0]),
               "~25 min", "Fig. 4(b): negativity, n0 = 1, 2, 5, gamma = 1e-2 g, N_th = 0"),
+    "fig_s7_onset": (_limit_cycle_onset,
+                     dict(gains=list(np.round(np.arange(2.6, 4.61, 0.2), 4)), losses=list(np.linspace(0.1, 8.0, 60)),
+                          gamma=1e-3, nu=1.0, n_sites=10, t_max=1e5),
+                     "~3 min", "Fig. S7: nu = 1 limit-cycle region at gamma = 1e-3 g, Gamma_e ramped up and down "
+                     "(t_max = 1e5/g)"),
 }
 
 
