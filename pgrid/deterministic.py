@@ -81,7 +81,8 @@ class SteadyState:
         (a symmetric start on a symmetric network) and that any perturbation leaves.
     status : ndarray of str, shape ([P,])
         Per point: ``"stable"``; ``"unstable"`` (stationary, ``max_growth > growth_tol``:
-        a kick along the unstable mode did not leave it within ``t_max``); ``"marginal"``
+        a kick along the unstable mode, unless ``kick=0``, did not leave it within
+        ``t_max``); ``"marginal"``
         (stationary, ``|max_growth| <= growth_tol``: stability not established);
         ``"not stationary"`` (oscillating, multimode or still drifting at ``t_max``: time
         averages of the last window).
