@@ -287,41 +287,23 @@ def s48_current_corrected(gain, loss, gamma, n_th, n0=1.0, occupation=None):
     r"""Corrected Eq. (S48): symmetric-phase mean current of two oscillators with thermal noise.
 
     The exact balances at the two sites (Itô),
-    :math:`\langle J
-angle = \langle\Gamma_e(lpha_2)|lpha_2|^2
-angle + \gamma(\langle n_2
-angle - N_{
-m th})`
-    and :math:`\langle J
-angle = \langle\Gamma_i(lpha_1)|lpha_1|^2
-angle - \gamma(\langle n_1
-angle - N_{
-m th})`
-    (the gain noise's Itô term :math:`\langle\Gamma_i(lpha_1)
-angle` dropped, as in S46), together
+    :math:`\langle J\rangle = \langle\Gamma_e(\alpha_2)|\alpha_2|^2\rangle + \gamma(\langle n_2\rangle - N_{\rm th})`
+    and :math:`\langle J\rangle = \langle\Gamma_i(\alpha_1)|\alpha_1|^2\rangle - \gamma(\langle n_1\rangle - N_{\rm th})`
+    (the gain noise's Itô term :math:`\langle\Gamma_i(\alpha_1)\rangle` dropped, as in S46), together
     with the mirror symmetry of the symmetric phase, :math:`P_1 = P_2` (so
-    :math:`\langle\Gamma_i(lpha_1)n_1
-angle/\Gamma_i = \langle\Gamma_e(lpha_2)n_2
-angle/\Gamma_e`), give
+    :math:`\langle\Gamma_i(\alpha_1)n_1\rangle/\Gamma_i = \langle\Gamma_e(\alpha_2)n_2\rangle/\Gamma_e`), give
 
     .. math::
 
-        \langle J
-angle = \gamma\,rac{\Gamma_i+\Gamma_e}{\Gamma_i-\Gamma_e}\,
-            ig(\langle|lpha_1|^2
-angle - N_{
-m th}ig)
-        pprox n_0\gammarac{\Gamma_i+\Gamma_e}{\Gamma_i-\Gamma_e}
-            \Big(\sqrt{	frac{\Gamma_i-\Gamma_e}{2\gamma}} - 	frac{N_{
-m th}}{2n_0}\Big),
+        \langle J\rangle = \gamma\,\frac{\Gamma_i+\Gamma_e}{\Gamma_i-\Gamma_e}\,
+            \big(\langle|\alpha_1|^2\rangle - N_{\rm th}\big)
+        \approx n_0\gamma\frac{\Gamma_i+\Gamma_e}{\Gamma_i-\Gamma_e}
+            \Big(\sqrt{\tfrac{\Gamma_i-\Gamma_e}{2\gamma}} - \tfrac{N_{\rm th}}{2n_0}\Big),
 
     with no closure approximation beyond the symmetry: the thermal occupation carries no
-    current (S48 has :math:`+N_{
-m th}/n_0` instead).  ``occupation`` is
-    :math:`\langle|lpha_1|^2
-angle` (absolute); by default Eq. (S47).  For
-    :math:`N_{
-m th} = 0` and the exact occupation of Eq. (S24) this is Eq. (S25).
+    current (S48 has :math:`+N_{\rm th}/n_0` instead).  ``occupation`` is
+    :math:`\langle|\alpha_1|^2\rangle` (absolute); by default Eq. (S47).  For
+    :math:`N_{\rm th} = 0` and the exact occupation of Eq. (S24) this is Eq. (S25).
     """
     occ = s47_occupation(gain, loss, gamma, n_th, n0) if occupation is None else np.asarray(occupation, float)
     return gamma * (gain + loss) / (gain - loss) * (occ - n_th)
@@ -330,40 +312,25 @@ m th} = 0` and the exact occupation of Eq. (S24) this is Eq. (S25).
 def s52_current_variance_corrected(gain, loss, gamma, n_th, g=1.0, n0=1.0, occupation=None):
     r"""Corrected Eq. (S52): symmetric-phase current variance (P-function) of two oscillators.
 
-    In the supermodes :math:`b_\pm = (lpha_1\pmlpha_2)/\sqrt2` (frequencies split by g)
-    the current is :math:`J = g\,{
-m Im}(b_-^*b_+)`; one supermode lases (:math:`b_l`), the
-    other (:math:`b_n`) is driven by the thermal noise (:math:`\gamma N_{
-m th}` per unit
+    In the supermodes :math:`b_\pm = (\alpha_1\pm\alpha_2)/\sqrt2` (frequencies split by g)
+    the current is :math:`J = g\,{\rm Im}(b_-^*b_+)`; one supermode lases (:math:`b_l`), the
+    other (:math:`b_n`) is driven by the thermal noise (:math:`\gamma N_{\rm th}` per unit
     time) and damped by the saturated gain and loss.  Averaged over their fast relative phase
     (rotating-wave approximation, g much larger than every rate) the saturable terms damp
-    :math:`b_n` at the amplitude rate :math:`rac14[(G + nG') - (L + nL')] + rac\gamma2`
-    with :math:`G - L = 2\gamma(1 - N_{
-m th}/ar n)` (the balance behind Eq. S47) and, in the
-    paper's deep-saturation approximation (S46, :math:`nG' = -2G`), this is
-    :math:`\gamma(1 - N_{
-m th}/2ar n)`.  Hence
+    :math:`b_n` at the amplitude rate :math:`\frac14[(G + nG') - (L + nL')] + \frac\gamma2`
+    with :math:`G - L = 2\gamma(1 - N_{\rm th}/\bar n)` (the balance behind Eq. S47); in the
+    paper's deep-saturation approximation (S46, :math:`nG' = -2G`) this is
+    :math:`-\gamma(1 - N_{\rm th}/2\bar n)`.  Hence
 
     .. math::
 
-        \langle|b_n|^2
-angle = rac{N_{
-m th}\,ar n}{2ar n - N_{
-m th}}, \qquad
-        \langle|b_l|^2
-angle = 2ar n - \langle|b_n|^2
-angle, \qquad
-        {
-m Var}\,J = rac{g^2}{2}\langle|b_l|^2
-angle\langle|b_n|^2
-angle ,
+        \langle|b_n|^2\rangle = \frac{N_{\rm th}\,\bar n}{2\bar n - N_{\rm th}}, \qquad
+        \langle|b_l|^2\rangle = 2\bar n - \langle|b_n|^2\rangle, \qquad
+        {\rm Var}\,J = \frac{g^2}{2}\langle|b_l|^2\rangle\langle|b_n|^2\rangle ,
 
-    with :math:`ar n = \langle|lpha_1|^2
-angle` (``occupation``, absolute; default Eq. S47).
+    with :math:`\bar n = \langle|\alpha_1|^2\rangle` (``occupation``, absolute; default Eq. S47).
     Dimensionally consistent (S52's first line is not), and in thermal equilibrium
-    (:math:`ar n = N_{
-m th}`) it gives :math:`g^2N_{
-m th}^2/2`, Eq. (S45).
+    (:math:`\bar n = N_{\rm th}`) it gives :math:`g^2N_{\rm th}^2/2`, Eq. (S45).
     """
     occ = s47_occupation(gain, loss, gamma, n_th, n0) if occupation is None else np.asarray(occupation, float)
     b_n = n_th * occ / (2 * occ - n_th)
@@ -406,11 +373,8 @@ def s53_current_variance_corrected(gain, loss, gamma, n_th, g=1.0, n0=1.0, gain_
 def s54_current_variance_corrected(gain, loss, gamma, n_th, g=1.0, n0=1.0):
     r"""Corrected Eq. (S54): :func:`s53_current_variance_corrected` for :math:`\Gamma_e \gg \Gamma_i`,
 
-    :math:`{
-m Var}\,J pprox \gamma N_{
-m th}\,n_0ig(g\sqrt{\Gamma_i/\Gamma_e} - g^2/2\Gamma_eig)`:
-    larger than S54's :math:`\gamma N_{
-m th} n_0 g^2/\Gamma_e` by about
+    :math:`{\rm Var}\,J \approx \gamma N_{\rm th}\,n_0\big(g\sqrt{\Gamma_i/\Gamma_e} - g^2/2\Gamma_e\big)`:
+    larger than S54's :math:`\gamma N_{\rm th} n_0 g^2/\Gamma_e` by about
     :math:`r = \sqrt{\Gamma_i\Gamma_e}/g`, a factor that grows with :math:`\Gamma_e`.  Absolute units.
     """
     return gamma * n_th * n0 * (g * np.sqrt(gain / np.asarray(loss, float)) - g ** 2 / (2 * np.asarray(loss, float)))
@@ -418,11 +382,8 @@ m th} n_0 g^2/\Gamma_e` by about
 
 def s54_relative_noise_corrected(gain, loss, gamma, n_th, g=1.0, n0=1.0):
     r"""Corrected relative noise of Eq. (S54), deep in the broken phase:
-    :math:`\Delta J/\langle J
-angle pprox \sqrt{\gamma N_{
-m th}/(g n_0)}\,(\Gamma_e/\Gamma_i)^{1/4}`
-    (with :math:`\langle J
-angle pprox g n_0\sqrt{\Gamma_i/\Gamma_e}`, the γ → 0 limit of S33).
+    :math:`\Delta J/\langle J\rangle \approx \sqrt{\gamma N_{\rm th}/(g n_0)}\,(\Gamma_e/\Gamma_i)^{1/4}`
+    (with :math:`\langle J\rangle \approx g n_0\sqrt{\Gamma_i/\Gamma_e}`, the γ → 0 limit of S33).
     It grows with :math:`\Gamma_e`; S54's falls."""
     return np.sqrt(gamma * n_th / (g * n0)) * (np.asarray(loss, float) / gain) ** 0.25
 
@@ -431,18 +392,14 @@ def n2_broken_current_variance(gain, loss, gamma, n_th, g=1.0, n0=1.0, gain_nois
     r"""Linear-noise current variance of the two-oscillator broken phase, no approximation dropped.
 
     The derivation of :func:`s53_current_variance_corrected` with the loss saturation, the bare
-    damping γ and (``gain_noise``) the gain site's own noise :math:`\Gamma_i(lpha_1)` of Eq. (3)
+    damping γ and (``gain_noise``) the gain site's own noise :math:`\Gamma_i(\alpha_1)` of Eq. (3)
     kept: steady state from the exact Eqs. (S30)–(S31) (:func:`s30_s31_amplitudes`, both
     reservoirs with saturation number ``n0``, ν = 2), current sector
-    :math:`(x_1, y_2) = ({
-m Re}\,\deltalpha_1, {
-m Im}\,\deltalpha_2)` with drift matrix
-    :math:`egin{pmatrix}a & -g/2\ g/2 & d\end{pmatrix}`,
-    :math:`a = rac12\Gamma_i(n_1) + n_1\Gamma_i'(n_1) - rac\gamma2`,
-    :math:`d = -rac12\Gamma_e(n_2) - n_2\Gamma_e'(n_2) - rac\gamma2`, diffusion
-    :math:`D_1 = \gamma N_{
-m th} + \Gamma_i(n_1)`, :math:`D_2 = \gamma N_{
-m th}`, and
+    :math:`(x_1, y_2) = ({\rm Re}\,\delta\alpha_1, {\rm Im}\,\delta\alpha_2)` with drift matrix
+    :math:`\begin{pmatrix}a & -g/2\\ g/2 & d\end{pmatrix}`,
+    :math:`a = \frac12\Gamma_i(n_1) + n_1\Gamma_i'(n_1) - \frac\gamma2`,
+    :math:`d = -\frac12\Gamma_e(n_2) - n_2\Gamma_e'(n_2) - \frac\gamma2`, diffusion
+    :math:`D_1 = \gamma N_{\rm th} + \Gamma_i(n_1)`, :math:`D_2 = \gamma N_{\rm th}`, and
     :math:`\delta J = g(\sqrt{n_2}\,x_1 + \sqrt{n_1}\,y_2)`.  Equals the linear part of
     :func:`pgrid.linear_noise` for N = 2 (which adds the second-order Wick term).  Absolute units.
     """
