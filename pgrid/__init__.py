@@ -7,6 +7,7 @@ serves the deterministic solver (:func:`steady_state`), the stochastic engine
 closed forms live in :mod:`pgrid.analytic`.
 """
 
+from .errors import DivergenceError as DivergenceError
 from .network import Reservoir as Reservoir, Network as Network
 from .network import chain as chain, square_grid as square_grid
 from .sde import simulate as simulate, Ensemble as Ensemble, max_stable_dt as max_stable_dt
@@ -23,6 +24,6 @@ from .deterministic import (steady_state as steady_state, SteadyState as SteadyS
 
 __version__ = "0.1.0"
 
-__all__ = ["Reservoir", "Network", "chain", "square_grid", "simulate", "Ensemble",
+__all__ = ["DivergenceError", "Reservoir", "Network", "chain", "square_grid", "simulate", "Ensemble",
            "max_stable_dt", "steady_state", "SteadyState", "drift", "jacobian", "stability",
            "linear_eigenvalues", "energy_balance", "order_parameter", "relaxation_time", "linear_noise", "LinearNoise", "sweep", "SweepResult", "analytic", "quantum", "__version__"]

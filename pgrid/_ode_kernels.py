@@ -543,7 +543,7 @@ def solve_many(x0r, x0i, path_len, offs, coef, det, gh, act, gr, gn0, gnu, lr, l
             tot = 0.0
             for l in range(n):
                 tot += xr[l] * xr[l] + xi[l] * xi[l]
-            if tot < 1e-20:      # the previous point decayed to zero: restart from the protocol state
+            if tot < 1e-20 or not tot < 1e200:   # previous point decayed to zero or diverged: restart
                 xr[:] = x0r[p]
                 xi[:] = x0i[p]
             _solve_point(xr, xi, p, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu,

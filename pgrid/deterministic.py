@@ -38,8 +38,9 @@ import numba
 import numpy as np
 
 from . import _ode_kernels as _k
+from .errors import DivergenceError
 from .sweeps import progress_enabled
-from .network import Network, _coupling_diagonals
+from .network import Network, _coupling_diagonals, divergence_reason
 
 __all__ = ["SteadyState", "steady_state", "drift", "jacobian", "stability", "linear_eigenvalues",
            "energy_balance", "relaxation_time"]
@@ -88,6 +89,9 @@ class SteadyState:
         averages of the last window).
     kicks : ndarray of int, shape ([P,])
         How many times the point was kicked off an unstable fixed point (0 for most).
+    success : ndarray of bool, shape ([P,])
+        The integration finished (every status but ``"diverged"``: such a point, reported
+        only with ``throw=False``, blew up and its arrays are NaN).
     message : str
         A summary that names every point that is not ``"stable"``.
     """
@@ -104,6 +108,7 @@ class SteadyState:
     stable: np.ndarray
     status: np.ndarray
     kicks: np.ndarray
+    success: np.ndarray
     message: str
 
 
@@ -403,7 +408,8 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
                  dt: Optional[float] = None, tol: float = 1e-9, check_time: Optional[float] = None,
                  noise: float = 0.0, t_noise: float = 0.0, seed: int = 0,
                  newton_tol: float = 1e-11, growth_tol: float = 1e-9, kick: float = 1e-3,
-                 threads: Optional[int] = None, progress: Optional[bool] = None) -> SteadyState:
+                 threads: Optional[int] = None, progress: Optional[bool] = None,
+                 throw: bool = True) -> SteadyState:
     r"""Noise-free long-time state of one network or of many (in parallel).
 
     Parameters
@@ -429,7 +435,8 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
         from the previous state).  Only the first point of a path uses
         ``init``; a point whose predecessor decayed to zero restarts from
         ``init``.  Paths run in parallel.  Sweeping a path in the opposite
-        direction shows hysteresis (bistable region).
+        direction shows hysteresis (bistable region).  A point whose predecessor diverged
+        (``throw=False``) also restarts from ``init``.
     t_max : float, optional
         Longest integration time per point (default: :math:`50/\gamma_{\min}`,
         clipped to [2e3, 2e5]).
@@ -471,6 +478,10 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     progress : bool, optional
         Progress bar for large batches (tqdm, shown after 2 s; default: on unless
         ``PGRID_PROGRESS=0``, see :func:`pgrid.sweep`).
+    throw : bool, default: True
+        If a point's integration blows up, raise :class:`pgrid.DivergenceError` (it names the
+        points, says whether the dynamics or the time step is to blame, and carries the
+        partial result); ``False`` returns the result with those points marked ``"diverged"``.
 
     Returns
     -------
@@ -582,23 +593,33 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
         numba.set_num_threads(old)
         if bar is not None:
             bar.close()
-    if np.any(div):
-        raise ValueError(f"the integration diverged for {int(div.sum())} point(s) (first: "
-                         f"{int(np.argmax(div))}); reduce `dt` (now {dt:g}).")
-
     alpha = xfr + 1j * xfi
-    resid = np.array([np.max(np.abs(drift(nt, alpha[p]) + 1j * om[p] * alpha[p]))
+    for arr in (alpha, occ, jm, jlo, jhi):
+        arr[div] = np.nan
+    stat[div] = False
+    growth[div] = np.nan
+    resid = np.array([np.max(np.abs(drift(nt, alpha[p]) + 1j * om[p] * alpha[p])) if not div[p] else np.nan
                       for p, nt in enumerate(nets)])
     status = np.where(~stat, "not stationary",
                       np.where(growth < -growth_tol, "stable",
                                np.where(growth > growth_tol, "unstable", "marginal"))).astype("<U14")
+    status[div] = "diverged"
     msg = _status_message(status, growth, kicks, t_max, shape)
+    if np.any(div):
+        first = int(np.argmax(div))
+        where = np.unravel_index(first, shape) if shape else first
+        msg = (f"{int(div.sum())} of {npts} point(s) diverged (first: {where}): "
+               f"{divergence_reason(nets[first], dt)}; " + msg)
     out = lambda x: x.reshape(shape + x.shape[1:])  # noqa: E731
-    return SteadyState(alpha=out(alpha), occupation=out(occ), current=out(jm),
+    result = SteadyState(alpha=out(alpha), occupation=out(occ), current=out(jm),
                        current_amplitude=out(0.5 * (jhi - jlo)), frequency=out(om),
                        stationary=out(stat), t_end=out(t_end), residual=out(resid),
                        max_growth=out(growth), stable=out(status == "stable"), status=out(status),
-                       kicks=out(kicks), message=msg)
+                       kicks=out(kicks), success=out(~div), message=msg)
+    if throw and np.any(div):
+        raise DivergenceError(msg + "  (throw=False returns the other points)", result=result,
+                              points=np.flatnonzero(div).tolist())
+    return result
 
 
 def _status_message(status, growth, kicks, t_max, shape) -> str:
@@ -621,7 +642,8 @@ def _status_message(status, growth, kicks, t_max, shape) -> str:
         parts.append(f"{int(bad.sum())} of {npts} point(s) not stationary within t_max = {t_max:g} (oscillating "
                      f"or multimode: time averages over the last window are reported) [{where(bad)}]")
     if not parts:
-        parts.append("all points stationary and linearly stable")
+        parts.append("the other points stationary and linearly stable" if np.any(status == "diverged")
+                     else "all points stationary and linearly stable")
     kicked = (kicks > 0) & (status == "stable")
     if kicked.any():
         parts.append(f"{int(kicked.sum())} point(s) reached a stable state after being kicked off an unstable "

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Mapping
 
 import numpy as np
@@ -69,7 +70,7 @@ class Reservoir:
 
     Examples
     --------
-    >>> Reservoir(4.0, n0=10.0).saturated_rate(10.0)
+    >>> float(Reservoir(4.0, n0=10.0).saturated_rate(10.0))
     1.0
     """
 
@@ -166,6 +167,21 @@ class Network:
     ValueError
         For N < 2, a non-square, non-symmetric or non-finite coupling, a
         negative rate or occupation, an unknown site.
+
+    Notes
+    -----
+    A network is a value: its arrays are read-only, ``gain`` and ``loss`` are read-only
+    mappings, no attribute can be set after construction (use :meth:`replace` for a
+    changed copy), and two networks with the same data compare equal and hash alike,
+    so they can be dictionary keys and cache keys.
+
+    Examples
+    --------
+    >>> net = chain(3, gain=4.0, loss=2.0, gamma=1e-2)
+    >>> net == net.replace(), hash(net) == hash(net.replace())
+    (True, True)
+    >>> net.replace(gamma=2e-2) == net
+    False
     """
 
     def __init__(self, coupling, *, gamma, n_th=0.0, gain=None, loss=None, detuning=None):
@@ -184,19 +200,47 @@ class Network:
                              "frequencies into `detuning`.")
         g = 0.5 * (g + g.T)
         g.setflags(write=False)
-        self.coupling = g
-        self.n_sites = n
-        self.gamma = _per_site(gamma, n, "gamma")
-        self.n_th = _per_site(n_th, n, "n_th")
-        self.detuning = _per_site(0.0 if detuning is None else detuning, n, "detuning",
-                                  nonneg=False)
-        self.gain = _reservoir_dict(gain, n, "gain")
-        self.loss = _reservoir_dict(loss, n, "loss")
+        set_ = object.__setattr__
+        set_(self, "coupling", g)
+        set_(self, "n_sites", n)
+        set_(self, "gamma", _per_site(gamma, n, "gamma"))
+        set_(self, "n_th", _per_site(n_th, n, "n_th"))
+        set_(self, "detuning", _per_site(0.0 if detuning is None else detuning, n, "detuning",
+                                         nonneg=False))
+        set_(self, "gain", MappingProxyType(_reservoir_dict(gain, n, "gain")))
+        set_(self, "loss", MappingProxyType(_reservoir_dict(loss, n, "loss")))
         iu, ju = np.nonzero(np.triu(g, 1))
-        self.bonds = np.stack([iu, ju], axis=1).astype(np.int64)
-        self.bonds.setflags(write=False)
-        self.bond_coupling = g[iu, ju]
-        self.bond_coupling.setflags(write=False)
+        bonds = np.stack([iu, ju], axis=1).astype(np.int64)
+        bonds.setflags(write=False)
+        set_(self, "bonds", bonds)
+        bond_coupling = g[iu, ju]
+        bond_coupling.setflags(write=False)
+        set_(self, "bond_coupling", bond_coupling)
+
+    # -- a value: read-only, equal and hashable by content --------------------
+    def __setattr__(self, name, value):
+        raise AttributeError(f"a pgrid.Network is read-only (cannot set `{name}`); make a changed copy "
+                             f"with net.replace({name}=...).")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"a pgrid.Network is read-only (cannot delete `{name}`).")
+
+    def _key(self):
+        """The data that defines the network (-0.0 and 0.0 identified, as == does)."""
+        arrays = tuple((a + 0.0).tobytes() for a in (self.coupling, self.gamma, self.n_th, self.detuning))
+        return (self.n_sites, arrays, tuple(self.gain.items()), tuple(self.loss.items()))
+
+    def __eq__(self, other):
+        if not isinstance(other, Network):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __reduce__(self):
+        return (_rebuild, (self.coupling, self.gamma, self.n_th, dict(self.gain), dict(self.loss),
+                           self.detuning))
 
     # -- convenience -------------------------------------------------------
     def replace(self, **changes) -> "Network":
@@ -270,11 +314,38 @@ class Network:
         m = 0.5j * self.coupling - 1j * np.diag(self.detuning)
         return m + np.diag(0.5 * (gr - lr - self.gamma))
 
+    def growth_at_large_amplitude(self) -> float:
+        r"""Largest growth rate of the network far above saturation (units of g).
+
+        For :math:`|\alpha|^2 \gg n_0` a reservoir with :math:`\nu > 0` switches off and one
+        with :math:`\nu = 0` keeps its bare rate; the linear matrix with those rates decides
+        whether the noise-free dynamics can grow without bound.  Positive: it can (gain that
+        does not saturate, unbalanced by loss), and no time step of any solver prevents it.
+        """
+        gr, _, gnu, lr, _, lnu = self.reservoir_arrays()
+        m = self.linear_matrix(gain_rate=np.where(gnu == 0, gr, 0.0), loss_rate=np.where(lnu == 0, lr, 0.0))
+        return float(np.max(np.linalg.eigvals(m).real))
+
     def __repr__(self):
         gain = {k: (v.rate, v.n0, v.nu) for k, v in self.gain.items()}
         loss = {k: (v.rate, v.n0, v.nu) for k, v in self.loss.items()}
         return (f"Network(N={self.n_sites}, bonds={len(self.bonds)}, gamma={self.gamma.max():g}, "
                 f"n_th={self.n_th.max():g}, gain={gain}, loss={loss})")
+
+
+def divergence_reason(net: Network, dt: float) -> str:
+    """Why an integration of ``net`` at step ``dt`` blew up: the physics, or the time step."""
+    growth = net.growth_at_large_amplitude()
+    if growth > 0:
+        return (f"the dynamics itself grows without bound: far above saturation the gain stays (nu = 0) "
+                f"while the loss cannot balance it, a linear growth rate of {growth:.3g} g; no time step "
+                "cures this: let the gain saturate (nu > 0) or add loss")
+    return f"the time step is unstable for these rates: reduce `dt` (now {dt:g}; try {dt / 4:g})"
+
+
+def _rebuild(coupling, gamma, n_th, gain, loss, detuning):
+    """Unpickling (the read-only mappings do not pickle themselves)."""
+    return Network(coupling, gamma=gamma, n_th=n_th, gain=gain, loss=loss, detuning=detuning)
 
 
 def chain(n_sites, *, gain, loss, gamma, n_th=0.0, g=1.0, detuning=None) -> Network:

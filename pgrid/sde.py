@@ -39,7 +39,8 @@ import numba
 import numpy as np
 
 from . import _sde_kernels as _k
-from .network import Network, _coupling_diagonals
+from .errors import DivergenceError
+from .network import Network, _coupling_diagonals, divergence_reason
 
 __all__ = ["simulate", "Ensemble", "max_stable_dt"]
 
@@ -81,6 +82,12 @@ class Ensemble:
         Samples per trajectory.
     params : dict
         The run parameters (dt, t_relax, t_sample, ...).
+    trajectory_status : ndarray of str, shape (n_traj,)
+        ``"ok"``; ``"diverged"`` (it blew up); ``"stopped"`` (it shared a block of
+        trajectories integrated side by side with one that blew up, and was stopped with it).
+        Only ``"ok"`` trajectories enter the statistics.
+    success : ndarray of bool, shape (n_traj,)
+        ``trajectory_status == "ok"``.
     """
 
     current_mean: np.ndarray
@@ -102,6 +109,8 @@ class Ensemble:
     n_samples: int
     params: dict
     bond_coupling: Optional[np.ndarray] = None
+    trajectory_status: Optional[np.ndarray] = None
+    success: Optional[np.ndarray] = None
 
     @property
     def current_std_operator(self) -> np.ndarray:
@@ -204,7 +213,7 @@ def _initial_state(net, init, n_traj, seed):
 def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj: int,
              seed: int, sample_every: int = 10, init="thermal", n_time_blocks: int = 16,
              histogram: Optional[dict] = None, n_record: int = 0,
-             threads: Optional[int] = None) -> Ensemble:
+             threads: Optional[int] = None, throw: bool = True) -> Ensemble:
     r"""Integrate the Ito SDEs of ``net`` and return streamed statistics.
 
     Parameters
@@ -239,6 +248,11 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
         Record the amplitudes of the first ``n_record`` trajectories at every sample.
     threads : int, optional
         Numba threads (default: all).
+    throw : bool, default: True
+        If trajectories blow up, raise :class:`pgrid.DivergenceError` (it says whether the
+        dynamics or the time step is to blame and carries the statistics of the trajectories
+        that finished); ``False`` returns those statistics, with ``trajectory_status``
+        marking the others (all-NaN statistics if none finished).
 
     Returns
     -------
@@ -247,8 +261,9 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
     Raises
     ------
     ValueError
-        For bad parameters, a ``dt`` above :func:`max_stable_dt`, or a run
-        that diverged (the message names a smaller ``dt``).
+        For bad parameters or a ``dt`` above :func:`max_stable_dt`.
+    DivergenceError
+        If trajectories diverged (unless ``throw=False``).
 
     Examples
     --------
@@ -337,34 +352,53 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
     finally:
         numba.set_num_threads(old_threads)
 
-    if np.any(status):
-        t_bad = status[status > 0].min() * dt
-        raise ValueError(f"the integration diverged at t = {t_bad:g} (dt = {dt:g}); "
-                         f"reduce `dt` (try dt = {dt / 4:g}) or check the rates.")
+    diverged = status > 0
+    block_failed = np.repeat(np.add.reduceat(diverged, np.arange(0, n_traj, _k.BLOCK)) > 0, _k.BLOCK)[:n_traj]
+    traj_status = np.where(diverged, "diverged", np.where(block_failed, "stopped", "ok")).astype("<U8")
+    good = traj_status == "ok"
+    n_good = int(good.sum())
 
     # per-unit sums: trajectories, or (trajectory, time block) pairs if few trajectories
     counts_tb = np.bincount((np.arange(n_sample) * n_tb) // n_sample, minlength=n_tb).astype(float)
-    if n_traj >= 8:
-        units = lambda a: a.sum(axis=1)  # noqa: E731
-        cnt = np.full(n_traj, counts_tb.sum())
+    if n_good >= 8:
+        units = lambda a: a[good].sum(axis=1)  # noqa: E731
+        cnt = np.full(n_good, counts_tb.sum())
     else:
-        units = lambda a: a.reshape((n_traj * n_tb,) + a.shape[2:])  # noqa: E731
-        cnt = np.tile(counts_tb, n_traj)
-    jm, jm_e, js, js_e = _jackknife(units(sJ), units(sJ2), cnt)
-    nm, nm_e, ns, ns_e = _jackknife(units(sN), units(sN2), cnt)
-    gm, gm_e, _, _ = _jackknife(units(sG), units(sG2), cnt)
+        units = lambda a: a[good].reshape((n_good * n_tb,) + a.shape[2:])  # noqa: E731
+        cnt = np.tile(counts_tb, n_good)
+    if n_good:
+        jm, jm_e, js, js_e = _jackknife(units(sJ), units(sJ2), cnt)
+        nm, nm_e, ns, ns_e = _jackknife(units(sN), units(sN2), cnt)
+        gm, gm_e, _, _ = _jackknife(units(sG), units(sG2), cnt)
+    else:
+        jm = jm_e = js = js_e = np.full(nb, np.nan)
+        nm = nm_e = ns = ns_e = np.full(n, np.nan)
+        gm = gm_e = np.nan
+    blocks_ok = np.add.reduceat(~good, np.arange(0, n_traj, _k.BLOCK)) == 0
     edges = np.linspace(-h_lim, h_lim, h_bins + 1) if h_bins else None
-    return Ensemble(
+    ens = Ensemble(
         current_mean=jm, current_mean_err=jm_e, current_std=js, current_std_err=js_e,
         occupation_mean=nm, occupation_mean_err=nm_e, occupation_var=ns ** 2,
         occupation_var_err=2 * ns * ns_e,
         order_parameter=float(gm), order_parameter_err=float(gm_e),
-        histogram=hist.sum(axis=0) if h_bins else None, hist_edges=edges,
+        histogram=hist[blocks_ok].sum(axis=0) if h_bins else None, hist_edges=edges,
         record=rec if n_rec else None,
         record_times=(t_relax + dt * sample_every * np.arange(1, n_sample + 1)) if n_rec else None,
         final_alpha=xfr + 1j * xfi, bonds=np.array(net.bonds), bond_coupling=np.array(net.bond_coupling),
         n_samples=n_sample,
         params=dict(dt=dt, t_relax=t_relax, t_sample=t_sample, n_traj=n_traj, seed=seed,
                     sample_every=sample_every, n_relax_steps=n_relax, n_sample=n_sample,
-                    error_units="trajectories" if n_traj >= 8 else "trajectory time blocks"),
+                    error_units="trajectories" if n_good >= 8 else "trajectory time blocks"),
+        trajectory_status=traj_status, success=good,
     )
+    if n_good < n_traj:
+        t_bad = status[diverged].min() * dt
+        msg = (f"{int(diverged.sum())} of {n_traj} trajectories diverged (first at t = {t_bad:g}, dt = {dt:g}): "
+               f"{divergence_reason(net, dt)}; {int((traj_status == 'stopped').sum())} more were stopped with "
+               f"them (same block of {_k.BLOCK}); the statistics use the other {n_good}")
+        if throw:
+            raise DivergenceError(msg + "  (throw=False returns them)", result=ens,
+                                  points=np.flatnonzero(~good).tolist())
+        import warnings
+        warnings.warn(msg, RuntimeWarning, stacklevel=2)
+    return ens

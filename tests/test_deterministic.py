@@ -263,3 +263,20 @@ def test_status_agrees_with_the_jacobian(net):
         assert s.status == ("stable" if lam[0].real < -1e-9 else "unstable" if lam[0].real > 1e-9 else "marginal")
     else:
         assert s.status == "not stationary" and np.isnan(s.max_growth)
+
+
+def test_divergence_raises_a_divergence_error_with_the_partial_result():
+    good = pgrid.chain(4, gain=4.0, loss=8.0, gamma=1e-2)
+    bad = pgrid.chain(4, gain=pgrid.Reservoir(4.0, nu=0.0), loss=8.0, gamma=1e-2)    # gain that never saturates
+    assert bad.growth_at_large_amplitude() > 0 > good.growth_at_large_amplitude()
+    with pytest.raises(pgrid.DivergenceError, match="grows without bound.*nu > 0") as info:
+        pgrid.steady_state([good, bad, good])
+    assert not isinstance(info.value, ValueError) and info.value.points == [1]
+    part = info.value.result
+    assert list(part.status) == ["stable", "diverged", "stable"] and list(part.success) == [True, False, True]
+    kept = pgrid.steady_state([good, bad, good], throw=False)
+    assert np.all(np.isnan(kept.current[1])) and "diverged" in kept.message
+    np.testing.assert_array_equal(kept.current[[0, 2]], pgrid.steady_state([good, good]).current)
+    # along a continuation path the point after a divergence restarts from the protocol state
+    path = pgrid.steady_state([[good, bad, good]], continuation=True, throw=False)
+    assert list(path.status[0]) == ["stable", "diverged", "stable"]

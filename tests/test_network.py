@@ -89,3 +89,23 @@ def test_bond_index_finds_bonds_and_names_bad_sites():
         net.bond_index(0, 4)
     with pytest.raises(ValueError, match="unknown site 9"):
         net.bond_index(0, 9)
+
+
+def test_network_is_a_value():
+    import pickle
+
+    net = pgrid.chain(4, gain=pgrid.Reservoir(4.0, n0=2.0), loss=2.0, gamma=1e-2, detuning=[0.1, 0, -0.0, 0])
+    twin = pgrid.chain(4, gain=pgrid.Reservoir(4.0, n0=2.0), loss=2.0, gamma=1e-2, detuning=[0.1, 0, 0, 0])
+    assert net == twin and hash(net) == hash(twin) and net == net.replace()
+    assert len({net, twin, net.replace(gamma=2e-2)}) == 2
+    assert net != net.replace(loss={3: 2.5}) and net != net.replace(n_th=1.0) and net != "net"
+    with pytest.raises(AttributeError, match="read-only.*replace"):
+        net.gamma = 0.1
+    with pytest.raises(TypeError):
+        net.gain[3] = pgrid.Reservoir(1.0)          # read-only mapping
+    with pytest.raises(ValueError):
+        net.coupling[0, 1] = 2.0                     # read-only array
+    with pytest.raises(ValueError):
+        net.bonds[0, 0] = 3
+    back = pickle.loads(pickle.dumps(net))
+    assert back == net and hash(back) == hash(net) and back.gain[0].n0 == 2.0

@@ -184,10 +184,11 @@ def test_simulate_errors(kw, match):
 
 
 def test_divergence_is_reported():
-    # a huge initial state with no saturation of the loss diverges at a moderate dt -> clear error
+    # gain that never saturates and no loss: the physics blows up, and the message says so (not dt)
     net = pgrid.Network([[0, 1], [1, 0]], gamma=0.0, gain={0: pgrid.Reservoir(4.0, nu=0.0)})
-    with pytest.raises(ValueError, match="diverged.*dt"):
+    with pytest.raises(pgrid.DivergenceError, match="diverged.*grows without bound") as info:
         pgrid.simulate(net, dt=0.05, t_relax=400, t_sample=1, n_traj=2, seed=0, init=np.ones(2))
+    assert "reduce `dt`" not in str(info.value)
 
 
 def test_max_stable_dt_paper_parameters():
@@ -195,3 +196,15 @@ def test_max_stable_dt_paper_parameters():
     assert pgrid.max_stable_dt(pgrid.chain(10, gain=10.0, loss=10.0, gamma=1e-3)) > 1e-2
     grid = pgrid.square_grid(3, 3, gain={0: 4.0}, loss={6: 10.0, 8: 4.0}, gamma=1e-3)
     assert pgrid.max_stable_dt(grid) > 1e-2
+
+
+def test_simulate_divergence_keeps_the_finished_trajectories():
+    bad = pgrid.chain(3, gain=pgrid.Reservoir(4.0, nu=0.0), loss=8.0, gamma=1e-2, n_th=1.0)
+    with pytest.raises(pgrid.DivergenceError, match="grows without bound") as info:
+        pgrid.simulate(bad, dt=0.02, t_relax=50.0, t_sample=50.0, n_traj=20, seed=1)
+    assert set(info.value.result.trajectory_status) <= {"diverged", "stopped"}
+    with pytest.warns(RuntimeWarning, match="diverged"):
+        ens = pgrid.simulate(bad, dt=0.02, t_relax=50.0, t_sample=50.0, n_traj=20, seed=1, throw=False)
+    assert not ens.success.any() and np.all(np.isnan(ens.current_mean))
+    ok = pgrid.simulate(bad.replace(gain={0: 4.0}), dt=0.02, t_relax=50.0, t_sample=50.0, n_traj=20, seed=1)
+    assert ok.success.all() and set(ok.trajectory_status) == {"ok"}
