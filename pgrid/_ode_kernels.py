@@ -423,11 +423,14 @@ def _solve_point(xr, xi, p, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu
     jsum = np.zeros(nb); jlo = np.zeros(nb); jhi = np.zeros(nb); osum = np.zeros(n)
     a = (det[p], gh[p], act, gr[p], gn0[p], gnu[p], lr[p], ln0[p], lnu[p])
     done = False
+    g_now = np.nan                  # growth rate of the current state (computed once per state)
     if try_newton_first:
         yr = xr.copy()
         yi = xi.copy()
         ok, w, _ = newton(yr, yi, omega0, newton_tol, 30, offs, coef, *a)
-        if ok and max_growth(yr, yi, w, offs, coef, *a) < -growth_tol:
+        if ok:
+            g_now = max_growth(yr, yi, w, offs, coef, *a)
+        if ok and g_now < -growth_tol:
             xr[:] = yr
             xi[:] = yi
             omega[p] = w
@@ -446,9 +449,9 @@ def _solve_point(xr, xi, p, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu
         stationary[p] = conv
         if conv:
             _polish(xr, xi, p, omega, newton_tol, offs, coef, a)
+            g_now = max_growth(xr, xi, omega[p], offs, coef, *a)
         n_kick = 0
-        while (stationary[p] and kick > 0.0 and n_kick < 3
-               and max_growth(xr, xi, omega[p], offs, coef, *a) > growth_tol):
+        while stationary[p] and kick > 0.0 and n_kick < 3 and g_now > growth_tol:
             fr = xr.copy()
             fi = xi.copy()
             w_fp = omega[p]
@@ -466,6 +469,7 @@ def _solve_point(xr, xi, p, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu
             if conv:
                 omega[p] = _frequency(xr, xi, offs, coef, *a)
                 _polish(xr, xi, p, omega, newton_tol, offs, coef, a)
+                g_now = max_growth(xr, xi, omega[p], offs, coef, *a)
                 continue
             # distance from the fixed point modulo the global phase, relative to its norm
             nf = 0.0
@@ -497,7 +501,7 @@ def _solve_point(xr, xi, p, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu
             j_max[p, q] = jq
         for l in range(n):
             occ_mean[p, l] = xr[l] * xr[l] + xi[l] * xi[l]
-        growth[p] = max_growth(xr, xi, omega[p], offs, coef, *a)
+        growth[p] = g_now
     else:
         for q in range(nb):
             j_mean[p, q] = jsum[q]
