@@ -38,9 +38,9 @@ import numba
 import numpy as np
 
 from . import _ode_kernels as _k
-from .errors import DivergenceError
+from .errors import DivergenceError, divergence_reason
 from .sweeps import progress_enabled
-from .network import Network, _coupling_diagonals, divergence_reason
+from .network import Network, _coupling_diagonals
 
 __all__ = ["SteadyState", "steady_state", "drift", "jacobian", "stability", "linear_eigenvalues",
            "energy_balance", "relaxation_time"]

@@ -32,14 +32,14 @@ amplitudes; with Gaussian :math:`y` (Wick's theorem)
 
 .. math::
 
-    \langle O\rangle = O^0 + {\rm tr}(MC), \qquad
     {\rm Var}\,O = \ell^{\mathsf T}C\,\ell + 2\,{\rm tr}(MCMC), \qquad \ell = 2Mz^0 .
 
-The second-order terms make thermal equilibrium exact (:math:`\alpha^0 = 0`:
-:math:`\langle n\rangle = N_{\rm th}`, :math:`{\rm Var}\,n = N_{\rm th}^2`,
-:math:`\Delta J = gN_{\rm th}/\sqrt2`, Eq. S45).  The means omit the shift of
-:math:`\langle y\rangle` from the drift's curvature (second order, beyond linear-noise
-theory).  Like the SDE, these are normally ordered (P-function) moments;
+The second-order term makes thermal equilibrium exact (:math:`\alpha^0 = 0`:
+:math:`{\rm Var}\,n = N_{\rm th}^2`, :math:`\Delta J = gN_{\rm th}/\sqrt2`, Eq. S45).  The means
+are those of the phase-invariant bilinears :math:`\langle\alpha_l^*\alpha_m\rangle` to first
+order in the noise, from their own mean equation (the drift's curvature and the diffusion
+included; equilibrium exact, :math:`\langle n\rangle = N_{\rm th}`).  Like the SDE, these are
+normally ordered (P-function) moments;
 ``current_std_operator`` adds the vacuum term :math:`g^2(\langle n_i\rangle +
 \langle n_j\rangle)/4` (see :attr:`pgrid.Ensemble.current_std_operator`).
 
@@ -62,6 +62,7 @@ from scipy.linalg import solve_continuous_lyapunov
 
 from .deterministic import SteadyState, jacobian, stability
 from .network import Network
+from .sde import vacuum_term
 
 __all__ = ["linear_noise", "LinearNoise"]
 
@@ -77,7 +78,7 @@ class LinearNoise:
     Attributes
     ----------
     current_mean : ndarray, shape ([P,] n_bonds)
-        :math:`\langle J\rangle = J^0 + {\rm tr}(MC)` per bond (``bonds`` order).
+        :math:`\langle J\rangle` per bond (``bonds`` order), to first order in the noise.
     current_std : ndarray, shape ([P,] n_bonds)
         P-function :math:`\Delta J` (comparable with ``Ensemble.current_std``).
     current_std_operator : ndarray, shape ([P,] n_bonds)
@@ -136,13 +137,11 @@ def _quadratic_forms(net: Network):
     return mj, mn
 
 
-def _moments(m, z0, cov):
-    """Mean shift tr(MC) and variance l^T C l + 2 tr(MCMC) of the quadratic forms m (K, 2N, 2N)."""
+def _variances(m, z0, cov):
+    """Variances l^T C l + 2 tr(MCMC) (l = 2 M z0) of the quadratic forms m (K, 2N, 2N)."""
     mc = m @ cov                                          # (K, 2N, 2N)
     lin = 2.0 * m @ z0                                    # (K, 2N)
-    shift = np.trace(mc, axis1=1, axis2=2)
-    var = np.einsum("ki,ij,kj->k", lin, cov, lin) + 2.0 * np.einsum("kij,kji->k", mc, mc)
-    return shift, var
+    return np.einsum("ki,ij,kj->k", lin, cov, lin) + 2.0 * np.einsum("kij,kji->k", mc, mc)
 
 
 def _rate_derivatives(net: Network, occ: np.ndarray):
@@ -218,14 +217,14 @@ def _one_point(net: Network, alpha: np.ndarray, omega: float):
     ct = solve_continuous_lyapunov(at, -(v.T @ q @ v))
     cov = v @ (0.5 * (ct + ct.T)) @ v.T
     mj, mn = _quadratic_forms(net)
-    _, j_var = _moments(mj, z0, cov)
-    _, n_var = _moments(mn, z0, cov)
+    j_var = _variances(mj, z0, cov)
+    n_var = _variances(mn, z0, cov)
     rho = _mean_bilinears(net, alpha, cov, d)
     i, j = net.bonds[:, 0], net.bonds[:, 1]
     j_mean = net.bond_coupling * rho[i, j].imag
     occ = rho.diagonal().real.copy()
     p_std = np.sqrt(np.maximum(j_var, 0.0))
-    op_std = np.sqrt(np.maximum(j_var, 0.0) + 0.25 * net.bond_coupling ** 2 * (occ[i] + occ[j]))
+    op_std = np.sqrt(np.maximum(j_var, 0.0) + vacuum_term(net.bonds, net.bond_coupling, occ))
     norm2 = float(np.sum(np.abs(alpha) ** 2))
     eps = math.sqrt(np.trace(cov) / norm2) if norm2 > 0 else math.inf
     return dict(current_mean=j_mean, current_std=p_std, current_std_operator=op_std,

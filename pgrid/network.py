@@ -333,16 +333,6 @@ class Network:
                 f"n_th={self.n_th.max():g}, gain={gain}, loss={loss})")
 
 
-def divergence_reason(net: Network, dt: float) -> str:
-    """Why an integration of ``net`` at step ``dt`` blew up: the physics, or the time step."""
-    growth = net.growth_at_large_amplitude()
-    if growth > 0:
-        return (f"the dynamics itself grows without bound: far above saturation the gain stays (nu = 0) "
-                f"while the loss cannot balance it, a linear growth rate of {growth:.3g} g; no time step "
-                "cures this: let the gain saturate (nu > 0) or add loss")
-    return f"the time step is unstable for these rates: reduce `dt` (now {dt:g}; try {dt / 4:g})"
-
-
 def _rebuild(coupling, gamma, n_th, gain, loss, detuning):
     """Unpickling (the read-only mappings do not pickle themselves)."""
     return Network(coupling, gamma=gamma, n_th=n_th, gain=gain, loss=loss, detuning=detuning)

@@ -32,6 +32,7 @@ consistent with the Ito interpretation; its spurious growth is
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Optional
 
@@ -39,8 +40,8 @@ import numba
 import numpy as np
 
 from . import _sde_kernels as _k
-from .errors import DivergenceError
-from .network import Network, _coupling_diagonals, divergence_reason
+from .errors import DivergenceError, divergence_reason
+from .network import Network, _coupling_diagonals
 
 __all__ = ["simulate", "Ensemble", "max_stable_dt"]
 
@@ -122,9 +123,7 @@ class Ensemble:
         the two forms of Eq. (S45):
         :math:`\Delta J_{\rm op} = \sqrt{\Delta J^2 + g_{ij}^2(\langle n_i\rangle + \langle n_j\rangle)/4}`.
         """
-        i, j = self.bonds[:, 0], self.bonds[:, 1]
-        vac = 0.25 * self.bond_coupling ** 2 * (self.occupation_mean[i] + self.occupation_mean[j])
-        return np.sqrt(self.current_std ** 2 + vac)
+        return np.sqrt(self.current_std ** 2 + vacuum_term(self.bonds, self.bond_coupling, self.occupation_mean))
 
     def statistics(self) -> dict:
         """The statistics as a dict of arrays (what a :func:`pgrid.sweep` point returns).
@@ -138,6 +137,15 @@ class Ensemble:
         if self.histogram is not None:
             keys += ["histogram", "hist_edges"]
         return {k: np.asarray(getattr(self, k)) for k in keys}
+
+
+def vacuum_term(bonds, bond_coupling, occupation):
+    r"""Operator minus P-function current variance per bond, :math:`g_{ij}^2(\langle n_i\rangle + \langle n_j\rangle)/4`.
+
+    The difference between the two forms of Eq. (S45), given the mean occupations.
+    """
+    i, j = bonds[:, 0], bonds[:, 1]
+    return 0.25 * bond_coupling ** 2 * (occupation[i] + occupation[j])
 
 
 def max_stable_dt(net: Network) -> float:
@@ -353,7 +361,8 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
         numba.set_num_threads(old_threads)
 
     diverged = status > 0
-    block_failed = np.repeat(np.add.reduceat(diverged, np.arange(0, n_traj, _k.BLOCK)) > 0, _k.BLOCK)[:n_traj]
+    blocks_failed = np.add.reduceat(diverged, np.arange(0, n_traj, _k.BLOCK)) > 0     # one block: 16 lanes
+    block_failed = np.repeat(blocks_failed, _k.BLOCK)[:n_traj]
     traj_status = np.where(diverged, "diverged", np.where(block_failed, "stopped", "ok")).astype("<U8")
     good = traj_status == "ok"
     n_good = int(good.sum())
@@ -374,14 +383,13 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
         jm = jm_e = js = js_e = np.full(nb, np.nan)
         nm = nm_e = ns = ns_e = np.full(n, np.nan)
         gm = gm_e = np.nan
-    blocks_ok = np.add.reduceat(~good, np.arange(0, n_traj, _k.BLOCK)) == 0
     edges = np.linspace(-h_lim, h_lim, h_bins + 1) if h_bins else None
     ens = Ensemble(
         current_mean=jm, current_mean_err=jm_e, current_std=js, current_std_err=js_e,
         occupation_mean=nm, occupation_mean_err=nm_e, occupation_var=ns ** 2,
         occupation_var_err=2 * ns * ns_e,
         order_parameter=float(gm), order_parameter_err=float(gm_e),
-        histogram=hist[blocks_ok].sum(axis=0) if h_bins else None, hist_edges=edges,
+        histogram=hist[~blocks_failed].sum(axis=0) if h_bins else None, hist_edges=edges,
         record=rec if n_rec else None,
         record_times=(t_relax + dt * sample_every * np.arange(1, n_sample + 1)) if n_rec else None,
         final_alpha=xfr + 1j * xfi, bonds=np.array(net.bonds), bond_coupling=np.array(net.bond_coupling),
@@ -399,6 +407,5 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
         if throw:
             raise DivergenceError(msg + "  (throw=False returns them)", result=ens,
                                   points=np.flatnonzero(~good).tolist())
-        import warnings
         warnings.warn(msg, RuntimeWarning, stacklevel=2)
     return ens
