@@ -16,33 +16,43 @@ point is done; otherwise the point is integrated from the previous state.
 """
 
 import math
+from collections import namedtuple
 
 import numpy as np
 from numba import njit, prange, uint64
 
+from ._layout import point, saturable_rate_derivative, bond_current
 from ._rng import seed_state, normal_pair
 from ._rng import ZIG_K as _K, ZIG_W as _W, ZIG_F as _F   # frozen into the kernels as constants
 
+#: The convergence settings of :func:`solve_many` (built by :mod:`pgrid.deterministic` from a
+#: :class:`pgrid.Convergence`; see its fields): dt, check_steps and max_checks (RK4 step, steps per
+#: check window, windows), tol, slow_approach and newton_match (stationarity), newton_tol and
+#: newton_iter (Newton), growth_tol (stability verdict), kick, max_kicks and left_fixed_point (the
+#: invariant-subspace test), n_noise_steps and seed (weak-noise protocol: steps with noise, streams).
+Settings = namedtuple("Settings", "dt check_steps max_checks tol slow_approach newton_match newton_tol "
+                                  "newton_iter growth_tol kick max_kicks left_fixed_point n_noise_steps seed")
+
+#: Per-point output arrays of :func:`solve_many` (leading axis: the point).
+Outcome = namedtuple("Outcome", "xfr xfi stationary omega t_end j_mean j_min j_max occ_mean diverged growth kicks")
+
+_ZERO_OCC = 1e-24     # occupations below this count as the zero state (stationarity checks)
+_DIVERGED = 1e200     # an occupation above this is a blow-up
+
+
+@njit(cache=True, inline="always")
+def _rates(occ, m, a):
+    """c(n) = (Gamma_g(n) - Gamma_l(n)) / 2 and its derivative dc/dn at active site slot ``a``."""
+    fg, dg = saturable_rate_derivative(occ, m.gr[a], m.gn0[a], m.gnu[a])
+    fl, dl = saturable_rate_derivative(occ, m.lr[a], m.ln0[a], m.lnu[a])
+    return 0.5 * (fg - fl), 0.5 * (dg - dl)
+
 
 @njit(cache=True)
-def _rates(occ, gr, gn0, gnu, lr, ln0, lnu):
-    """c(n) = (Gamma_g(n) - Gamma_l(n)) / 2 and its derivative dc/dn."""
-    if gnu == 2.0 and lnu == 2.0:
-        tg = 1.0 / (1.0 + occ / gn0)
-        tl = 1.0 / (1.0 + occ / ln0)
-        c = 0.5 * (gr * tg * tg - lr * tl * tl)
-        dc = 0.5 * (-2.0 * gr / gn0 * tg * tg * tg + 2.0 * lr / ln0 * tl * tl * tl)
-    else:
-        fg = (1.0 + occ / gn0) ** (-gnu)
-        fl = (1.0 + occ / ln0) ** (-lnu)
-        c = 0.5 * (gr * fg - lr * fl)
-        dc = 0.5 * (-gr * gnu / gn0 * fg / (1.0 + occ / gn0) + lr * lnu / ln0 * fl / (1.0 + occ / ln0))
-    return c, dc
-
-
-@njit(cache=True)
-def _rhs(xr, xi, fr, fi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
+def _rhs(xr, xi, fr, fi, m):
+    """The drift (fr, fi) at (xr, xi) for the Model ``m``."""
     n = xr.size
+    gh, det, offs, coef, act = m.gh, m.det, m.offs, m.coef, m.act
     for l in range(n):
         fr[l] = -gh[l] * xr[l] + det[l] * xi[l]
         fi[l] = -gh[l] * xi[l] - det[l] * xr[l]
@@ -54,15 +64,16 @@ def _rhs(xr, xi, fr, fi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
             fi[l] += c * xr[l + o]
     for a in range(act.size):
         s = act[a]
-        c, _ = _rates(xr[s] * xr[s] + xi[s] * xi[s], gr[a], gn0[a], gnu[a], lr[a], ln0[a], lnu[a])
+        c, _ = _rates(xr[s] * xr[s] + xi[s] * xi[s], m, a)
         fr[s] += c * xr[s]
         fi[s] += c * xi[s]
 
 
 @njit(cache=True)
-def jacobian_into(jac, xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
+def jacobian_into(jac, xr, xi, omega, m):
     """Real Jacobian (2N x 2N; Re alpha then Im alpha) of the drift + i omega alpha."""
     n = xr.size
+    gh, det, offs, coef, act = m.gh, m.det, m.offs, m.coef, m.act
     jac[:, :] = 0.0
     for l in range(n):
         # Re A = -gamma/2 (+ c below); Im A = g/2 - Delta + omega
@@ -79,7 +90,7 @@ def jacobian_into(jac, xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr
     for a in range(act.size):
         s = act[a]
         x, y = xr[s], xi[s]
-        c, dc = _rates(x * x + y * y, gr[a], gn0[a], gnu[a], lr[a], ln0[a], lnu[a])
+        c, dc = _rates(x * x + y * y, m, a)
         jac[s, s] += c + 2.0 * dc * x * x
         jac[s, n + s] += 2.0 * dc * y * x
         jac[n + s, s] += 2.0 * dc * x * y
@@ -87,9 +98,9 @@ def jacobian_into(jac, xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr
 
 
 @njit(cache=True)
-def _residual(xr, xi, omega, r, fr, fi, res, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
+def _residual(xr, xi, omega, r, fr, fi, res, m):
     n = xr.size
-    _rhs(xr, xi, fr, fi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
+    _rhs(xr, xi, fr, fi, m)
     worst = 0.0
     for l in range(n):
         res[l] = fr[l] - omega * xi[l]
@@ -100,7 +111,7 @@ def _residual(xr, xi, omega, r, fr, fi, res, offs, coef, det, gh, act, gr, gn0, 
 
 
 @njit(cache=True)
-def newton(xr, xi, omega, tol, max_iter, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
+def newton(xr, xi, omega, tol, max_iter, m):
     """Refine a rotating steady state in place; returns (converged, omega, residual)."""
     n = xr.size
     r = 0
@@ -128,11 +139,11 @@ def newton(xr, xi, omega, tol, max_iter, offs, coef, det, gh, act, gr, gn0, gnu,
     sub = np.zeros((2 * n, 2 * n))
     tr = np.zeros(n)
     ti = np.zeros(n)
-    worst = _residual(xr, xi, omega, r, fr, fi, res, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
+    worst = _residual(xr, xi, omega, r, fr, fi, res, m)
     for it in range(max_iter):
         if worst < tol * scale:
             return True, omega, worst
-        jacobian_into(sub, xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
+        jacobian_into(sub, xr, xi, omega, m)
         jac[:, :] = 0.0
         jac[:2 * n, :2 * n] = sub
         for l in range(n):
@@ -148,8 +159,7 @@ def newton(xr, xi, omega, tol, max_iter, offs, coef, det, gh, act, gr, gn0, gnu,
                 tr[l] = xr[l] + lam * step[l]
                 ti[l] = xi[l] + lam * step[n + l]
             w_new = omega + lam * step[2 * n]
-            new = _residual(tr, ti, w_new, r, fr, fi, res, offs, coef, det, gh, act, gr, gn0, gnu,
-                            lr, ln0, lnu)
+            new = _residual(tr, ti, w_new, r, fr, fi, res, m)
             if new < worst or lam < 0.01:
                 break
             lam *= 0.5
@@ -161,7 +171,7 @@ def newton(xr, xi, omega, tol, max_iter, offs, coef, det, gh, act, gr, gn0, gnu,
 
 
 @njit(cache=True)
-def _phase_free_eig(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
+def _phase_free_eig(xr, xi, omega, m):
     """Jacobian eigenvalues with the global-phase zero mode removed, by decreasing real part,
     and the (complex, 2N) eigenvector of the first one.
 
@@ -170,7 +180,7 @@ def _phase_free_eig(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, l
     """
     n = xr.size
     jac = np.zeros((2 * n, 2 * n))
-    jacobian_into(jac, xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
+    jacobian_into(jac, xr, xi, omega, m)
     lam, vec = np.linalg.eig(jac.astype(np.complex128))
     norm = 0.0
     for l in range(n):
@@ -193,30 +203,30 @@ def _phase_free_eig(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, l
     m_keep = lam.size - 1 if drop >= 0 else lam.size
     keep = np.empty(m_keep, np.complex128)
     idx = np.empty(m_keep, np.int64)
-    m = 0
+    cnt = 0
     for k in range(lam.size):
         if k != drop:
-            keep[m] = lam[k]
-            idx[m] = k
-            m += 1
+            keep[cnt] = lam[k]
+            idx[cnt] = k
+            cnt += 1
     order = np.argsort(-keep.real)
     return keep[order], vec[:, idx[order[0]]].copy()
 
 
 @njit(cache=True)
-def phase_free_eigenvalues(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
+def phase_free_eigenvalues(xr, xi, omega, m):
     """Jacobian eigenvalues with the global-phase zero mode removed, by decreasing real part."""
-    return _phase_free_eig(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)[0]
+    return _phase_free_eig(xr, xi, omega, m)[0]
 
 
 @njit(cache=True)
-def max_growth(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
+def max_growth(xr, xi, omega, m):
     """Largest real part of the Jacobian's eigenvalues, the phase zero mode removed."""
-    return phase_free_eigenvalues(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)[0].real
+    return phase_free_eigenvalues(xr, xi, omega, m)[0].real
 
 
 @njit(cache=True)
-def _kick_unstable(xr, xi, omega, size, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
+def _kick_unstable(xr, xi, omega, size, m):
     """Displace a fixed point (in place) along its most unstable mode.
 
     The real (or, if larger, the imaginary) part of the top eigenvector spans the mode's
@@ -224,7 +234,7 @@ def _kick_unstable(xr, xi, omega, size, offs, coef, det, gh, act, gr, gn0, gnu, 
     ``size`` times the largest amplitude (``size`` absolute for the zero state).
     """
     n = xr.size
-    vec = _phase_free_eig(xr, xi, omega, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)[1]
+    vec = _phase_free_eig(xr, xi, omega, m)[1]
     nre = 0.0
     nim = 0.0
     for k in range(2 * n):
@@ -245,35 +255,42 @@ def _kick_unstable(xr, xi, omega, size, offs, coef, det, gh, act, gr, gn0, gnu, 
 
 
 @njit(cache=True)
-def _rk4_step(xr, xi, dt, omega, k1r, k1i, k2r, k2i, k3r, k3i, k4r, k4i, tr, ti,
-              offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
+def _rk4_work(n):
+    """Work space of :func:`_rk4_step`: the four stages (re, im) and the trial state."""
+    return (np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n),
+            np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n))
+
+
+@njit(cache=True)
+def _rk4_step(xr, xi, dt, omega, work, m):
     """One RK4 step in place, in the frame rotating at ``omega`` (0: the lab frame).
 
     In the rotating frame a rotating steady state is an exact fixed point of the step.
-    The k and t arrays are caller-provided work space.
+    ``work`` is caller-provided work space (:func:`_rk4_work`).
     """
+    k1r, k1i, k2r, k2i, k3r, k3i, k4r, k4i, tr, ti = work
     n = xr.size
-    _rhs(xr, xi, k1r, k1i, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
+    _rhs(xr, xi, k1r, k1i, m)
     for l in range(n):
         k1r[l] -= omega * xi[l]
         k1i[l] += omega * xr[l]
         tr[l] = xr[l] + 0.5 * dt * k1r[l]
         ti[l] = xi[l] + 0.5 * dt * k1i[l]
-    _rhs(tr, ti, k2r, k2i, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
+    _rhs(tr, ti, k2r, k2i, m)
     for l in range(n):
         k2r[l] -= omega * ti[l]
         k2i[l] += omega * tr[l]
     for l in range(n):
         tr[l] = xr[l] + 0.5 * dt * k2r[l]
         ti[l] = xi[l] + 0.5 * dt * k2i[l]
-    _rhs(tr, ti, k3r, k3i, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
+    _rhs(tr, ti, k3r, k3i, m)
     for l in range(n):
         k3r[l] -= omega * ti[l]
         k3i[l] += omega * tr[l]
     for l in range(n):
         tr[l] = xr[l] + dt * k3r[l]
         ti[l] = xi[l] + dt * k3i[l]
-    _rhs(tr, ti, k4r, k4i, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
+    _rhs(tr, ti, k4r, k4i, m)
     for l in range(n):
         k4r[l] -= omega * ti[l]
         k4i[l] += omega * tr[l]
@@ -283,26 +300,28 @@ def _rk4_step(xr, xi, dt, omega, k1r, k1i, k2r, k2i, k3r, k3i, k4r, k4i, tr, ti,
 
 
 @njit(cache=True)
-def _integrate_point(xr, xi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu,
-                     bond_i, bond_j, bond_g, dt, check_steps, max_checks, tol, newton_tol,
-                     growth_tol, noise_var, n_noise_steps, s0, s1, s2, s3, jsum, jlo, jhi, osum):
+def _integrate_point(xr, xi, m, lay, s, noise_var, n_noise_steps, rng, window):
     """RK4 from (xr, xi) in place; returns (converged, diverged, steps).
 
-    Converged: occupations and currents changed by less than ``tol`` times the
+    Converged: occupations and currents changed by less than ``s.tol`` times the
     largest occupation over two consecutive check windows, or (slow approach to a
-    weakly damped state) the changes fell below 1e-3 of it and Newton's method
-    from the current state finds a nearby, linearly stable rotating state (largest
-    growth rate below ``-growth_tol``), which then replaces the current state.  Newton
-    attempts back off exponentially.  A converged state may still be unstable (an
-    invariant subspace): the caller tests its stability.
+    weakly damped state) the changes fell below ``s.slow_approach`` of it and Newton's
+    method from the current state finds a nearby (occupations within ``s.newton_match``
+    of it), linearly stable rotating state (largest growth rate below ``-s.growth_tol``),
+    which then replaces the current state.  Newton attempts back off exponentially.  A
+    converged state may still be unstable (an invariant subspace): the caller tests its
+    stability.  ``rng`` is the noise stream's state, ``window`` the arrays (jsum, jlo,
+    jhi, osum) that receive the last check window's current mean, minimum, maximum and
+    occupation mean.
     """
+    jsum, jlo, jhi, osum = window
+    s0, s1, s2, s3 = rng
+    bond_i, bond_j, bond_g = lay.bond_i, lay.bond_j, lay.bond_g
+    dt = s.dt
+    check_steps = s.check_steps
     n = xr.size
     nb = bond_i.size
-    k1r = np.zeros(n); k1i = np.zeros(n)
-    k2r = np.zeros(n); k2i = np.zeros(n)
-    k3r = np.zeros(n); k3i = np.zeros(n)
-    k4r = np.zeros(n); k4i = np.zeros(n)
-    tr = np.zeros(n); ti = np.zeros(n)
+    work = _rk4_work(n)
     prev_occ = np.full(n, -1.0)
     prev_j = np.zeros(nb)
     quiet = 0
@@ -310,7 +329,7 @@ def _integrate_point(xr, xi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, ln
     next_try = 0
     backoff = 1
     yr = np.zeros(n); yi = np.zeros(n)
-    for chk in range(max_checks):
+    for chk in range(s.max_checks):
         for q in range(nb):
             jsum[q] = 0.0
             jlo[q] = np.inf
@@ -318,8 +337,7 @@ def _integrate_point(xr, xi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, ln
         for l in range(n):
             osum[l] = 0.0
         for it in range(check_steps):
-            _rk4_step(xr, xi, dt, 0.0, k1r, k1i, k2r, k2i, k3r, k3i, k4r, k4i, tr, ti,
-                      offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
+            _rk4_step(xr, xi, dt, 0.0, work, m)
             if step < n_noise_steps:
                 for l in range(n):
                     v = noise_var[l]
@@ -332,7 +350,7 @@ def _integrate_point(xr, xi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, ln
             for q in range(nb):
                 i = bond_i[q]
                 j = bond_j[q]
-                jq = bond_g[q] * (xr[i] * xi[j] - xi[i] * xr[j])
+                jq = bond_current(xr[i], xi[i], xr[j], xi[j], bond_g[q])
                 jsum[q] += jq
                 if jq < jlo[q]:
                     jlo[q] = jq
@@ -347,7 +365,7 @@ def _integrate_point(xr, xi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, ln
         omax = 0.0
         for l in range(n):
             omax = max(omax, xr[l] * xr[l] + xi[l] * xi[l])
-        if not (omax < 1e200):
+        if not (omax < _DIVERGED):
             return False, True, step
         change = 0.0
         for l in range(n):
@@ -357,28 +375,26 @@ def _integrate_point(xr, xi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, ln
         for q in range(nb):
             i = bond_i[q]
             j = bond_j[q]
-            jq = bond_g[q] * (xr[i] * xi[j] - xi[i] * xr[j])
+            jq = bond_current(xr[i], xi[i], xr[j], xi[j], bond_g[q])
             change = max(change, abs(jq - prev_j[q]))
             prev_j[q] = jq
-        if (step > n_noise_steps and omax > 1e-24 and change <= 1e-3 * omax
-                and change > tol * omax and chk >= next_try):
+        if (step > n_noise_steps and omax > _ZERO_OCC and change <= s.slow_approach * omax
+                and change > s.tol * omax and chk >= next_try):
             yr[:] = xr
             yi[:] = xi
-            w0 = _frequency(xr, xi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
-            ok, w, _ = newton(yr, yi, w0, newton_tol, 30, offs, coef, det, gh, act, gr, gn0, gnu,
-                              lr, ln0, lnu)
+            w0 = _frequency(xr, xi, m)
+            ok, w, _ = newton(yr, yi, w0, s.newton_tol, s.newton_iter, m)
             if ok:
                 for l in range(n):
-                    if abs(yr[l] * yr[l] + yi[l] * yi[l] - prev_occ[l]) > 1e-2 * omax:
+                    if abs(yr[l] * yr[l] + yi[l] * yi[l] - prev_occ[l]) > s.newton_match * omax:
                         ok = False
-            if ok and max_growth(yr, yi, w, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0,
-                                 lnu) < -growth_tol:
+            if ok and max_growth(yr, yi, w, m) < -s.growth_tol:
                 xr[:] = yr
                 xi[:] = yi
                 return True, False, step
             next_try = chk + backoff
             backoff *= 2
-        if step > n_noise_steps and (change <= tol * omax or omax < 1e-24):
+        if step > n_noise_steps and (change <= s.tol * omax or omax < _ZERO_OCC):
             quiet += 1
         else:
             quiet = 0
@@ -388,11 +404,11 @@ def _integrate_point(xr, xi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, ln
 
 
 @njit(cache=True)
-def _frequency(xr, xi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
+def _frequency(xr, xi, m):
     n = xr.size
     fr = np.zeros(n)
     fi = np.zeros(n)
-    _rhs(xr, xi, fr, fi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu)
+    _rhs(xr, xi, fr, fi, m)
     num = 0.0
     norm = 0.0
     for l in range(n):
@@ -402,74 +418,70 @@ def _frequency(xr, xi, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu):
 
 
 @njit(cache=True)
-def _solve_point(xr, xi, p, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu,
-                 bond_i, bond_j, bond_g, dt, check_steps, max_checks, tol, newton_tol, growth_tol,
-                 kick, noise_var, n_noise_steps, seed, try_newton_first, omega0,
-                 stationary, omega, t_end, j_mean, j_min, j_max, occ_mean, diverged, growth, kicks):
-    """Solve point p from (xr, xi) in place, writing its results into the output arrays.
+def _solve_point(xr, xi, p, lay, s, noise_var, try_newton_first, omega0, out):
+    """Solve point p from (xr, xi) in place, writing its results into ``out`` (an :data:`Outcome`).
 
-    A stationary state whose Jacobian has a growing mode (growth above ``growth_tol``) can
+    A stationary state whose Jacobian has a growing mode (growth above ``s.growth_tol``) can
     only have been reached inside an invariant subspace of the dynamics (a symmetric start
-    on a symmetric network).  Unless ``kick`` is 0 it is displaced along its most unstable
-    mode by ``kick`` (relative) and integrated again, at most three times: a stable state
-    reached so is the result; a run that leaves the fixed point (distance modulo the global
-    phase above ten times the kick, relative to its norm) without settling is reported as
-    not stationary (its last window); a run still near the fixed point at ``t_max`` (growth
-    too slow to leave it) keeps the fixed point, which the caller then reports as unstable.
-    ``kicks[p]`` counts the kicks.
+    on a symmetric network).  Unless ``s.kick`` is 0 it is displaced along its most unstable
+    mode by ``s.kick`` (relative) and integrated again, at most ``s.max_kicks`` times: a
+    stable state reached so is the result; a run that leaves the fixed point (distance
+    modulo the global phase above ``s.left_fixed_point`` times the kick, relative to its
+    norm) without settling is reported as not stationary (its last window); a run still
+    near the fixed point at ``t_max`` (growth too slow to leave it) keeps the fixed point,
+    which the caller then reports as unstable.  ``out.kicks[p]`` counts the kicks.
     """
     n = xr.size
-    nb = bond_i.size
-    jsum = np.zeros(nb); jlo = np.zeros(nb); jhi = np.zeros(nb); osum = np.zeros(n)
-    a = (det[p], gh[p], act, gr[p], gn0[p], gnu[p], lr[p], ln0[p], lnu[p])
+    nb = lay.bond_i.size
+    window = (np.zeros(nb), np.zeros(nb), np.zeros(nb), np.zeros(n))
+    jsum, jlo, jhi, osum = window
+    m = point(lay, p)
+    omega = out.omega
+    stationary = out.stationary
+    kick = s.kick
     done = False
     g_now = np.nan                  # growth rate of the current state (computed once per state)
     if try_newton_first:
         yr = xr.copy()
         yi = xi.copy()
-        ok, w, _ = newton(yr, yi, omega0, newton_tol, 30, offs, coef, *a)
+        ok, w, _ = newton(yr, yi, omega0, s.newton_tol, s.newton_iter, m)
         if ok:
-            g_now = max_growth(yr, yi, w, offs, coef, *a)
-        if ok and g_now < -growth_tol:
+            g_now = max_growth(yr, yi, w, m)
+        if ok and g_now < -s.growth_tol:
             xr[:] = yr
             xi[:] = yi
             omega[p] = w
             stationary[p] = True
-            t_end[p] = 0.0
+            out.t_end[p] = 0.0
             done = True
     if not done:
-        s0, s1, s2, s3 = seed_state(uint64(seed), uint64(p))
-        conv, div, steps = _integrate_point(xr, xi, offs, coef, *a, bond_i, bond_j, bond_g, dt,
-                                            check_steps, max_checks, tol, newton_tol, growth_tol,
-                                            noise_var[p], n_noise_steps, s0, s1, s2, s3, jsum, jlo,
-                                            jhi, osum)
-        t_end[p] = steps * dt
-        diverged[p] = div
-        omega[p] = _frequency(xr, xi, offs, coef, *a)
+        rng = seed_state(uint64(s.seed), uint64(p))
+        conv, div, steps = _integrate_point(xr, xi, m, lay, s, noise_var[p], s.n_noise_steps, rng, window)
+        out.t_end[p] = steps * s.dt
+        out.diverged[p] = div
+        omega[p] = _frequency(xr, xi, m)
         stationary[p] = conv
         if conv:
-            _polish(xr, xi, p, omega, newton_tol, offs, coef, a)
-            g_now = max_growth(xr, xi, omega[p], offs, coef, *a)
+            _polish(xr, xi, p, omega, s, m)
+            g_now = max_growth(xr, xi, omega[p], m)
         n_kick = 0
-        while stationary[p] and kick > 0.0 and n_kick < 3 and g_now > growth_tol:
+        left2 = s.left_fixed_point * s.left_fixed_point
+        while stationary[p] and kick > 0.0 and n_kick < s.max_kicks and g_now > s.growth_tol:
             fr = xr.copy()
             fi = xi.copy()
             w_fp = omega[p]
-            _kick_unstable(xr, xi, w_fp, kick, offs, coef, *a)
+            _kick_unstable(xr, xi, w_fp, kick, m)
             n_kick += 1
-            conv, div, steps = _integrate_point(xr, xi, offs, coef, *a, bond_i, bond_j, bond_g, dt,
-                                                check_steps, max_checks, tol, newton_tol,
-                                                growth_tol, noise_var[p], 0, s0, s1, s2, s3, jsum,
-                                                jlo, jhi, osum)
-            t_end[p] += steps * dt
+            conv, div, steps = _integrate_point(xr, xi, m, lay, s, noise_var[p], 0, rng, window)
+            out.t_end[p] += steps * s.dt
             if div:
-                diverged[p] = True
+                out.diverged[p] = True
                 stationary[p] = False
                 break
             if conv:
-                omega[p] = _frequency(xr, xi, offs, coef, *a)
-                _polish(xr, xi, p, omega, newton_tol, offs, coef, a)
-                g_now = max_growth(xr, xi, omega[p], offs, coef, *a)
+                omega[p] = _frequency(xr, xi, m)
+                _polish(xr, xi, p, omega, s, m)
+                g_now = max_growth(xr, xi, omega[p], m)
                 continue
             # distance from the fixed point modulo the global phase, relative to its norm
             nf = 0.0
@@ -482,42 +494,43 @@ def _solve_point(xr, xi, p, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu
                 cr += fr[l] * xr[l] + fi[l] * xi[l]
                 ci += fr[l] * xi[l] - fi[l] * xr[l]
             dist2 = max(0.0, nx + nf - 2.0 * math.sqrt(cr * cr + ci * ci))
-            if dist2 > 100.0 * kick * kick * (nf if nf > 1e-20 else 1.0):   # 10x the kick: left it
+            if dist2 > left2 * kick * kick * (nf if nf > 1e-20 else 1.0):   # left the fixed point
                 stationary[p] = False
-                omega[p] = _frequency(xr, xi, offs, coef, *a)
+                omega[p] = _frequency(xr, xi, m)
             else:                       # still at the fixed point: keep it (reported unstable)
                 xr[:] = fr
                 xi[:] = fi
                 omega[p] = w_fp
             break
-        kicks[p] = n_kick
+        out.kicks[p] = n_kick
+    bond_i, bond_j, bond_g = lay.bond_i, lay.bond_j, lay.bond_g
     if stationary[p]:
         for q in range(nb):
             i = bond_i[q]
             j = bond_j[q]
-            jq = bond_g[q] * (xr[i] * xi[j] - xi[i] * xr[j])
-            j_mean[p, q] = jq
-            j_min[p, q] = jq
-            j_max[p, q] = jq
+            jq = bond_current(xr[i], xi[i], xr[j], xi[j], bond_g[q])
+            out.j_mean[p, q] = jq
+            out.j_min[p, q] = jq
+            out.j_max[p, q] = jq
         for l in range(n):
-            occ_mean[p, l] = xr[l] * xr[l] + xi[l] * xi[l]
-        growth[p] = g_now
+            out.occ_mean[p, l] = xr[l] * xr[l] + xi[l] * xi[l]
+        out.growth[p] = g_now
     else:
         for q in range(nb):
-            j_mean[p, q] = jsum[q]
-            j_min[p, q] = jlo[q]
-            j_max[p, q] = jhi[q]
+            out.j_mean[p, q] = jsum[q]
+            out.j_min[p, q] = jlo[q]
+            out.j_max[p, q] = jhi[q]
         for l in range(n):
-            occ_mean[p, l] = osum[l]
-        growth[p] = np.nan
+            out.occ_mean[p, l] = osum[l]
+        out.growth[p] = np.nan
 
 
 @njit(cache=True)
-def _polish(xr, xi, p, omega, newton_tol, offs, coef, a):
+def _polish(xr, xi, p, omega, s, m):
     """Newton refinement of a converged state in place (kept as is if Newton fails)."""
     yr = xr.copy()
     yi = xi.copy()
-    ok, w, _ = newton(yr, yi, omega[p], newton_tol, 30, offs, coef, *a)
+    ok, w, _ = newton(yr, yi, omega[p], s.newton_tol, s.newton_iter, m)
     if ok:
         xr[:] = yr
         xi[:] = yi
@@ -525,36 +538,32 @@ def _polish(xr, xi, p, omega, newton_tol, offs, coef, a):
 
 
 @njit(parallel=True, cache=True, nogil=True)
-def solve_many(x0r, x0i, path_len, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu,
-               bond_i, bond_j, bond_g, dt, check_steps, max_checks, tol, newton_tol, growth_tol,
-               kick, noise_var, n_noise_steps, seed, path_start, path_stop,
-               xfr, xfi, stationary, omega, t_end, j_mean, j_min, j_max, occ_mean, diverged, growth,
-               kicks):
+def solve_many(x0r, x0i, path_len, lay, s, noise_var, path_start, path_stop, out):
     """Points are grouped in consecutive paths of ``path_len`` (1: independent points).
 
     The first point of a path starts from x0; the others continue from the previous point's
     solution (Newton first).  Paths ``path_start`` .. ``path_stop - 1`` run, in parallel
     (the caller runs chunks of paths to report progress; point p always uses stream p).
+    ``lay`` is the batch's :data:`~pgrid._layout.Layout`, ``s`` the :data:`Settings`,
+    ``out`` the :data:`Outcome`.
     """
     npts, n = x0r.shape
+    # unpacked here: numba (0.68) loses writes to a tuple's arrays made directly in a prange body
+    xfr, xfi, omega = out.xfr, out.xfi, out.omega
     for kk in prange(path_stop - path_start):
         k = path_start + kk
         xr = x0r[k * path_len].copy()
         xi = x0i[k * path_len].copy()
         w0 = 0.0
-        for m in range(path_len):
-            p = k * path_len + m
+        for mm in range(path_len):
+            p = k * path_len + mm
             tot = 0.0
             for l in range(n):
                 tot += xr[l] * xr[l] + xi[l] * xi[l]
-            if tot < 1e-20 or not tot < 1e200:   # previous point decayed to zero or diverged: restart
+            if tot < 1e-20 or not tot < _DIVERGED:   # previous point decayed to zero or diverged: restart
                 xr[:] = x0r[p]
                 xi[:] = x0i[p]
-            _solve_point(xr, xi, p, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu,
-                         bond_i, bond_j, bond_g, dt, check_steps, max_checks, tol, newton_tol,
-                         growth_tol, kick, noise_var, n_noise_steps, seed, m > 0, w0,
-                         stationary, omega, t_end, j_mean, j_min, j_max, occ_mean, diverged, growth,
-                         kicks)
+            _solve_point(xr, xi, p, lay, s, noise_var, mm > 0, w0, out)
             w0 = omega[p]
             for l in range(n):
                 xfr[p, l] = xr[l]
@@ -562,22 +571,20 @@ def solve_many(x0r, x0i, path_len, offs, coef, det, gh, act, gr, gn0, gnu, lr, l
 
 
 @njit(parallel=True, cache=True, nogil=True)
-def relax_many(x0r, x0i, omega, ref_occ, site, offs, coef, det, gh, act, gr, gn0, gnu, lr, ln0, lnu,
-               dt, max_steps, hi, lo, t_hi, t_lo):
+def relax_many(x0r, x0i, omega, ref_occ, site, lay, dt, max_steps, levels, t_hi, t_lo):
     """Perturb-and-relax: integrate each perturbed state (RK4) and record the last times at
-    which |occ(site) - ref_occ| was >= hi and >= lo; stop once it stayed below lo / 10 for
-    a while.  Integrated in the frame rotating at ``omega[p]``, where the steady state is an
-    exact fixed point of RK4 (in the lab frame RK4's amplitude error for the rotation would
-    shift the state by more than the levels).  Points run in parallel; NaN marks a level
-    never left."""
+    which |occ(site) - ref_occ| was >= hi and >= lo (``levels`` = (hi, lo)); stop once it
+    stayed below lo / 10 for a while.  Integrated in the frame rotating at ``omega[p]``,
+    where the steady state is an exact fixed point of RK4 (in the lab frame RK4's amplitude
+    error for the rotation would shift the state by more than the levels).  Points run in
+    parallel; NaN marks a level never left."""
+    hi, lo = levels
     npts, n = x0r.shape
     for p in prange(npts):
         xr = x0r[p].copy()
         xi = x0i[p].copy()
-        k1r = np.zeros(n); k1i = np.zeros(n); k2r = np.zeros(n); k2i = np.zeros(n)
-        k3r = np.zeros(n); k3i = np.zeros(n); k4r = np.zeros(n); k4i = np.zeros(n)
-        tr = np.zeros(n); ti = np.zeros(n)
-        a = (det[p], gh[p], act, gr[p], gn0[p], gnu[p], lr[p], ln0[p], lnu[p])
+        work = _rk4_work(n)
+        m = point(lay, p)
         w = omega[p]
         last_hi = np.nan
         last_lo = np.nan
@@ -593,6 +600,6 @@ def relax_many(x0r, x0i, omega, ref_occ, site, offs, coef, det, gh, act, gr, gn0
                 quiet += 1
                 if quiet > 1000:
                     break
-            _rk4_step(xr, xi, dt, w, k1r, k1i, k2r, k2i, k3r, k3i, k4r, k4i, tr, ti, offs, coef, *a)
+            _rk4_step(xr, xi, dt, w, work, m)
         t_hi[p] = last_hi
         t_lo[p] = last_lo if quiet > 1000 else np.nan

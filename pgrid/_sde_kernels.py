@@ -24,15 +24,31 @@ of threads.
 """
 
 import math
+from collections import namedtuple
 
 import numpy as np
 from numba import njit, prange, uint64
 
+from ._layout import point, saturable_rate as _rate, bond_current
 from ._rng import seed_state, next_u64, box_muller
 
 BLOCK = 16
 _FASTMATH = {"contract", "arcp", "nsz"}   # no 'nnan'/'ninf': divergence checks rely on NaN
 _DIVERGED = 1e30
+
+#: Where the diffusion acts: ``noisy`` lists the sites with noise, ``var_th[j]`` = gamma n_th dt / 2
+#: (variance per real quadrature and step) and ``gain_slot[j]`` the active-site slot whose gain adds
+#: Gamma(alpha) dt / 2, or -1.
+Noise = namedtuple("Noise", "noisy var_th gain_slot")
+
+#: The run: time step, relaxation steps, samples, steps per sample, time blocks, seed, histogram
+#: scale and half-width (no histogram: zero bins in ``Output.hist``), recorded trajectories.
+Run = namedtuple("Run", "dt n_relax n_sample sample_every n_tblocks seed hist_scale hist_lim n_rec")
+
+#: Output arrays of :func:`run_sde`: per (trajectory, time block) sums of J, J^2 (per bond), n, n^2
+#: (per site) and the order parameter and its square; the histogram per block of 16; the records;
+#: ``status[t]`` > 0, the step at which trajectory t diverged; the final state.
+Output = namedtuple("Output", "sJ sJ2 sN sN2 sG sG2 hist rec status xfr xfi")
 
 
 @njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
@@ -54,23 +70,15 @@ def _far_coupling(xr, xi, er, ei, pad, offs, coef):
             ei[i] = (0.0 if first else ei[i]) + c[i] * xr[q]
 
 
-@njit(cache=True, fastmath=_FASTMATH, error_model="numpy", inline="always")
-def _rate(occ, rate, n0, nu):
-    """Saturable rate ``rate (1 + occ/n0)^(-nu)`` of a Reservoir at occupation ``occ`` (no pow for nu = 2)."""
-    if nu == 2.0:
-        t = 1.0 / (1.0 + occ / n0)
-        return rate * t * t
-    return rate * (1.0 + occ / n0) ** (-nu)
-
-
 @njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
-def _saturation(xr, xi, pad, diag, gh, act, a_gr, a_gn0, a_gnu, a_lr, a_ln0, a_lnu):
-    """diag = -gamma/2 + (Gamma_g(|x|^2) - Gamma_l(|x|^2))/2 on the active sites' lanes."""
+def _saturation(xr, xi, pad, diag, m):
+    """diag = -gamma/2 + (Gamma_g(|x|^2) - Gamma_l(|x|^2))/2 on the active sites' lanes (``m``: the Model)."""
+    act = m.act
     for a in range(act.size):
         base = act[a] * BLOCK
-        gr, gn0, gnu = a_gr[a], a_gn0[a], a_gnu[a]
-        lr, ln0, lnu = a_lr[a], a_ln0[a], a_lnu[a]
-        g = gh[act[a]]
+        gr, gn0, gnu = m.gr[a], m.gn0[a], m.gnu[a]
+        lr, ln0, lnu = m.lr[a], m.ln0[a], m.lnu[a]
+        g = m.gh[act[a]]
         for b in range(BLOCK):
             i = uint64(base + b)
             p = uint64(pad + base + b)
@@ -102,7 +110,7 @@ def _draw_noise(S0, S1, S2, S3, amp, zr, zi):
 
 
 @njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
-def _heun2(xr, xi, yr, yi, wr, wi, dr, di, er, ei, pad, offs, coef, diag, dl, dt, corrector):
+def _heun2(x, y, w, d, e, pad, offs, coef, diag, dl, dt, corrector):
     """One pass of the drift-Heun step: the drift a(x) fused with the update.
 
     a = (diag - i dl) x + (i/2) sum_m g x_m over the first two coupling diagonals,
@@ -110,7 +118,13 @@ def _heun2(xr, xi, yr, yi, wr, wi, dr, di, er, ei, pad, offs, coef, diag, dl, dt
     active sites, the saturable (Gamma_g - Gamma_l)/2 (:func:`_saturation`).
     Predictor (``corrector`` False): y = x + dt a(x) + dW and w = x + dt/2 a(x) + dW.
     Corrector: y <- w + dt/2 a(y) (called with the predictor as x and x as y).
+    Each of x, y, w, d (the noise increment), e is a pair (real, imaginary part).
     """
+    xr, xi = x
+    yr, yi = y
+    wr, wi = w
+    dr, di = d
+    er, ei = e
     m = wr.size
     c0 = coef[0]
     c1 = coef[1]
@@ -135,8 +149,10 @@ def _heun2(xr, xi, yr, yi, wr, wi, dr, di, er, ei, pad, offs, coef, diag, dl, dt
 
 
 @njit(cache=True)
-def _flush(blk, tb, n_traj, accJ, accJ2, accN, accN2, accG, accG2, sJ, sJ2, sN, sN2, sG, sG2):
-    """Add a block's sums over time block ``tb`` to the per-trajectory outputs and reset them."""
+def _flush(blk, tb, n_traj, acc, out):
+    """Add a block's sums ``acc`` over time block ``tb`` to the per-trajectory outputs and reset them."""
+    accJ, accJ2, accN, accN2, accG, accG2 = acc
+    sJ, sJ2, sN, sN2, sG, sG2 = out.sJ, out.sJ2, out.sN, out.sN2, out.sG, out.sG2
     nbond = sJ.shape[2]
     n = sN.shape[2]
     for b in range(BLOCK):
@@ -160,22 +176,20 @@ def _flush(blk, tb, n_traj, accJ, accJ2, accN, accN2, accG, accG2, sJ, sJ2, sN, 
 
 
 @njit(parallel=True, cache=True, fastmath=_FASTMATH, error_model="numpy", nogil=True)
-def run_sde(n_traj, x0r, x0i, offs, coef_site, det, ghalf,
-            noisy, var_th, noisy_gain_slot,
-            act, a_gr, a_gn0, a_gnu, a_lr, a_ln0, a_lnu,
-            bond_i, bond_j, bond_g,
-            dt, n_relax, n_sample, sample_every, n_tblocks, seed,
-            hist_scale, hist_lim, n_rec,
-            sJ, sJ2, sN, sN2, sG, sG2, hist, rec, status, xfr, xfi):
+def run_sde(n_traj, x0r, x0i, lay, noise, run, out):
     """Drift-Heun integration of the Ito SDEs (Eqs. 3-5 generalised), streaming statistics.
 
-    ``offs[d]`` are the coupling diagonals (site offsets) and ``coef_site[d, l]``
-    = g[l, l + offs[d]] / 2.  ``noisy`` lists the sites with diffusion,
-    ``var_th[j]`` = gamma n_th dt / 2 (variance per real quadrature and step)
-    and ``noisy_gain_slot[j]`` the active-site slot whose gain adds
-    Gamma(alpha) dt / 2, or -1.  Outputs are per trajectory and time block;
-    ``hist`` per block; ``status[t]`` > 0 is the step at which t diverged.
+    ``lay`` is the network's :data:`~pgrid._layout.Layout` (one point), ``noise`` a
+    :data:`Noise`, ``run`` a :data:`Run`, ``out`` the :data:`Output` arrays (per trajectory
+    and time block; ``hist`` per block; ``status[t]`` > 0 is the step at which t diverged).
     """
+    mdl = point(lay, 0)
+    offs, coef_site, det, ghalf, act = mdl.offs, mdl.coef, mdl.det, mdl.gh, mdl.act
+    a_gr, a_gn0, a_gnu = mdl.gr, mdl.gn0, mdl.gnu
+    bond_i, bond_j, bond_g = lay.bond_i, lay.bond_j, lay.bond_g
+    noisy, var_th, noisy_gain_slot = noise
+    dt, n_relax, n_sample, sample_every, n_tblocks, seed, hist_scale, hist_lim, n_rec = run
+    hist, rec, status, xfr, xfi = out.hist, out.rec, out.status, out.xfr, out.xfi
     n = x0r.shape[1]
     m = n * BLOCK
     nd = offs.size
@@ -244,6 +258,14 @@ def run_sde(n_traj, x0r, x0i, offs, coef_site, det, ghalf,
                     xr[pad + l * BLOCK + b] = x0r[t, l]
                     xi[pad + l * BLOCK + b] = x0i[t, l]
             S0[b], S1[b], S2[b], S3[b] = seed_state(uint64(seed), uint64(t))
+        # the pairs _heun2 and _flush take, built once (a tuple of arrays costs two atomic
+        # reference counts per array: per step that was 30 % of a small chain's time)
+        X = (xr, xi)
+        Y = (yr, yi)
+        W = (wr, wi)
+        D = (dr, di)
+        E = (er, ei)
+        acc = (accJ, accJ2, accN, accN2, accG, accG2)
         failed = False
         for step in range(n_steps):
             # noise increments; amplitude from the start of the step (Ito)
@@ -267,15 +289,15 @@ def run_sde(n_traj, x0r, x0i, offs, coef_site, det, ghalf,
                     for b in range(BLOCK):
                         dr[uint64(base + b)] = zr[uint64(j * BLOCK + b)]
                         di[uint64(base + b)] = zi[uint64(j * BLOCK + b)]
-            _saturation(xr, xi, pad, diag, ghalf, act, a_gr, a_gn0, a_gnu, a_lr, a_ln0, a_lnu)
+            _saturation(xr, xi, pad, diag, mdl)
             # predictor y = x + dt a(x) + dW, w = x + dt/2 a(x) + dW; corrector x' = w + dt/2 a(y)
             if nd > 2:
                 _far_coupling(xr, xi, er, ei, pad, boffs, coef)
-            _heun2(xr, xi, yr, yi, wr, wi, dr, di, er, ei, pad, boffs, coef, diag, dl, dt, False)
-            _saturation(yr, yi, pad, diag, ghalf, act, a_gr, a_gn0, a_gnu, a_lr, a_ln0, a_lnu)
+            _heun2(X, Y, W, D, E, pad, boffs, coef, diag, dl, dt, False)
+            _saturation(yr, yi, pad, diag, mdl)
             if nd > 2:
                 _far_coupling(yr, yi, er, ei, pad, boffs, coef)
-            _heun2(yr, yi, xr, xi, wr, wi, dr, di, er, ei, pad, boffs, coef, diag, dl, dt, True)
+            _heun2(Y, X, W, D, E, pad, boffs, coef, diag, dl, dt, True)
             if (step & 255) == 255 or step == n_steps - 1:
                 for b in range(BLOCK):
                     tot = 0.0
@@ -292,7 +314,7 @@ def run_sde(n_traj, x0r, x0i, offs, coef_site, det, ghalf,
                 ks = k // sample_every - 1
                 tb = (ks * n_tblocks) // n_sample
                 if tb != cur_tb:
-                    _flush(blk, cur_tb, n_traj, accJ, accJ2, accN, accN2, accG, accG2, sJ, sJ2, sN, sN2, sG, sG2)
+                    _flush(blk, cur_tb, n_traj, acc, out)
                     cur_tb = tb
                 # sums per (bond or site, lane) in SIMD lanes; flushed per time block
                 for q in range(nbond):
@@ -302,7 +324,7 @@ def run_sde(n_traj, x0r, x0i, offs, coef_site, det, ghalf,
                     for b in range(BLOCK):
                         pi = uint64(bi + b)
                         pj = uint64(bj + b)
-                        jq = g * (xr[pi] * xi[pj] - xi[pi] * xr[pj])
+                        jq = bond_current(xr[pi], xi[pi], xr[pj], xi[pj], g)
                         accJ[uint64(q * BLOCK + b)] += jq
                         accJ2[uint64(q * BLOCK + b)] += jq * jq
                 for j in range(m):
@@ -314,8 +336,8 @@ def run_sde(n_traj, x0r, x0i, offs, coef_site, det, ghalf,
                 gbar[:] = 0.0
                 for a in range(act.size):
                     base = pad + act[a] * BLOCK
-                    gr, gn0, gnu = a_gr[a], a_gn0[a], a_gnu[a]
-                    lr, ln0, lnu = a_lr[a], a_ln0[a], a_lnu[a]
+                    gr, gn0, gnu = mdl.gr[a], mdl.gn0[a], mdl.gnu[a]
+                    lr, ln0, lnu = mdl.lr[a], mdl.ln0[a], mdl.lnu[a]
                     for b in range(BLOCK):
                         p = uint64(base + b)
                         occ = xr[p] * xr[p] + xi[p] * xi[p]
@@ -339,7 +361,7 @@ def run_sde(n_traj, x0r, x0i, offs, coef_site, det, ghalf,
                             for l in range(n):
                                 p = pad + l * BLOCK + b
                                 rec[t, ks, l] = complex(xr[p], xi[p])
-        _flush(blk, cur_tb, n_traj, accJ, accJ2, accN, accN2, accG, accG2, sJ, sJ2, sN, sN2, sG, sG2)
+        _flush(blk, cur_tb, n_traj, acc, out)
         for b in range(BLOCK):
             t = blk * BLOCK + b
             if t < n_traj:

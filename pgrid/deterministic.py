@@ -40,7 +40,8 @@ import numpy as np
 from . import _ode_kernels as _k
 from .errors import DivergenceError, divergence_reason
 from .sweeps import progress_enabled
-from .network import Network, _coupling_diagonals
+from ._layout import layout, model, stable_step
+from .network import Network
 
 __all__ = ["SteadyState", "steady_state", "drift", "jacobian", "stability", "linear_eigenvalues",
            "energy_balance", "relaxation_time"]
@@ -127,40 +128,10 @@ def drift(net: Network, alpha) -> np.ndarray:
     alpha = np.asarray(alpha, complex)
     if alpha.shape != (net.n_sites,):
         raise ValueError(f"`alpha` must have shape ({net.n_sites},), got {alpha.shape}.")
-    offs, coef, det, gh, act, res = _kernel_args(net)
     fr = np.zeros(net.n_sites)
     fi = np.zeros(net.n_sites)
-    _k._rhs(np.ascontiguousarray(alpha.real), np.ascontiguousarray(alpha.imag), fr, fi,
-            offs, coef, det, gh, act, *res)
+    _k._rhs(np.ascontiguousarray(alpha.real), np.ascontiguousarray(alpha.imag), fr, fi, model(net))
     return fr + 1j * fi
-
-
-def _kernel_args(net: Network):
-    """Arrays describing one network for the numba kernels (shared coupling diagonals)."""
-    offs, coef = _coupling_diagonals(net)
-    act = np.array(sorted(set(net.gain) | set(net.loss)), np.int64)
-    res = [np.ascontiguousarray(a[act]) for a in net.reservoir_arrays()]
-    return offs, coef, np.array(net.detuning), 0.5 * np.array(net.gamma), act, res
-
-
-def _default_dt(nets) -> float:
-    """RK4 step for a batch: ``min(0.2, 1/(omega_max + Gamma_max/2 + gamma_max/2))``."""
-    ref = nets[0]
-    w_max = (float(np.max(np.abs(np.linalg.eigvalsh(0.5 * ref.coupling))))
-             + max(float(np.abs(nt.detuning).max()) for nt in nets))
-    rate_max = max([r.rate for nt in nets for r in list(nt.gain.values()) + list(nt.loss.values())] + [0.0])
-    gamma_max = max(float(nt.gamma.max()) for nt in nets)
-    return min(0.2, 1.0 / (w_max + 0.5 * rate_max + 0.5 * gamma_max + 1e-12))
-
-
-def _batch_args(nets):
-    """Kernel arrays of a batch sharing one coupling: offs, coef, det, gh, act, [6 reservoir arrays]."""
-    offs, coef, _, _, _, _ = _kernel_args(nets[0])
-    act = np.array(sorted(set().union(*[set(nt.gain) | set(nt.loss) for nt in nets])), np.int64)
-    res = np.array([[a[act] for a in nt.reservoir_arrays()] for nt in nets])  # (P, 6, A)
-    det = np.array([nt.detuning for nt in nets])
-    gh = 0.5 * np.array([nt.gamma for nt in nets])
-    return offs, coef, det, gh, act, [np.ascontiguousarray(res[:, k]) for k in range(6)]
 
 
 def jacobian(net: Network, alpha, omega: float = 0.0) -> np.ndarray:
@@ -172,10 +143,9 @@ def jacobian(net: Network, alpha, omega: float = 0.0) -> np.ndarray:
     alpha = np.asarray(alpha, complex)
     if alpha.shape != (net.n_sites,):
         raise ValueError(f"`alpha` must have shape ({net.n_sites},), got {alpha.shape}.")
-    offs, coef, det, gh, act, res = _kernel_args(net)
     jac = np.zeros((2 * net.n_sites, 2 * net.n_sites))
     _k.jacobian_into(jac, np.ascontiguousarray(alpha.real), np.ascontiguousarray(alpha.imag),
-                     float(omega), offs, coef, det, gh, act, *res)
+                     float(omega), model(net))
     return jac
 
 
@@ -220,9 +190,8 @@ def stability(net: Network, alpha, omega: float = 0.0, *, tol: float = 1e-7):
                          f"{float(omega):g}: residual max|d alpha/dt + i omega alpha| = {resid:.3g} > "
                          f"tol * {scale:.3g} = {tol * scale:.3g}.  Pass a stationary state and its "
                          "frequency (s.alpha, s.frequency of pgrid.steady_state), or raise `tol`.")
-    offs, coef, det, gh, act, res = _kernel_args(net)
     lam = _k.phase_free_eigenvalues(np.ascontiguousarray(alpha.real), np.ascontiguousarray(alpha.imag),
-                                    float(omega), offs, coef, det, gh, act, *res)
+                                    float(omega), model(net))
     top = lam[0].real
     return lam, (-1.0 / top if top < 0 else math.inf)
 
@@ -333,21 +302,19 @@ def relaxation_time(net: Union[Network, Sequence[Network]], state: SteadyState, 
         if nt.n_sites != ref.n_sites or not np.array_equal(nt.coupling, ref.coupling):
             raise ValueError(f"`net` item {k} has a different coupling matrix; call once per coupling.")
     if dt is None:
-        dt = _default_dt(nets)
+        dt = stable_step(nets, "rk4")
     # polish the reference states far below the deviation levels (the paper: "steady state
     # amplitudes with high accuracy"): a residual r leaves an offset ~ r / |lambda_min|
     alpha = alpha.copy()
     omega = np.asarray(state.frequency, float).reshape(-1).copy()
     for p_, nt in enumerate(nets):
         if stat[p_]:
-            offs_p, coef_p, det_p, gh_p, act_p, res_p = _kernel_args(nt)
             xr, xi = alpha[p_].real.copy(), alpha[p_].imag.copy()
-            ok, w, _ = _k.newton(xr, xi, omega[p_], 1e-15, 50, offs_p, coef_p, det_p, gh_p, act_p, *res_p)
+            ok, w, _ = _k.newton(xr, xi, omega[p_], 1e-15, 50, model(nt))
             alpha[p_] = xr + 1j * xi
             omega[p_] = w
     x0 = alpha.copy()
     x0[:, site] += kick
-    offs, coef, det, gh, act, res = _batch_args(nets)
     t_hi = np.full(len(nets), np.nan)
     t_lo = np.full(len(nets), np.nan)
     old = numba.get_num_threads()
@@ -355,9 +322,8 @@ def relaxation_time(net: Union[Network, Sequence[Network]], state: SteadyState, 
         numba.set_num_threads(int(threads))
     try:
         _k.relax_many(np.ascontiguousarray(x0.real), np.ascontiguousarray(x0.imag),
-                      omega, np.abs(alpha[:, site]) ** 2, site, offs, coef, det, gh, act, *res,
-                      float(dt),
-                      int(math.ceil(t_max / dt)), hi, lo, t_hi, t_lo)
+                      omega, np.abs(alpha[:, site]) ** 2, site, layout(nets), float(dt),
+                      int(math.ceil(t_max / dt)), (hi, lo), t_hi, t_lo)
     finally:
         numba.set_num_threads(old)
     tau = (t_lo - t_hi) / math.log(hi / lo)
@@ -538,7 +504,7 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
         t_max = float(np.clip(50.0 / gmin, 2e3, 2e5)) if gmin > 0 else 2e5
     if not (math.isfinite(t_max) and t_max > 0):
         raise ValueError(f"`t_max` must be a positive number, got {t_max!r}.")
-    dt_auto = _default_dt(nets)
+    dt_auto = stable_step(nets, "rk4")
     if dt is None:
         dt = dt_auto
     elif not (math.isfinite(dt) and 0 < dt <= 2.5 * dt_auto):
@@ -555,7 +521,7 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), 11])))
     x0 = np.array([_initial(nt, init, mode, amplitude, rng) for nt in nets])
 
-    offs, coef, det, gh, act, res = _batch_args(nets)
+    lay = layout(nets)
     nvar = np.full((npts, n), 0.5 * noise * dt)
     n_noise_steps = int(round(t_noise / dt)) if noise > 0 else 0
 
@@ -565,6 +531,9 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     jm = np.zeros((npts, nb)); jlo = np.zeros((npts, nb)); jhi = np.zeros((npts, nb))
     occ = np.zeros((npts, n)); div = np.zeros(npts, np.bool_); growth = np.zeros(npts)
     kicks = np.zeros(npts, np.int64)
+    outcome = _k.Outcome(xfr, xfi, stat, om, t_end, jm, jlo, jhi, occ, div, growth, kicks)
+    settings = _k.Settings(float(dt), check_steps, max_checks, float(tol), 1e-3, 1e-2, float(newton_tol), 30,
+                           float(growth_tol), float(kick), 3, 10.0, n_noise_steps, np.uint64(seed))
     old = numba.get_num_threads()
     if threads is not None:
         numba.set_num_threads(int(threads))
@@ -582,11 +551,7 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     try:
         for start in range(0, n_paths, chunk):
             stop = min(n_paths, start + chunk)
-            _k.solve_many(x0r, x0i, path_len, offs, coef, det, gh, act, *res,
-                          ref.bonds[:, 0].copy(), ref.bonds[:, 1].copy(), np.array(ref.bond_coupling),
-                          float(dt), check_steps, max_checks, float(tol), float(newton_tol),
-                          float(growth_tol), float(kick), nvar, n_noise_steps, np.uint64(seed), start,
-                          stop, xfr, xfi, stat, om, t_end, jm, jlo, jhi, occ, div, growth, kicks)
+            _k.solve_many(x0r, x0i, path_len, lay, settings, nvar, start, stop, outcome)
             if bar is not None:
                 bar.update((stop - start) * path_len)
     finally:

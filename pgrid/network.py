@@ -396,18 +396,6 @@ def square_grid(rows, cols, *, gain, loss, gamma, n_th=0.0, g=1.0, detuning=None
     return Network(c, gamma=gamma, n_th=n_th, gain=gain, loss=loss, detuning=detuning)
 
 
-def _coupling_diagonals(net: Network):
-    """Offsets d with some g[l, l+d] != 0 and coef[k, l] = g[l, l + offs[k]] / 2."""
-    g = net.coupling
-    n = net.n_sites
-    offs = [d for d in range(-(n - 1), n) if d != 0 and np.any(np.diagonal(g, d) != 0)]
-    coef = np.zeros((len(offs), n))
-    for k, d in enumerate(offs):
-        l = np.arange(max(0, -d), min(n, n - d))
-        coef[k, l] = 0.5 * g[l, l + d]
-    return np.array(offs, np.int64), coef
-
-
 def _check_count(value, name):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise ValueError(f"`{name}` must be an integer, got {value!r}.")

@@ -41,7 +41,8 @@ import numpy as np
 
 from . import _sde_kernels as _k
 from .errors import DivergenceError, divergence_reason
-from .network import Network, _coupling_diagonals
+from ._layout import layout, stable_step
+from .network import Network
 
 __all__ = ["simulate", "Ensemble", "max_stable_dt"]
 
@@ -161,15 +162,7 @@ def max_stable_dt(net: Network) -> float:
     damping, :math:`\omega_{\max}^4 dt^3/8 \le \gamma_{\min}/20` when
     :math:`\gamma_{\min} > 0`.
     """
-    h = 0.5 * net.coupling - np.diag(net.detuning)
-    wmax = float(np.max(np.abs(np.linalg.eigvalsh(h))))
-    rmax = max([r.rate for r in list(net.gain.values()) + list(net.loss.values())] + [0.0])
-    lam = wmax + 0.5 * rmax + 0.5 * float(net.gamma.max())
-    dt = 0.5 / lam if lam > 0 else np.inf
-    gmin = float(net.gamma.min())
-    if gmin > 0 and wmax > 0:
-        dt = min(dt, (8 * gmin / 20) ** (1 / 3) / wmax)
-    return dt
+    return stable_step(net, "heun")
 
 
 def _jackknife(sum_x, sum_x2, count):
@@ -307,9 +300,9 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
     n_tb = min(n_time_blocks, n_sample)
 
     x0 = _initial_state(net, init, n_traj, seed)
-    offs, coef = _coupling_diagonals(net)
-    gr, gn0, gnu, lr, ln0, lnu = net.reservoir_arrays()
-    act = np.array(sorted(set(net.gain) | set(net.loss)), np.int64)
+    lay = layout(net)
+    gr = net.reservoir_arrays()[0]
+    act = lay.act
     diff_th = net.gamma * net.n_th
     noisy = np.array([s for s in range(net.n_sites) if diff_th[s] > 0 or gr[s] > 0], np.int64)
     var_th = 0.5 * dt * diff_th[noisy]
@@ -349,14 +342,10 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
     if threads is not None:
         numba.set_num_threads(_positive_int(threads, "threads"))
     try:
-        _k.run_sde(n_traj, np.ascontiguousarray(x0.real), np.ascontiguousarray(x0.imag),
-                   offs, coef, np.array(net.detuning), 0.5 * np.array(net.gamma),
-                   noisy, var_th, gain_slot,
-                   act, gr[act], gn0[act], gnu[act], lr[act], ln0[act], lnu[act],
-                   net.bonds[:, 0].copy(), net.bonds[:, 1].copy(), np.array(net.bond_coupling),
-                   float(dt), n_relax, n_sample, sample_every, n_tb, np.uint64(seed),
-                   h_scale, h_lim, n_rec,
-                   sJ, sJ2, sN, sN2, sG, sG2, hist, rec, status, xfr, xfi)
+        _k.run_sde(n_traj, np.ascontiguousarray(x0.real), np.ascontiguousarray(x0.imag), lay,
+                   _k.Noise(noisy, var_th, gain_slot),
+                   _k.Run(float(dt), n_relax, n_sample, sample_every, n_tb, np.uint64(seed), h_scale, h_lim, n_rec),
+                   _k.Output(sJ, sJ2, sN, sN2, sG, sG2, hist, rec, status, xfr, xfi))
     finally:
         numba.set_num_threads(old_threads)
 
