@@ -23,6 +23,20 @@ Two ways to turn one 64-bit draw into two standard normals:
   angle in :math:`[0, \pi/4)`.  ``log``, ``sin`` and ``cos`` are polynomials
   written here (LLVM vectorises them; libm calls it does not); the normals
   agree with the same formula in libm to 1e-15.
+
+Seeding (the one scheme of pgrid)
+---------------------------------
+A user gives one non-negative integer ``seed``; everything random follows from it and
+from the index of the thing being randomised, never from the thread or executor:
+
+* kernel streams — stream ``k`` of ``seed`` (:func:`seed_state`): trajectory k of
+  :func:`pgrid.simulate`, point k of a :func:`pgrid.steady_state` batch (weak noise);
+* NumPy draws made before a kernel runs (random or thermal initial states) come from
+  :func:`numpy_generator` ``(seed, purpose)``, a ``SeedSequence([seed, purpose])`` with one
+  fixed tag per purpose (:data:`INIT_RANDOM`, :data:`INIT_THERMAL`), so they never
+  coincide with each other or with the kernel streams;
+* a sweep gives its point at flat index i the seed :func:`pgrid.sweeps.point_seed`
+  ``(seed, i)`` (a spawned ``SeedSequence``), which the point then uses as above.
 """
 
 import math
@@ -31,6 +45,16 @@ import numpy as np
 from llvmlite import ir
 from numba import njit, uint64, int64, types
 from numba.extending import intrinsic
+
+#: :func:`numpy_generator` purposes: random initial amplitudes of steady_state, thermal starts of simulate.
+INIT_RANDOM = 11
+INIT_THERMAL = 7
+
+
+def numpy_generator(seed: int, purpose: int) -> np.random.Generator:
+    """The NumPy generator of ``seed`` for one purpose (:data:`INIT_RANDOM`, :data:`INIT_THERMAL`)."""
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), int(purpose)])))
+
 
 _LAYERS = 256
 _R = 3.6541528853610088

@@ -24,8 +24,8 @@ A state that stops changing is not thereby stable: started in a symmetry-invaria
 subspace, the noise-free dynamics never leaves it and can converge to a fixed point
 with a growing mode.  Every stationary state therefore gets a verdict from its
 Jacobian (``SteadyState.stable``, ``status``), and an unstable one is kicked along its
-unstable mode and integrated again before anything is reported (see the ``kick``
-parameter of :func:`steady_state`).
+unstable mode and integrated again before anything is reported (see the ``kick`` field
+of :class:`pgrid.Convergence`).
 """
 
 from __future__ import annotations
@@ -34,12 +34,14 @@ import math
 from dataclasses import dataclass
 from typing import Optional, Sequence, Union
 
-import numba
 import numpy as np
 
 from . import _ode_kernels as _k
 from .errors import DivergenceError, divergence_reason
-from .sweeps import progress_enabled
+from ._config import numba_threads, progress_bar, progress_enabled
+from ._initial import initial_state
+from ._rng import INIT_RANDOM, numpy_generator
+from .options import Convergence, Protocol, merged, split_fields
 from ._layout import layout, model, stable_step
 from .network import Network
 
@@ -95,6 +97,10 @@ class SteadyState:
         only with ``throw=False``, blew up and its arrays are NaN).
     message : str
         A summary that names every point that is not ``"stable"``.
+    protocol : Protocol
+        The switch-on protocol used (see :class:`pgrid.Protocol`).
+    convergence : Convergence
+        The convergence settings used (see :class:`pgrid.Convergence`).
     """
 
     alpha: np.ndarray
@@ -111,6 +117,8 @@ class SteadyState:
     kicks: np.ndarray
     success: np.ndarray
     message: str
+    protocol: Optional[Protocol] = None
+    convergence: Optional[Convergence] = None
 
 
 def drift(net: Network, alpha) -> np.ndarray:
@@ -317,15 +325,10 @@ def relaxation_time(net: Union[Network, Sequence[Network]], state: SteadyState, 
     x0[:, site] += kick
     t_hi = np.full(len(nets), np.nan)
     t_lo = np.full(len(nets), np.nan)
-    old = numba.get_num_threads()
-    if threads is not None:
-        numba.set_num_threads(int(threads))
-    try:
+    with numba_threads(threads):
         _k.relax_many(np.ascontiguousarray(x0.real), np.ascontiguousarray(x0.imag),
                       omega, np.abs(alpha[:, site]) ** 2, site, layout(nets), float(dt),
                       int(math.ceil(t_max / dt)), (hi, lo), t_hi, t_lo)
-    finally:
-        numba.set_num_threads(old)
     tau = (t_lo - t_hi) / math.log(hi / lo)
     tau[~stat] = np.nan
     return tau.reshape(np.shape(state.stationary))
@@ -340,42 +343,10 @@ def linear_eigenvalues(net: Network) -> np.ndarray:
     return np.linalg.eigvals(net.linear_matrix())
 
 
-def _initial(net, init, mode, amplitude, rng):
-    n = net.n_sites
-    if isinstance(init, str):
-        if init == "seed":
-            a = np.zeros(n, complex)
-            sites = list(net.gain) or [0]
-            a[sites] = amplitude
-            return a
-        if init == "mode":
-            h = 0.5 * net.coupling - np.diag(net.detuning)
-            w, v = np.linalg.eigh(h)
-            k = int(np.argmin(np.abs(w))) if mode is None else int(mode)
-            if not 0 <= k < n:
-                raise ValueError(f"`mode` must be in 0..{n - 1} (eigenvectors of the coupling "
-                                 f"sorted by frequency), got {mode}.")
-            vec = v[:, k]
-            return amplitude * vec / np.max(np.abs(vec))
-        if init == "random":
-            return amplitude * (rng.standard_normal(n) + 1j * rng.standard_normal(n)) / math.sqrt(2)
-        raise ValueError(f"`init` must be 'seed', 'mode', 'random' or an array, got {init!r}.")
-    a = np.asarray(init, complex)
-    if a.shape != (n,):
-        raise ValueError(f"`init` must have shape ({n},), got {a.shape}.")
-    if not np.all(np.isfinite(a)):
-        raise ValueError("`init` contains NaN or inf.")
-    return a
-
-
 def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Network]]], *,
-                 init="seed", mode: Optional[int] = None, amplitude: Optional[float] = None,
-                 continuation: bool = False, t_max: Optional[float] = None,
-                 dt: Optional[float] = None, tol: float = 1e-9, check_time: Optional[float] = None,
-                 noise: float = 0.0, t_noise: float = 0.0, seed: int = 0,
-                 newton_tol: float = 1e-11, growth_tol: float = 1e-9, kick: float = 1e-3,
-                 threads: Optional[int] = None, progress: Optional[bool] = None,
-                 throw: bool = True) -> SteadyState:
+                 protocol: Optional[Protocol] = None, convergence: Optional[Convergence] = None,
+                 continuation: bool = False, threads: Optional[int] = None, progress: Optional[bool] = None,
+                 throw: bool = True, **options) -> SteadyState:
     r"""Noise-free long-time state of one network or of many (in parallel).
 
     Parameters
@@ -385,15 +356,13 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
         detuning may differ): phase diagrams and disorder ensembles.  With
         ``continuation=True`` each inner sequence is a *path* (e.g. a sweep of
         :math:`\Gamma_e` at fixed :math:`\Gamma_i`).
-    init : {"seed", "mode", "random"} or array_like, default: "seed"
-        Initial amplitudes: ``amplitude`` on every gain site; the normal mode
-        ``mode`` of :math:`g/2-\Delta` (default: the one closest to zero
-        frequency, the band centre :math:`k_0 \approx \pi/2`) with largest
-        amplitude ``amplitude``; complex Gaussian amplitudes (seeded); or given
-        amplitudes (shape (N,)).
-    amplitude : float, optional
-        Scale of the initial state (default: :math:`10^{-2}\sqrt{n_0}` of the first
-        gain reservoir).
+    protocol : Protocol, optional
+        The switch-on protocol: initial state (``init``, ``mode``, ``amplitude``), weak
+        initial noise (``noise``, ``t_noise``) and ``seed``; see :class:`pgrid.Protocol`.
+    convergence : Convergence, optional
+        When a state counts as stationary and stable: ``t_max``, ``dt``, ``tol``,
+        ``check_time``, Newton's ``newton_tol`` and ``newton_iter``, the stability threshold
+        ``growth_tol``, the invariant-subspace ``kick``, ...; see :class:`pgrid.Convergence`.
     continuation : bool, default: False
         Adiabatic switching protocol: along each path, every point starts from
         the previous point's solution (Newton's method first; a linearly
@@ -403,42 +372,6 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
         ``init``.  Paths run in parallel.  Sweeping a path in the opposite
         direction shows hysteresis (bistable region).  A point whose predecessor diverged
         (``throw=False``) also restarts from ``init``.
-    t_max : float, optional
-        Longest integration time per point (default: :math:`50/\gamma_{\min}`,
-        clipped to [2e3, 2e5]).
-    dt : float, optional
-        RK4 step (default: ``min(0.2, 1/(ω_max + Γ_max/2 + γ_max/2))``).
-    tol : float, default: 1e-9
-        Stationarity: changes of occupations and currents between two checks
-        below ``tol`` times the largest occupation, twice in a row; or, for a
-        slow approach (changes below 1e-3 of it), Newton's method from the
-        current state converging to a nearby linearly stable rotating state.
-    check_time : float, optional
-        Window between checks (default: ``min(200, t_max/20)``).
-    noise, t_noise : float, default: 0
-        Weak noise protocol: additive noise with diffusion constant ``noise``
-        (per site, :math:`\langle|d\alpha|^2\rangle = D\,dt`) during the first
-        ``t_noise`` time units of every integration, then noiseless evolution.
-    seed : int, default: 0
-        Seed for ``init="random"`` and the noise (point p uses stream p).
-    newton_tol : float, default: 1e-11
-        Newton refinement of stationary states: residual below ``newton_tol``
-        times ``max(1, max|α|)``.
-    growth_tol : float, default: 1e-9
-        Stability verdict (units of g): a stationary state is *stable* when the largest
-        real part of its Jacobian's eigenvalues (global-phase zero mode removed) is below
-        ``-growth_tol``, *unstable* above ``+growth_tol``, *marginal* in between.  Newton
-        shortcuts (continuation, slow approaches) accept stable states only.
-    kick : float, default: 1e-3
-        Invariant-subspace test.  Noise-free dynamics started in a symmetry-invariant
-        subspace (the band-centre ``mode`` start, a seed on a symmetric network) never
-        leaves it and can converge to a fixed point that is unstable in the full space.
-        Such a point is displaced along its most unstable Jacobian mode by ``kick`` times
-        its largest amplitude and integrated again (at most three times): a stable state
-        reached so is the result (``kicks`` counts the kicks); if the run leaves the fixed
-        point without settling the point is ``"not stationary"``; if the growth is too slow
-        to leave it within ``t_max`` the fixed point is kept with status ``"unstable"``.
-        ``kick=0`` reports unstable fixed points without kicking them.
     threads : int, optional
         Numba threads (default: all).
     progress : bool, optional
@@ -448,6 +381,22 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
         If a point's integration blows up, raise :class:`pgrid.DivergenceError` (it names the
         points, says whether the dynamics or the time step is to blame, and carries the
         partial result); ``False`` returns the result with those points marked ``"diverged"``.
+    **options
+        Any field of :class:`pgrid.Protocol` or :class:`pgrid.Convergence` as a keyword
+        (``init="mode", t_max=1e4``): it replaces that field of ``protocol`` / ``convergence``.
+
+        Protocol: a seed on the gain sites, a normal mode (``init="mode"``; the band-centre
+        one by default), random amplitudes, or given ones; optional weak noise.  A point is
+        *stationary* when its occupations and currents stop changing (``tol``), or when a
+        slow approach ends in a nearby linearly stable state found by Newton's method.
+        Stationary states are refined by Newton's method and judged by their Jacobian
+        (``growth_tol``): noise-free dynamics started in a symmetry-invariant subspace (the
+        band-centre ``mode`` start, a seed on a symmetric network) never leaves it and can
+        converge to a fixed point that is unstable in the full space; such a point is kicked
+        along its most unstable mode (``kick``, at most ``max_kicks`` times): a stable state
+        reached so is the result (``kicks`` counts the kicks); if the run leaves the fixed
+        point without settling the point is ``"not stationary"``; if the growth is too slow
+        to leave it within ``t_max`` the fixed point is kept with status ``"unstable"``.
 
     Returns
     -------
@@ -468,6 +417,13 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     >>> bool(s.stationary)
     True
     """
+    (prot_kw, conv_kw) = split_fields(options, Protocol, Convergence)
+    protocol = merged(protocol, Protocol, prot_kw)
+    convergence = merged(convergence, Convergence, conv_kw)
+    init, mode, amplitude = protocol.initial, protocol.mode, protocol.amplitude
+    noise, t_noise, seed = protocol.noise, protocol.t_noise, protocol.seed
+    c = convergence
+    t_max, dt, tol, check_time = c.t_max, c.dt, c.tol, c.check_time
     if isinstance(net, Network):
         shape, nets = (), [net]
     else:
@@ -490,20 +446,12 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
         if nt.n_sites != nets[0].n_sites or not np.array_equal(nt.coupling, nets[0].coupling):
             raise ValueError(f"`net` item {k} has a different coupling matrix; a batch must share "
                              "the coupling (call steady_state once per coupling).")
-    for name, val in (("tol", tol), ("noise", noise), ("t_noise", t_noise), ("newton_tol", newton_tol),
-                      ("growth_tol", growth_tol), ("kick", kick)):
-        if not isinstance(val, (int, float, np.integer, np.floating)) or not math.isfinite(val) or val < 0:
-            raise ValueError(f"`{name}` must be a finite number >= 0, got {val!r}.")
-    if tol == 0 or newton_tol == 0:
-        raise ValueError("`tol` and `newton_tol` must be > 0.")
     n = nets[0].n_sites
     npts = len(nets)
     ref = nets[0]
     gmin = min(float(nt.gamma.min()) for nt in nets)
     if t_max is None:
         t_max = float(np.clip(50.0 / gmin, 2e3, 2e5)) if gmin > 0 else 2e5
-    if not (math.isfinite(t_max) and t_max > 0):
-        raise ValueError(f"`t_max` must be a positive number, got {t_max!r}.")
     dt_auto = stable_step(nets, "rk4")
     if dt is None:
         dt = dt_auto
@@ -518,8 +466,9 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     if amplitude is None:
         res0 = next(iter(ref.gain.values()), None)
         amplitude = 1e-2 * math.sqrt(res0.n0 if res0 is not None else 1.0)
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), 11])))
-    x0 = np.array([_initial(nt, init, mode, amplitude, rng) for nt in nets])
+    rng = numpy_generator(seed, INIT_RANDOM)
+    x0 = np.array([initial_state(nt, init, kinds=("seed", "mode", "random"), amplitude=amplitude, mode=mode,
+                                 rng=rng) for nt in nets])
 
     lay = layout(nets)
     nvar = np.full((npts, n), 0.5 * noise * dt)
@@ -532,32 +481,27 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     occ = np.zeros((npts, n)); div = np.zeros(npts, np.bool_); growth = np.zeros(npts)
     kicks = np.zeros(npts, np.int64)
     outcome = _k.Outcome(xfr, xfi, stat, om, t_end, jm, jlo, jhi, occ, div, growth, kicks)
-    settings = _k.Settings(float(dt), check_steps, max_checks, float(tol), 1e-3, 1e-2, float(newton_tol), 30,
-                           float(growth_tol), float(kick), 3, 10.0, n_noise_steps, np.uint64(seed))
-    old = numba.get_num_threads()
-    if threads is not None:
-        numba.set_num_threads(int(threads))
+    settings = _k.Settings(float(dt), check_steps, max_checks, float(tol), float(c.slow_approach),
+                           float(c.newton_match), float(c.newton_tol), int(c.newton_iter), float(c.growth_tol),
+                           float(c.kick), int(c.max_kicks), float(c.left_fixed_point), n_noise_steps,
+                           np.uint64(seed))
     n_paths = npts // path_len
-    n_thr = numba.get_num_threads()
-    # Large batches run in chunks of paths so that a progress bar can follow them; the
-    # results do not depend on the chunking (point p always uses random stream p).
-    chunk = n_paths
-    bar = None
-    if progress_enabled(progress) and n_paths > 8 * n_thr:
-        from tqdm.auto import tqdm
-        chunk = max(4 * n_thr, -(-n_paths // 25))
-        bar = tqdm(total=npts, desc="steady states", unit="pt", delay=2.0, leave=False)
     x0r, x0i = np.ascontiguousarray(x0.real), np.ascontiguousarray(x0.imag)
-    try:
-        for start in range(0, n_paths, chunk):
-            stop = min(n_paths, start + chunk)
-            _k.solve_many(x0r, x0i, path_len, lay, settings, nvar, start, stop, outcome)
+    with numba_threads(threads) as n_thr:
+        # Large batches run in chunks of paths so that a progress bar can follow them; the
+        # results do not depend on the chunking (point p always uses random stream p).
+        show = progress_enabled(progress) and n_paths > 8 * n_thr
+        chunk = max(4 * n_thr, -(-n_paths // 25)) if show else n_paths
+        bar = progress_bar(npts, "steady states", unit="pt", enabled=show)
+        try:
+            for start in range(0, n_paths, chunk):
+                stop = min(n_paths, start + chunk)
+                _k.solve_many(x0r, x0i, path_len, lay, settings, nvar, start, stop, outcome)
+                if bar is not None:
+                    bar.update((stop - start) * path_len)
+        finally:
             if bar is not None:
-                bar.update((stop - start) * path_len)
-    finally:
-        numba.set_num_threads(old)
-        if bar is not None:
-            bar.close()
+                bar.close()
     alpha = xfr + 1j * xfi
     for arr in (alpha, occ, jm, jlo, jhi):
         arr[div] = np.nan
@@ -566,8 +510,8 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     resid = np.array([np.max(np.abs(drift(nt, alpha[p]) + 1j * om[p] * alpha[p])) if not div[p] else np.nan
                       for p, nt in enumerate(nets)])
     status = np.where(~stat, "not stationary",
-                      np.where(growth < -growth_tol, "stable",
-                               np.where(growth > growth_tol, "unstable", "marginal"))).astype("<U14")
+                      np.where(growth < -c.growth_tol, "stable",
+                               np.where(growth > c.growth_tol, "unstable", "marginal"))).astype("<U14")
     status[div] = "diverged"
     msg = _status_message(status, growth, kicks, t_max, shape)
     if np.any(div):
@@ -580,7 +524,8 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
                        current_amplitude=out(0.5 * (jhi - jlo)), frequency=out(om),
                        stationary=out(stat), t_end=out(t_end), residual=out(resid),
                        max_growth=out(growth), stable=out(status == "stable"), status=out(status),
-                       kicks=out(kicks), success=out(~div), message=msg)
+                       kicks=out(kicks), success=out(~div), message=msg, protocol=protocol,
+                       convergence=convergence)
     if throw and np.any(div):
         raise DivergenceError(msg + "  (throw=False returns the other points)", result=result,
                               points=np.flatnonzero(div).tolist())

@@ -31,20 +31,57 @@ consistent with the Ito interpretation; its spurious growth is
 
 from __future__ import annotations
 
-import math
 import warnings
 from dataclasses import dataclass
 from typing import Optional
 
-import numba
 import numpy as np
 
 from . import _sde_kernels as _k
 from .errors import DivergenceError, divergence_reason
+from ._config import numba_threads
+from ._initial import initial_state
 from ._layout import layout, stable_step
+from ._rng import INIT_THERMAL, numpy_generator
+from ._validate import integer, number
+from .options import Histogram, Sampling, merged, split_fields
 from .network import Network
 
-__all__ = ["simulate", "Ensemble", "max_stable_dt"]
+__all__ = ["simulate", "Ensemble", "SimulationRun", "max_stable_dt"]
+
+
+@dataclass(frozen=True)
+class SimulationRun:
+    """The record of one :func:`pgrid.simulate` run (``Ensemble.run``).
+
+    Attributes
+    ----------
+    dt, t_relax, t_sample : float
+        Time step, discarded relaxation time and sampling time (units of 1/g).
+    n_traj, seed : int
+    init : str
+        ``"thermal"``, ``"vacuum"`` or ``"given"`` (amplitudes passed in).
+    sampling : Sampling
+    histogram : Histogram or None
+    n_relax_steps, n_sample, n_time_blocks : int
+        Steps discarded, samples per trajectory, time blocks used.
+    error_units : str
+        What the jackknife errors resample: ``"trajectories"`` (8 or more finished) or
+        ``"trajectory time blocks"``.
+    """
+
+    dt: float
+    t_relax: float
+    t_sample: float
+    n_traj: int
+    seed: int
+    init: str
+    sampling: Sampling
+    histogram: Optional[Histogram]
+    n_relax_steps: int
+    n_sample: int
+    n_time_blocks: int
+    error_units: str
 
 
 @dataclass(frozen=True)
@@ -82,8 +119,8 @@ class Ensemble:
         :math:`g_{ij}` of each bond.
     n_samples : int
         Samples per trajectory.
-    params : dict
-        The run parameters (dt, t_relax, t_sample, ...).
+    run : SimulationRun
+        What was run: dt, times, trajectories, seed, sampling, histogram, the error units.
     trajectory_status : ndarray of str, shape (n_traj,)
         ``"ok"``; ``"diverged"`` (it blew up); ``"stopped"`` (it shared a block of
         trajectories integrated side by side with one that blew up, and was stopped with it).
@@ -109,7 +146,7 @@ class Ensemble:
     final_alpha: np.ndarray
     bonds: np.ndarray
     n_samples: int
-    params: dict
+    run: "SimulationRun"
     bond_coupling: Optional[np.ndarray] = None
     trajectory_status: Optional[np.ndarray] = None
     success: Optional[np.ndarray] = None
@@ -185,36 +222,9 @@ def _jackknife(sum_x, sum_x2, count):
     return mean, mean_err, std, std_err
 
 
-def _positive_int(value, name, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"`{name}` must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
-
-
-def _initial_state(net, init, n_traj, seed):
-    n = net.n_sites
-    if isinstance(init, str):
-        if init == "vacuum":
-            return np.zeros((n_traj, n), complex)
-        if init == "thermal":
-            rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), 7])))
-            scale = np.sqrt(net.n_th / 2.0)
-            return scale * (rng.standard_normal((n_traj, n)) + 1j * rng.standard_normal((n_traj, n)))
-        raise ValueError(f"`init` must be 'thermal', 'vacuum' or an array of amplitudes, got {init!r}.")
-    a = np.asarray(init, dtype=complex)
-    if a.shape == (n,):
-        a = np.broadcast_to(a, (n_traj, n))
-    if a.shape != (n_traj, n):
-        raise ValueError(f"`init` must have shape ({n},) or ({n_traj}, {n}), got {a.shape}.")
-    if not np.all(np.isfinite(a)):
-        raise ValueError("`init` contains NaN or inf.")
-    return np.array(a)
-
-
-def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj: int,
-             seed: int, sample_every: int = 10, init="thermal", n_time_blocks: int = 16,
-             histogram: Optional[dict] = None, n_record: int = 0,
-             threads: Optional[int] = None, throw: bool = True) -> Ensemble:
+def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj: int, seed: int,
+             init="thermal", sampling: Optional[Sampling] = None, histogram: Optional[Histogram] = None,
+             threads: Optional[int] = None, throw: bool = True, **sampling_fields) -> Ensemble:
     r"""Integrate the Ito SDEs of ``net`` and return streamed statistics.
 
     Parameters
@@ -234,19 +244,18 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
     seed : int
         Seed; trajectory k uses stream k of this seed, so the same seed gives
         bitwise identical results for any number of threads.
-    sample_every : int, default: 10
     init : {"thermal", "vacuum"} or array_like, default: "thermal"
         Initial amplitudes: complex Gaussian with :math:`\langle|\alpha_\ell|^2\rangle
         = N_{\rm th}` (shortens the thermal transient), zero, or given
         (shape (N,) or (n_traj, N)).
-    n_time_blocks : int, default: 16
-        Time blocks per trajectory used for error estimates when n_traj < 8.
-    histogram : dict, optional
-        ``{"scale": s, "lim": L, "bins": B}``: 2-D histogram of
-        :math:`\alpha_\ell/s` on :math:`[-L, L]^2` for every site (Fig. 3b uses
-        :math:`s = \sqrt{n_0}`).
-    n_record : int, default: 0
-        Record the amplitudes of the first ``n_record`` trajectories at every sample.
+    sampling : Sampling, optional
+        Steps between samples (``sample_every``, default 10), time blocks for the error
+        estimates of few trajectories (``n_time_blocks``), trajectories whose amplitudes are
+        recorded (``n_record``); see :class:`pgrid.Sampling`.
+    histogram : Histogram, optional
+        2-D histogram of :math:`\alpha_\ell/s` on :math:`[-L, L]^2` for every site (Fig. 3b
+        uses :math:`s = \sqrt{n_0}`), see :class:`pgrid.Histogram`; a dict of its fields is
+        accepted.
     threads : int, optional
         Numba threads (default: all).
     throw : bool, default: True
@@ -254,6 +263,8 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
         dynamics or the time step is to blame and carries the statistics of the trajectories
         that finished); ``False`` returns those statistics, with ``trajectory_status``
         marking the others (all-NaN statistics if none finished).
+    **sampling_fields
+        Fields of :class:`pgrid.Sampling` as keywords (``sample_every=5``, ``n_record=2``).
 
     Returns
     -------
@@ -276,18 +287,15 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
     """
     if not isinstance(net, Network):
         raise ValueError(f"`net` must be a pgrid.Network, got {type(net).__name__}.")
-    for name, val in (("dt", dt), ("t_relax", t_relax), ("t_sample", t_sample)):
-        if not isinstance(val, (int, float, np.integer, np.floating)) or not math.isfinite(val):
-            raise ValueError(f"`{name}` must be a finite number, got {val!r}.")
-    if dt <= 0:
-        raise ValueError(f"`dt` must be > 0, got {dt}.")
-    if t_relax < 0:
-        raise ValueError(f"`t_relax` must be >= 0, got {t_relax}.")
-    n_traj = _positive_int(n_traj, "n_traj")
-    sample_every = _positive_int(sample_every, "sample_every")
-    n_time_blocks = _positive_int(n_time_blocks, "n_time_blocks")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"`seed` must be a non-negative integer, got {seed!r}.")
+    dt = number(dt, "dt", positive=True)
+    t_relax = number(t_relax, "t_relax", minimum=0.0)
+    t_sample = number(t_sample, "t_sample")
+    n_traj = integer(n_traj, "n_traj")
+    seed = integer(seed, "seed", minimum=0)
+    (fields_,) = split_fields(sampling_fields, Sampling)
+    sampling = merged(sampling, Sampling, fields_)
+    histogram = Histogram.coerce(histogram)
+    sample_every, n_time_blocks = sampling.sample_every, sampling.n_time_blocks
     dt_max = max_stable_dt(net)
     if dt > dt_max:
         raise ValueError(f"`dt` = {dt:g} is too large for this network: the integration would be "
@@ -299,7 +307,8 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
                          f"dt * sample_every = {dt * sample_every:g}.")
     n_tb = min(n_time_blocks, n_sample)
 
-    x0 = _initial_state(net, init, n_traj, seed)
+    x0 = initial_state(net, init, kinds=("thermal", "vacuum"), count=n_traj,
+                       rng=numpy_generator(seed, INIT_THERMAL) if isinstance(init, str) and init == "thermal" else None)
     lay = layout(net)
     gr = net.reservoir_arrays()[0]
     act = lay.act
@@ -310,18 +319,10 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
     gain_slot = np.array([slot[s] if gr[s] > 0 else -1 for s in noisy], np.int64)
 
     if histogram is not None:
-        unknown = set(histogram) - {"scale", "lim", "bins"}
-        if unknown:
-            raise ValueError(f"`histogram` has unknown keys {sorted(unknown)}; use scale, lim, bins.")
-        h_scale = float(histogram.get("scale", 1.0))
-        h_lim = float(histogram.get("lim", 3.0))
-        h_bins = _positive_int(histogram.get("bins", 60), "histogram['bins']")
-        if not (h_scale > 0 and h_lim > 0):
-            raise ValueError("`histogram` scale and lim must be > 0.")
+        h_scale, h_lim, h_bins = float(histogram.scale), float(histogram.lim), int(histogram.bins)
     else:
         h_scale, h_lim, h_bins = 1.0, 1.0, 0
-    n_record = _positive_int(n_record, "n_record", minimum=0)
-    n_rec = min(n_record, n_traj)
+    n_rec = min(sampling.n_record, n_traj)
 
     nb = net.bonds.shape[0]
     n = net.n_sites
@@ -338,16 +339,11 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
     xfr = np.zeros((n_traj, n))
     xfi = np.zeros((n_traj, n))
 
-    old_threads = numba.get_num_threads()
-    if threads is not None:
-        numba.set_num_threads(_positive_int(threads, "threads"))
-    try:
+    with numba_threads(threads):
         _k.run_sde(n_traj, np.ascontiguousarray(x0.real), np.ascontiguousarray(x0.imag), lay,
                    _k.Noise(noisy, var_th, gain_slot),
                    _k.Run(float(dt), n_relax, n_sample, sample_every, n_tb, np.uint64(seed), h_scale, h_lim, n_rec),
                    _k.Output(sJ, sJ2, sN, sN2, sG, sG2, hist, rec, status, xfr, xfi))
-    finally:
-        numba.set_num_threads(old_threads)
 
     diverged = status > 0
     blocks_failed = np.add.reduceat(diverged, np.arange(0, n_traj, _k.BLOCK)) > 0     # one block: 16 lanes
@@ -383,9 +379,10 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
         record_times=(t_relax + dt * sample_every * np.arange(1, n_sample + 1)) if n_rec else None,
         final_alpha=xfr + 1j * xfi, bonds=np.array(net.bonds), bond_coupling=np.array(net.bond_coupling),
         n_samples=n_sample,
-        params=dict(dt=dt, t_relax=t_relax, t_sample=t_sample, n_traj=n_traj, seed=seed,
-                    sample_every=sample_every, n_relax_steps=n_relax, n_sample=n_sample,
-                    error_units="trajectories" if n_good >= 8 else "trajectory time blocks"),
+        run=SimulationRun(dt=dt, t_relax=t_relax, t_sample=t_sample, n_traj=n_traj, seed=seed,
+                          init=init if isinstance(init, str) else "given", sampling=sampling,
+                          histogram=histogram, n_relax_steps=n_relax, n_sample=n_sample, n_time_blocks=n_tb,
+                          error_units="trajectories" if n_good >= 8 else "trajectory time blocks"),
         trajectory_status=traj_status, success=good,
     )
     if n_good < n_traj:

@@ -55,19 +55,9 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 
 import numpy as np
 
+from ._config import cache_dir, numba_threads, progress_bar, progress_enabled
+
 __all__ = ["sweep", "SweepResult", "cache_dir", "point_seed", "progress_enabled"]
-
-
-def cache_dir() -> Path:
-    """Where cached sweeps live: ``$PGRID_CACHE_DIR`` or ``~/.cache/pgrid``."""
-    return Path(os.environ.get("PGRID_CACHE_DIR", Path.home() / ".cache" / "pgrid"))
-
-
-def progress_enabled(progress: Optional[bool] = None) -> bool:
-    """Whether to draw progress bars: ``progress`` if given, else not when ``PGRID_PROGRESS=0``."""
-    if progress is not None:
-        return bool(progress)
-    return os.environ.get("PGRID_PROGRESS", "1").strip().lower() not in ("0", "false", "no", "off")
 
 
 def point_seed(seed: int, index: int) -> int:
@@ -209,10 +199,8 @@ def _call(func, kwargs):
 
 
 def _call_single_threaded(func, kwargs):
-    import numba
-
-    numba.set_num_threads(1)          # per calling thread: the pool supplies the parallelism
-    return _call(func, kwargs)
+    with numba_threads(1):            # per calling thread: the pool supplies the parallelism
+        return _call(func, kwargs)
 
 
 def _cores() -> int:
@@ -286,10 +274,8 @@ def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optio
             kwargs["seed"] = point_seed(seed, flat)
         points.append(kwargs)
 
-    bar = None
-    if progress_enabled(progress) and len(points) > 1:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=len(points), desc=desc or getattr(func, "__name__", "sweep"), delay=2.0, leave=False)
+    bar = progress_bar(len(points), desc or getattr(func, "__name__", "sweep"),
+                       enabled=progress_enabled(progress) and len(points) > 1)
     t0 = time.perf_counter()
     results = []
     try:

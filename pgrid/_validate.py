@@ -1,0 +1,39 @@
+"""Input checks shared by the solvers (private).  Every error names the parameter and the fix."""
+
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+import numpy as np
+
+_NUMBER = (int, float, np.integer, np.floating)
+
+
+def integer(value, name: str, minimum: int = 1) -> int:
+    """``value`` as an int, or a ValueError naming ``name`` (booleans are refused)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"`{name}` must be an integer >= {minimum}, got {value!r}.")
+    return int(value)
+
+
+def number(value, name: str, *, minimum: Optional[float] = None, positive: bool = False) -> float:
+    """``value`` as a finite float (``>= minimum``; ``> 0`` if ``positive``), or a ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, _NUMBER) or not math.isfinite(value):
+        raise ValueError(f"`{name}` must be a finite number, got {value!r}.")
+    if positive and not value > 0:
+        raise ValueError(f"`{name}` must be > 0, got {value!r}.")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"`{name}` must be >= {minimum:g}, got {value!r}.")
+    return float(value)
+
+
+def amplitudes(value, name: str, shapes) -> np.ndarray:
+    """``value`` as a finite complex array of one of ``shapes``, or a ValueError naming ``name``."""
+    a = np.asarray(value, dtype=complex)
+    if a.shape not in shapes:
+        allowed = " or ".join(str(s) for s in shapes)
+        raise ValueError(f"`{name}` must have shape {allowed}, got {a.shape}.")
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"`{name}` contains NaN or inf.")
+    return a
