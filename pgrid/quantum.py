@@ -37,7 +37,7 @@ from .network import Network
 
 __all__ = ["hamiltonian", "collapse_operators", "liouvillian", "steady_state",
            "current_operator", "current_statistics", "occupations", "top_fock_population",
-           "negativity", "trajectory_statistics", "TruncationError"]
+           "negativity", "trajectory_statistics", "TruncationError", "converged_steady_state"]
 
 
 class TruncationError(ValueError):
@@ -309,6 +309,29 @@ def steady_state(net: Network, n_fock: int, *, method: str = "auto",
             f"{int(np.argmax(top))} (> {max_top_population:g}): the cutoff is too small for this "
             f"state; raise `n_fock` (now {n_fock}).")
     return rho
+
+
+def converged_steady_state(net, n_fock: int, *, grow: float = 1.25, max_n_fock: int = 220,
+                           max_top_population: float = 1e-5):
+    """:func:`pgrid.quantum.steady_state` with the cutoff raised until it is large enough.
+
+    Starts at ``n_fock`` and multiplies it by ``grow`` after every
+    :class:`~pgrid.TruncationError`, up to ``max_n_fock``.
+
+    Returns
+    -------
+    (rho, n_fock)
+    """
+    if grow <= 1:
+        raise ValueError(f"`grow` must be > 1, got {grow!r}.")
+    m = int(n_fock)
+    while True:
+        try:
+            return steady_state(net, m, max_top_population=max_top_population), m
+        except TruncationError:
+            if m >= max_n_fock:
+                raise
+            m = min(max_n_fock, max(m + 2, int(np.ceil(m * grow))))
 
 
 def _dims(rho):

@@ -1,8 +1,6 @@
 """Options are frozen, validated values; keyword shortcuts are the same options; the run record is typed."""
 
-import ast
 import dataclasses
-import pathlib
 
 import numba
 import numpy as np
@@ -81,16 +79,3 @@ def test_numba_threads_context_restores():
     with pytest.raises(ValueError, match="`threads`"):
         with numba_threads(0):
             pass
-
-
-def test_no_function_takes_more_than_12_parameters():
-    """The kernels take layout values, not loose arrays (issue: two swapped arrays = silent wrong physics)."""
-    too_many = []
-    for path in sorted(pathlib.Path(pgrid.__file__).parent.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                a = node.args
-                count = len(a.posonlyargs) + len(a.args) + len(a.kwonlyargs) + bool(a.vararg) + bool(a.kwarg)
-                if count > 12:
-                    too_many.append(f"{path.name}:{node.name} ({count})")
-    assert not too_many, too_many

@@ -114,31 +114,31 @@ def test_krylov_matches_direct_at_moderate_cutoff():
 
 
 def test_converged_steady_state_raises_the_cutoff():
-    from pgrid import precompute
+    from pgrid.book import precompute
 
     net = pgrid.chain(2, gain=pgrid.Reservoir(4.0, n0=1.0), loss=pgrid.Reservoir(2.0, n0=1.0), gamma=0.1)
     with pytest.raises(quantum.TruncationError, match="raise `n_fock`"):
         quantum.steady_state(net, 6)
-    rho, m = precompute.converged_steady_state(net, 6)
+    rho, m = quantum.converged_steady_state(net, 6)
     assert m > 6 and quantum.top_fock_population(rho).max() <= 1e-5
     with pytest.raises(quantum.TruncationError):
-        precompute.converged_steady_state(net, 6, max_n_fock=8)
+        quantum.converged_steady_state(net, 6, max_n_fock=8)
     with pytest.raises(ValueError, match="grow"):
-        precompute.converged_steady_state(net, 6, grow=1.0)
+        quantum.converged_steady_state(net, 6, grow=1.0)
 
 
 def test_precompute_run_and_load_check_provenance(tmp_path, monkeypatch):
     import json
 
-    from pgrid import precompute
+    from pgrid.book import precompute
 
     recipe = dict(gain=4.0, losses=[2.0, 6.0], n0=1.0, gamma=0.1)
     monkeypatch.setitem(precompute.RECIPES, "tiny", (precompute.quantum_sweep, recipe, "1 s", "test"))
-    with pytest.raises(FileNotFoundError, match="python -m pgrid.precompute tiny"):
+    with pytest.raises(FileNotFoundError, match="python -m pgrid.book.precompute tiny"):
         precompute.load("tiny", tmp_path)
     precompute.run("tiny", tmp_path)
     data, prov = precompute.load("tiny", tmp_path)
-    assert prov["command"] == "python -m pgrid.precompute tiny" and prov["pgrid_version"] == pgrid.__version__
+    assert prov["command"] == "python -m pgrid.book.precompute tiny" and prov["pgrid_version"] == pgrid.__version__
     assert len(prov["pgrid_source_hash"]) == 16 and prov["parameters"]["losses"] == [2.0, 6.0]
     net = pgrid.chain(2, gain=pgrid.Reservoir(4.0, n0=1.0), loss=pgrid.Reservoir(6.0, n0=1.0), gamma=0.1)
     rho = quantum.steady_state(net, int(data["n_fock"][1]))

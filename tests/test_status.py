@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pgrid import reproduction
+from pgrid.book import reproduction
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
 NOTEBOOKS = sorted(p for p in BOOK.glob("*.ipynb") if p.stem != "status")

@@ -1,5 +1,5 @@
 """myst-nb renderer plugin (entry point ``myst_nb.mime_renderers``): the machine-readable
-record of a :func:`pgrid.reproduction.check` (MIME type ``application/vnd.pgrid.check+json``)
+record of a :func:`pgrid.book.reproduction.check` (MIME type ``application/vnd.pgrid.check+json``)
 renders as nothing, so the page shows the check's HTML line and myst-nb does not warn about
 an unknown MIME type.  The status page reads the records from the executed notebooks."""
 

@@ -2,8 +2,8 @@ r"""Datasets too heavy for the book's execution budget, computed by a documented
 
 Each dataset is a *recipe* (a function and its parameters).  Running::
 
-    python -m pgrid.precompute fig_s2          # one dataset
-    python -m pgrid.precompute --list          # what exists, with the expected cost
+    python -m pgrid.book.precompute fig_s2          # one dataset
+    python -m pgrid.book.precompute --list          # what exists, with the expected cost
 
 writes ``data/<name>.npz`` (the arrays) and ``data/<name>.json`` (provenance: the
 command, the pgrid version and git commit, the date, the library versions, the
@@ -15,7 +15,7 @@ a smaller case live to check them.
 The quantum datasets are exact steady states of the master equation (Eq. 1,
 S1-S4) for two oscillators from :func:`pgrid.quantum.steady_state`, with the Fock
 cutoff raised until the highest Fock state holds less than ``1e-5`` of the
-population (:func:`converged_steady_state`).
+population (:func:`pgrid.quantum.converged_steady_state`).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import platform
 import sys
 import time
@@ -30,43 +31,36 @@ from pathlib import Path
 
 import numpy as np
 
-from .network import Reservoir, chain
-from . import quantum
+from ..network import Reservoir, chain
+from .. import quantum
+from ..quantum import converged_steady_state
 
-__all__ = ["RECIPES", "converged_steady_state", "quantum_sweep", "run", "load", "data_dir"]
+__all__ = ["RECIPES", "quantum_sweep", "run", "load", "data_dir"]
 
 
 def data_dir() -> Path:
-    """The repository's ``data/`` directory (beside the ``pgrid`` package)."""
-    return Path(__file__).resolve().parents[1] / "data"
+    """Where the datasets live: ``$PGRID_DATA_DIR``, else ``data/`` of the source checkout
+    this pgrid runs from (beside the ``pgrid`` package).
 
-
-def converged_steady_state(net, n_fock: int, *, grow: float = 1.25, max_n_fock: int = 220,
-                           max_top_population: float = 1e-5):
-    """:func:`pgrid.quantum.steady_state` with the cutoff raised until it is large enough.
-
-    Starts at ``n_fock`` and multiplies it by ``grow`` after every
-    :class:`~pgrid.quantum.TruncationError`, up to ``max_n_fock``.
-
-    Returns
-    -------
-    (rho, n_fock)
+    Raises
+    ------
+    FileNotFoundError
+        For an installed pgrid (no checkout) without ``PGRID_DATA_DIR``.
     """
-    if grow <= 1:
-        raise ValueError(f"`grow` must be > 1, got {grow!r}.")
-    m = int(n_fock)
-    while True:
-        try:
-            return quantum.steady_state(net, m, max_top_population=max_top_population), m
-        except quantum.TruncationError:
-            if m >= max_n_fock:
-                raise
-            m = min(max_n_fock, max(m + 2, int(np.ceil(m * grow))))
+    env = os.environ.get("PGRID_DATA_DIR")
+    if env:
+        return Path(env)
+    root = Path(__file__).resolve().parents[2]
+    if (root / "pyproject.toml").exists() or (root / "data").is_dir():
+        return root / "data"
+    raise FileNotFoundError("pgrid runs from an installed package, not a source checkout: set PGRID_DATA_DIR "
+                            "to the folder with the datasets (or where `python -m pgrid.book.precompute` "
+                            "should write them).")
 
 
 def _start_cutoff(net) -> int:
     """First cutoff to try: 1.3 x the largest noise-free occupation (Eq. S47 scale) + 20."""
-    from .deterministic import steady_state as det_state
+    from ..deterministic import steady_state as det_state
 
     occ = float(np.max(det_state(net, init="mode", t_max=2e4).occupation))
     return int(1.3 * occ + 20)
@@ -173,9 +167,9 @@ def run(name: str, out: Path | None = None) -> Path:
     import qutip
     import scipy
 
-    from . import __version__
+    from .. import __version__
 
-    from .provenance import git_commit, source_hash
+    from ..provenance import git_commit, source_hash
 
     func, params, _, what = RECIPES[name]
     code = {"pgrid_version": __version__, "pgrid_source_hash": source_hash(), "git_commit": git_commit()}
@@ -187,7 +181,7 @@ def run(name: str, out: Path | None = None) -> Path:
     np.savez_compressed(out / f"{name}.npz", **arrays)
     provenance = {
         "dataset": name, "description": what,
-        "command": f"python -m pgrid.precompute {name}",
+        "command": f"python -m pgrid.book.precompute {name}",
         **code,
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "wall_time_s": round(elapsed, 1), "machine": platform.platform(),
@@ -212,21 +206,21 @@ def load(name: str, directory: Path | None = None):
     npz, meta = directory / f"{name}.npz", directory / f"{name}.json"
     if not npz.exists() or not meta.exists():
         raise FileNotFoundError(f"{npz} (or its .json) is missing; create it with "
-                                f"`python -m pgrid.precompute {name}` ({RECIPES[name][2]}).")
+                                f"`python -m pgrid.book.precompute {name}` ({RECIPES[name][2]}).")
     provenance = json.loads(meta.read_text(encoding="utf8"))
     if provenance["parameters"] != _jsonable(RECIPES[name][1]):
         raise ValueError(f"{npz} was computed with other parameters than the recipe; regenerate it "
-                         f"with `python -m pgrid.precompute {name}`.")
+                         f"with `python -m pgrid.book.precompute {name}`.")
     with np.load(npz) as f:
         arrays = {k: f[k] for k in f.files}
     return arrays, provenance
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m pgrid.precompute", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m pgrid.book.precompute", description=__doc__.split("\n")[0])
     parser.add_argument("names", nargs="*", help="datasets to compute (see --list)")
     parser.add_argument("--list", action="store_true", help="list the datasets and their cost")
-    parser.add_argument("--out", default=None, help="output directory (default: the repository's data/)")
+    parser.add_argument("--out", default=None, help="output directory (default: data_dir(): $PGRID_DATA_DIR or the checkout's data/)")
     args = parser.parse_args(argv)
     if args.list or not args.names:
         for name, (_, _, cost, what) in RECIPES.items():
