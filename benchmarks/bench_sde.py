@@ -15,6 +15,7 @@ import time
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import numba  # noqa: E402
 import numpy as np  # noqa: E402
 
 import pgrid  # noqa: E402
@@ -62,7 +63,7 @@ def rate_numpy(net, n_steps=4000, dt=1e-4):
 
 
 def main():
-    print(f"pgrid {pgrid.__version__}, numba threads available: {pgrid.sde.numba.config.NUMBA_NUM_THREADS}")
+    print(f"pgrid {pgrid.__version__}, numba threads available: {numba.config.NUMBA_NUM_THREADS}")
     print(f"{'N':>3} {'threads':>7} {'pgrid site-steps/s':>20} {'NumPy EM site-steps/s':>22} {'ratio':>7}")
     for n in (6, 50):
         net = pgrid.chain(n, gain=4.0, loss=2.0, gamma=1e-3, n_th=10.0)
