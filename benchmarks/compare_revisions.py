@@ -59,7 +59,8 @@ def main(argv=None):
             rows = [numbers(r[k]) for r in results[side] if k < len(r)]
             if rows and all(rows) and len({len(r) for r in rows}) == 1:
                 best[side] = [max(col) for col in zip(*rows)]
-        if "old" in best and "new" in best and len(best["old"]) == len(best["new"]):
+        if line.split()[:1] and line.split()[0].isdigit() and "old" in best and "new" in best \
+                and len(best["old"]) == len(best["new"]):
             ratios = "  ".join(f"{n / o:.3f}" for o, n in zip(best["old"], best["new"]))
             print(f"  {line.split()[0]:>3} {line.split()[1]:>3}  old {best['old'][0]:.3g}  new {best['new'][0]:.3g}"
                   f"  ratio {ratios}")
