@@ -1,4 +1,8 @@
-"""Shared pytest configuration: nbval does not compare SVG images (only text outputs); no progress bars."""
+"""Shared pytest configuration: nbval does not compare SVG images (only text outputs); no progress bars.
+
+At the repository root so that it also applies when one chapter is validated on its own
+(``pytest book/model.ipynb``): pytest loads the conftest files of the rootdir for every path.
+"""
 
 import os
 

@@ -6,6 +6,8 @@
 * :func:`cache_dir` — ``$PGRID_CACHE_DIR`` or ``~/.cache/pgrid``.
 * :func:`numba_threads` — a context manager that runs its body on ``n`` numba threads and
   restores the previous count (numba's thread count is per calling thread).
+* :func:`available_memory`, :func:`check_memory` — refuse work that would not fit in memory
+  before allocating it.
 """
 
 from __future__ import annotations
@@ -50,3 +52,52 @@ def numba_threads(n: Optional[int]):
         yield numba.get_num_threads()
     finally:
         numba.set_num_threads(old)
+
+
+def available_memory() -> int:
+    """Bytes this process can still allocate: the least of the system's available memory
+    (``MemAvailable``), the cgroup limit (containers) and the address-space limit."""
+    limits = []
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    limits.append(int(line.split()[1]) * 1024)
+    except OSError:
+        try:
+            limits.append(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+        except (ValueError, OSError, AttributeError):
+            pass
+    try:
+        with open("/sys/fs/cgroup/memory.max") as f:
+            cap = f.read().strip()
+        if cap != "max":
+            with open("/sys/fs/cgroup/memory.current") as f:
+                limits.append(int(cap) - int(f.read().strip()))
+    except (OSError, ValueError):
+        pass
+    try:
+        import resource
+        soft = resource.getrlimit(resource.RLIMIT_AS)[0]
+        if soft != resource.RLIM_INFINITY:
+            limits.append(soft)
+    except (ImportError, ValueError, OSError):
+        pass
+    return max(0, min(limits)) if limits else 1 << 62
+
+
+#: Share of the available memory one computation may plan to use.
+MEMORY_SHARE = 0.8
+
+
+def check_memory(nbytes: float, what: str, fix: str) -> None:
+    """Raise :class:`pgrid.errors.InsufficientMemoryError` if ``nbytes`` exceed
+    :data:`MEMORY_SHARE` of :func:`available_memory`; ``what`` says what needs the memory,
+    ``fix`` which parameter to change."""
+    avail = available_memory()
+    if nbytes > MEMORY_SHARE * avail:
+        from .errors import InsufficientMemoryError
+        gib = 1024.0 ** 3
+        raise InsufficientMemoryError(
+            f"{what} would need about {nbytes / gib:.3g} GiB, but only {avail / gib:.3g} GiB are available: "
+            f"{fix}.", needed=int(nbytes), available=int(avail))

@@ -3,9 +3,9 @@
 
 Kinds: ``"seed"`` (``amplitude`` on every gain site), ``"mode"`` (normal mode ``mode`` of
 :math:`g/2 - \\Delta`, largest amplitude ``amplitude``), ``"random"`` (complex Gaussian,
-scale ``amplitude``), ``"thermal"`` (complex Gaussian with
-:math:`\\langle|\\alpha_\\ell|^2\\rangle = N_{\\rm th}`), ``"vacuum"`` (zero), or given
-amplitudes.  Each solver allows a subset.
+scale ``amplitude``), ``"vacuum"`` (zero), or given amplitudes.  Each solver allows a subset
+(:func:`pgrid.simulate`'s ``"thermal"`` start is drawn in its kernel, from each
+trajectory's own stream).
 """
 
 from __future__ import annotations
@@ -32,9 +32,6 @@ def initial_state(net, init, *, kinds, count=None, amplitude=1.0, mode=None, rng
             raise ValueError(f"`init` must be {names} or an array of amplitudes, got {init!r}.")
         if init == "vacuum":
             return np.zeros(shape, complex)
-        if init == "thermal":
-            scale = np.sqrt(net.n_th / 2.0)
-            return scale * (rng.standard_normal(shape) + 1j * rng.standard_normal(shape))
         if init == "random":
             return amplitude * (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)) / math.sqrt(2)
         if init == "seed":

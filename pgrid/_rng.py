@@ -30,11 +30,13 @@ A user gives one non-negative integer ``seed``; everything random follows from i
 from the index of the thing being randomised, never from the thread or executor:
 
 * kernel streams — stream ``k`` of ``seed`` (:func:`seed_state`): trajectory k of
-  :func:`pgrid.simulate`, point k of a :func:`pgrid.steady_state` batch (weak noise);
-* NumPy draws made before a kernel runs (random or thermal initial states) come from
-  :func:`numpy_generator` ``(seed, purpose)``, a ``SeedSequence([seed, purpose])`` with one
-  fixed tag per purpose (:data:`INIT_RANDOM`, :data:`INIT_THERMAL`), so they never
-  coincide with each other or with the kernel streams;
+  :func:`pgrid.simulate` (its thermal start and all its noise; a run continued with
+  ``init=ens`` uses stream ``k + segment * 2**40``), point k of a :func:`pgrid.steady_state`
+  batch (weak noise);
+* NumPy draws made before a kernel runs (the random initial amplitudes of
+  :func:`pgrid.steady_state`, drawn point after point) come from :func:`numpy_generator`
+  ``(seed, purpose)``, a ``SeedSequence([seed, purpose])`` with one fixed tag per purpose
+  (:data:`INIT_RANDOM`), so they never coincide with the kernel streams;
 * a sweep gives its point at flat index i the seed :func:`pgrid.sweeps.point_seed`
   ``(seed, i)`` (a spawned ``SeedSequence``), which the point then uses as above.
 """
@@ -46,13 +48,12 @@ from llvmlite import ir
 from numba import njit, uint64, int64, types
 from numba.extending import intrinsic
 
-#: :func:`numpy_generator` purposes: random initial amplitudes of steady_state, thermal starts of simulate.
+#: :func:`numpy_generator` purpose: random initial amplitudes of steady_state.
 INIT_RANDOM = 11
-INIT_THERMAL = 7
 
 
 def numpy_generator(seed: int, purpose: int) -> np.random.Generator:
-    """The NumPy generator of ``seed`` for one purpose (:data:`INIT_RANDOM`, :data:`INIT_THERMAL`)."""
+    """The NumPy generator of ``seed`` for one purpose (:data:`INIT_RANDOM`)."""
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), int(purpose)])))
 
 

@@ -15,7 +15,8 @@ corrector, each with the drift fused into the update; coupling diagonals beyond
 the first two (grids) add one pass each (:func:`_far_coupling`).
 
 Every trajectory draws from its own xoshiro256++ stream seeded from
-``(seed, trajectory index)``.  The lanes of a block advance their streams side
+``(seed, trajectory index + segment * 2^40)``, its thermal start included, so its whole
+history depends on (seed, index, segment) only; a continued run (segment + 1) draws fresh noise.  The lanes of a block advance their streams side
 by side (:func:`_draw_noise`: the dependence distance is ``BLOCK``, so the loop
 runs in SIMD lanes) and turn each draw into two normals with the branch-free
 Box-Muller of :mod:`pgrid._rng`.  The block layout depends on ``n_traj`` only
@@ -41,9 +42,13 @@ _DIVERGED = 1e30
 #: Gamma(alpha) dt / 2, or -1.
 Noise = namedtuple("Noise", "noisy var_th gain_slot")
 
-#: The run: time step, relaxation steps, samples, steps per sample, time blocks, seed, histogram
-#: scale and half-width (no histogram: zero bins in ``Output.hist``), recorded trajectories.
-Run = namedtuple("Run", "dt n_relax n_sample sample_every n_tblocks seed hist_scale hist_lim n_rec")
+#: The run: time step, relaxation steps, samples, steps per sample, time blocks, seed and segment
+#: (trajectory t uses stream t + segment * 2^40 of seed: a continued run draws fresh noise), histogram
+#: scale and half-width (no histogram: zero bins in ``Output.hist``), recorded trajectories, and
+#: whether the start is thermal (drawn in the kernel from each trajectory's stream, site l with
+#: ``start_scale[l]`` per quadrature) or ``x0``.
+Run = namedtuple("Run", "dt n_relax n_sample sample_every n_tblocks seed segment hist_scale hist_lim n_rec "
+                        "thermal_start start_scale")
 
 #: Output arrays of :func:`run_sde`: per (trajectory, time block) sums of J, J^2 (per bond), n, n^2
 #: (per site) and the order parameter and its square; the histogram per block of 16; the records;
@@ -188,7 +193,10 @@ def run_sde(n_traj, x0r, x0i, lay, noise, run, out):
     a_gr, a_gn0, a_gnu = mdl.gr, mdl.gn0, mdl.gnu
     bond_i, bond_j, bond_g = lay.bond_i, lay.bond_j, lay.bond_g
     noisy, var_th, noisy_gain_slot = noise
-    dt, n_relax, n_sample, sample_every, n_tblocks, seed, hist_scale, hist_lim, n_rec = run
+    dt, n_relax, n_sample, sample_every, n_tblocks = run.dt, run.n_relax, run.n_sample, run.sample_every, run.n_tblocks
+    seed, segment, hist_scale, hist_lim, n_rec = run.seed, run.segment, run.hist_scale, run.hist_lim, run.n_rec
+    thermal_start = run.thermal_start
+    start_scale = run.start_scale
     hist, rec, status, xfr, xfi = out.hist, out.rec, out.status, out.xfr, out.xfi
     n = x0r.shape[1]
     m = n * BLOCK
@@ -252,12 +260,19 @@ def run_sde(n_traj, x0r, x0i, lay, noise, run, out):
         cur_tb = 0
         for b in range(BLOCK):
             t = blk * BLOCK + b
+            s0, s1, s2, s3 = seed_state(uint64(seed), uint64(t) + (uint64(segment) << uint64(40)))
             if t < n_traj:
                 alive[b] = True
                 for l in range(n):
-                    xr[pad + l * BLOCK + b] = x0r[t, l]
-                    xi[pad + l * BLOCK + b] = x0i[t, l]
-            S0[b], S1[b], S2[b], S3[b] = seed_state(uint64(seed), uint64(t))
+                    if thermal_start:       # from the trajectory's own stream: depends on (seed, t) only
+                        u, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+                        z1, z2 = box_muller(u)
+                        xr[pad + l * BLOCK + b] = start_scale[l] * z1
+                        xi[pad + l * BLOCK + b] = start_scale[l] * z2
+                    else:
+                        xr[pad + l * BLOCK + b] = x0r[t, l]
+                        xi[pad + l * BLOCK + b] = x0i[t, l]
+            S0[b], S1[b], S2[b], S3[b] = s0, s1, s2, s3
         # the pairs _heun2 and _flush take, built once (a tuple of arrays costs two atomic
         # reference counts per array: per step that was 30 % of a small chain's time)
         X = (xr, xi)

@@ -37,3 +37,20 @@ def amplitudes(value, name: str, shapes) -> np.ndarray:
     if not np.all(np.isfinite(a)):
         raise ValueError(f"`{name}` contains NaN or inf.")
     return a
+
+
+def real_array(value, name: str, *, what: str = "real numbers") -> np.ndarray:
+    """``value`` as a float array, or a ValueError naming ``name``.
+
+    Strings, objects and complex numbers are refused (numpy would parse strings, and
+    silently drop imaginary parts with only a ComplexWarning).
+    """
+    try:
+        arr = np.asarray(value)
+    except Exception:   # ragged lists and the like
+        raise ValueError(f"`{name}` must be {what}, got {value!r}.") from None
+    if arr.dtype.kind == "c" or (arr.dtype == object and any(isinstance(x, complex) for x in arr.ravel())):
+        raise ValueError(f"`{name}` must be {what}; complex values are not supported (got {value!r}).")
+    if arr.dtype.kind not in "biuf":
+        raise ValueError(f"`{name}` must be {what}, got {value!r}.")
+    return arr.astype(float)

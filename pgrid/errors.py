@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["DivergenceError", "divergence_reason"]
+__all__ = ["DivergenceError", "InsufficientMemoryError", "divergence_reason"]
 
 
 class DivergenceError(RuntimeError):
@@ -26,6 +26,23 @@ class DivergenceError(RuntimeError):
         super().__init__(message)
         self.result = result
         self.points = list(points)
+
+
+class InsufficientMemoryError(MemoryError):
+    """A computation would need more memory than the machine has available; raised before
+    anything is allocated.  The message gives the estimate in GiB, the memory available and
+    the parameter to change.
+
+    Attributes
+    ----------
+    needed, available : int
+        Bytes.
+    """
+
+    def __init__(self, message: str, *, needed: int = 0, available: int = 0):
+        super().__init__(message)
+        self.needed = int(needed)
+        self.available = int(available)
 
 
 def divergence_reason(net, dt: float) -> str:

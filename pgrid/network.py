@@ -36,14 +36,15 @@ from typing import Mapping
 
 import numpy as np
 
+from ._validate import integer, real_array
+
 __all__ = ["Reservoir", "Network", "chain", "square_grid"]
 
 
 def _finite_float(value, name: str) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"`{name}` must be a real number, got {value!r}.") from None
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"`{name}` must be a real number, got {value!r}.")
+    x = float(value)
     if not math.isfinite(x):
         raise ValueError(f"`{name}` must be finite, got {value!r}.")
     return x
@@ -107,7 +108,7 @@ def _as_reservoir(value, name: str) -> Reservoir:
 
 
 def _per_site(value, n: int, name: str, *, nonneg: bool = True) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
+    arr = real_array(value, name, what="a real number or an array of real numbers")
     if arr.ndim == 0:
         arr = np.full(n, float(arr))
     if arr.shape != (n,):
@@ -185,7 +186,13 @@ class Network:
     """
 
     def __init__(self, coupling, *, gamma, n_th=0.0, gain=None, loss=None, detuning=None):
-        g = np.array(coupling, dtype=float)
+        try:
+            g = real_array(coupling, "coupling", what="a real symmetric N x N matrix")
+        except ValueError as exc:
+            if "complex" in str(exc):
+                raise ValueError("`coupling` is complex: complex hopping (a flux, g_lm = |g| e^{i phi}) is not "
+                                 "supported yet (it is planned); pass a real symmetric matrix.") from None
+            raise
         if g.ndim != 2 or g.shape[0] != g.shape[1]:
             raise ValueError(f"`coupling` must be a square N x N matrix, got shape {g.shape}.")
         n = g.shape[0]
@@ -362,7 +369,7 @@ def chain(n_sites, *, gain, loss, gamma, n_th=0.0, g=1.0, detuning=None) -> Netw
     >>> net.bonds.tolist()
     [[0, 1], [1, 2], [2, 3]]
     """
-    n = _check_count(n_sites, "n_sites")
+    n = integer(n_sites, "n_sites")
     if n < 2:
         raise ValueError(f"`n_sites` must be >= 2, got {n}.")
     gval = _finite_float(g, "g")
@@ -380,7 +387,7 @@ def square_grid(rows, cols, *, gain, loss, gamma, n_th=0.0, g=1.0, detuning=None
     with strength ``g``.  ``gain`` and ``loss`` are dicts site -> Reservoir
     (Fig. 5 of the paper uses a 3 x 3 grid).
     """
-    r_, c_ = _check_count(rows, "rows"), _check_count(cols, "cols")
+    r_, c_ = integer(rows, "rows"), integer(cols, "cols")
     n = r_ * c_
     if n < 2:
         raise ValueError(f"a grid needs at least 2 sites, got rows={rows}, cols={cols}.")
@@ -396,9 +403,3 @@ def square_grid(rows, cols, *, gain, loss, gamma, n_th=0.0, g=1.0, detuning=None
     return Network(c, gamma=gamma, n_th=n_th, gain=gain, loss=loss, detuning=detuning)
 
 
-def _check_count(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"`{name}` must be an integer, got {value!r}.")
-    if value < 1:
-        raise ValueError(f"`{name}` must be positive, got {value}.")
-    return int(value)

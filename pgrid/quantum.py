@@ -33,23 +33,54 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
+from ._config import check_memory
+from ._validate import integer
 from .network import Network
 
 __all__ = ["hamiltonian", "collapse_operators", "liouvillian", "steady_state",
            "current_operator", "current_statistics", "occupations", "top_fock_population",
-           "negativity", "trajectory_statistics", "TruncationError", "converged_steady_state"]
+           "negativity", "trajectory_statistics", "TruncationError", "converged_steady_state", "memory_estimate"]
 
 
 class TruncationError(ValueError):
     """The Fock cutoff is too small for the state: raise ``n_fock``."""
 
 
+def _sector_sizes(n_sites: int, n_fock: int) -> np.ndarray:
+    """Basis states per total excitation number: the coefficients of (1 + x + ... + x^(M-1))^N."""
+    sizes = np.ones(1)
+    for _ in range(n_sites):
+        sizes = np.convolve(sizes, np.ones(n_fock))
+    return sizes
+
+
+def memory_estimate(net: Network, n_fock: int, method: str = "auto") -> float:
+    r"""Bytes :func:`steady_state` is expected to need at its peak (an estimate, before anything is built).
+
+    The k = 0 block has :math:`U = \sum_s d_s^2` unknowns (:math:`d_s` basis states with s
+    excitations in total); its sparse matrix about ``2 (2 n_bonds + 1) + n_jumps`` entries per
+    row, held twice while it is assembled (56 bytes per entry); the Krylov solver adds its
+    preconditioner and vectors (~250 bytes per unknown), the density matrix ~100.  "qutip"
+    works on the full Liouvillian (:math:`M^{2N}` unknowns).
+    """
+    n_fock = _check(net, n_fock)
+    n = net.n_sites
+    sizes = _sector_sizes(n, n_fock)
+    unknowns = float(np.sum(sizes ** 2))
+    n_jumps = len(net.gain) + len(net.loss) + 2 * int(np.count_nonzero(net.gamma))
+    per_row = 2 * (2 * net.bonds.shape[0] + 1) + n_jumps
+    if method == "qutip":
+        return float(n_fock) ** (2 * n) * (per_row * 56.0 * 4 + 300.0)    # LU fill of the full Liouvillian
+    if method == "auto":
+        method = "direct" if unknowns < 5000 else "krylov"
+    extra = 250.0 if method == "krylov" else 56.0 * per_row * 3     # LU fill of the small direct block
+    return unknowns * (per_row * 56.0 + extra + 100.0) + float(n_fock) ** n * n * 8.0 * 4
+
+
 def _check(net, n_fock):
     if not isinstance(net, Network):
         raise ValueError(f"`net` must be a pgrid.Network, got {type(net).__name__}.")
-    if isinstance(n_fock, bool) or not isinstance(n_fock, (int, np.integer)) or n_fock < 2:
-        raise ValueError(f"`n_fock` must be an integer >= 2, got {n_fock!r}.")
-    return int(n_fock)
+    return integer(n_fock, "n_fock", minimum=2)
 
 
 def _site_ops(n_fock):
@@ -265,12 +296,16 @@ def steady_state(net: Network, n_fock: int, *, method: str = "auto",
     -------
     qutip.Qobj
     """
-    import qutip
-
     n_fock = _check(net, n_fock)
     if method not in ("auto", "direct", "krylov", "qutip"):
         raise ValueError(f"method {method!r} not supported; use 'auto', 'direct', 'krylov' or 'qutip'.")
     n = net.n_sites
+    check_memory(memory_estimate(net, n_fock, method),
+                 f"the exact steady state of {n} modes with n_fock = {n_fock} (method {method!r})",
+                 "lower `n_fock` (the memory grows like n_fock^(2N-1)), or use the semiclassical solvers "
+                 "(pgrid.simulate, pgrid.linear_noise) for this network")
+    import qutip
+
     if method == "qutip":
         rho = qutip.steadystate(hamiltonian(net, n_fock), collapse_operators(net, n_fock))
     else:

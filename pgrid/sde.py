@@ -32,6 +32,7 @@ consistent with the Ito interpretation; its spurious growth is
 from __future__ import annotations
 
 import warnings
+import weakref
 from dataclasses import dataclass
 from typing import Optional
 
@@ -39,10 +40,9 @@ import numpy as np
 
 from . import _sde_kernels as _k
 from .errors import DivergenceError, divergence_reason
-from ._config import numba_threads
+from ._config import check_memory, numba_threads
 from ._initial import initial_state
 from ._layout import layout, stable_step
-from ._rng import INIT_THERMAL, numpy_generator
 from ._validate import integer, number
 from .options import Histogram, Sampling, merged, split_fields
 from .network import Network
@@ -59,8 +59,12 @@ class SimulationRun:
     dt, t_relax, t_sample : float
         Time step, discarded relaxation time and sampling time (units of 1/g).
     n_traj, seed : int
+    segment : int
+        0 for a fresh run; k for the k-th continuation (``init=ens``) with the same seed:
+        trajectory t used stream ``t + segment * 2**40`` of ``seed``.
     init : str
-        ``"thermal"``, ``"vacuum"`` or ``"given"`` (amplitudes passed in).
+        ``"thermal"``, ``"vacuum"``, ``"given"`` (amplitudes passed in) or ``"continued"``
+        (``init=ens``).
     sampling : Sampling
     histogram : Histogram or None
     n_relax_steps, n_sample, n_time_blocks : int
@@ -75,6 +79,7 @@ class SimulationRun:
     t_sample: float
     n_traj: int
     seed: int
+    segment: int
     init: str
     sampling: Sampling
     histogram: Optional[Histogram]
@@ -222,6 +227,33 @@ def _jackknife(sum_x, sum_x2, count):
     return mean, mean_err, std, std_err
 
 
+#: id of an Ensemble's final_alpha -> (weak reference, seed, segment): to refuse replaying its noise
+_FINAL_STATES: dict = {}
+
+
+def _refuse_replay(init, seed):
+    """``init`` is the final state of an earlier run with this seed: the same streams would replay its noise."""
+    entry = _FINAL_STATES.get(id(init))
+    if entry is not None and entry[0]() is init and entry[1] == seed:
+        raise ValueError(f"`init` is the final state of an earlier run with seed {seed}: the same seed would replay "
+                         "that run's noise (trajectory k draws stream k of the seed).  Pass the Ensemble itself, "
+                         "`init=ens`, to continue it with fresh noise, or choose another `seed`.")
+
+
+def _check_memory(n_traj, n_tb, nb, n, n_blocks, h_bins, n_rec, n_sample):
+    """Refuse, before allocating, a run whose statistics arrays, histogram or records do not fit in memory."""
+    parts = {"the records (n_record x samples x sites)": 16.0 * n_rec * n_sample * n,
+             "the per-trajectory sums (n_traj x time blocks)": 8.0 * n_traj * n_tb * 2 * (nb + n + 1),
+             "the histograms (one per block of 16 trajectories)": 8.0 * n_blocks * n * h_bins ** 2,
+             "the states": 8.0 * n_traj * n * 6}
+    fixes = {"the records (n_record x samples x sites)": "lower `n_record` or `t_sample`, or raise `sample_every`",
+             "the per-trajectory sums (n_traj x time blocks)": "lower `n_traj` or `n_time_blocks` (or run in batches)",
+             "the histograms (one per block of 16 trajectories)": "lower the histogram's `bins`",
+             "the states": "lower `n_traj` (or run in batches)"}
+    worst = max(parts, key=parts.get)
+    check_memory(sum(parts.values()), f"this simulate run ({worst} dominate)", fixes[worst])
+
+
 def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj: int, seed: int,
              init="thermal", sampling: Optional[Sampling] = None, histogram: Optional[Histogram] = None,
              threads: Optional[int] = None, throw: bool = True, **sampling_fields) -> Ensemble:
@@ -244,10 +276,14 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
     seed : int
         Seed; trajectory k uses stream k of this seed, so the same seed gives
         bitwise identical results for any number of threads.
-    init : {"thermal", "vacuum"} or array_like, default: "thermal"
+    init : {"thermal", "vacuum"}, Ensemble or array_like, default: "thermal"
         Initial amplitudes: complex Gaussian with :math:`\langle|\alpha_\ell|^2\rangle
-        = N_{\rm th}` (shortens the thermal transient), zero, or given
-        (shape (N,) or (n_traj, N)).
+        = N_{\rm th}` (shortens the thermal transient; trajectory k's start is drawn from its
+        own stream, so it depends on ``seed`` and k only, not on ``n_traj``), zero, or given
+        (shape (N,) or (n_traj, N)).  An :class:`Ensemble` continues that run from its final
+        states with fresh noise (the next *segment* of the same seed's streams, see
+        ``SimulationRun.segment``); passing its ``final_alpha`` with the same seed is refused,
+        since it would replay the noise.
     sampling : Sampling, optional
         Steps between samples (``sample_every``, default 10), time blocks for the error
         estimates of few trajectories (``n_time_blocks``), trajectories whose amplitudes are
@@ -307,8 +343,21 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
                          f"dt * sample_every = {dt * sample_every:g}.")
     n_tb = min(n_time_blocks, n_sample)
 
-    x0 = initial_state(net, init, kinds=("thermal", "vacuum"), count=n_traj,
-                       rng=numpy_generator(seed, INIT_THERMAL) if isinstance(init, str) and init == "thermal" else None)
+    segment, init_kind = 0, init if isinstance(init, str) else "given"
+    thermal = isinstance(init, str) and init == "thermal"
+    if isinstance(init, Ensemble):
+        if init.final_alpha.shape != (n_traj, net.n_sites):
+            raise ValueError(f"`init` is an Ensemble of {init.final_alpha.shape[0]} trajectories of "
+                             f"{init.final_alpha.shape[1]} sites; continuing it needs n_traj = "
+                             f"{init.final_alpha.shape[0]} on a network of as many sites.")
+        segment = init.run.segment + 1 if init.run.seed == seed else 0
+        init_kind = "continued"
+        x0 = init.final_alpha
+    elif thermal:
+        x0 = np.zeros((0, net.n_sites), complex)   # drawn in the kernel from each trajectory's stream
+    else:
+        _refuse_replay(init, seed)
+        x0 = initial_state(net, init, kinds=("thermal", "vacuum"), count=n_traj)
     lay = layout(net)
     gr = net.reservoir_arrays()[0]
     act = lay.act
@@ -333,6 +382,7 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
     sN2 = np.zeros_like(sN)
     sG = np.zeros((n_traj, n_tb))
     sG2 = np.zeros_like(sG)
+    _check_memory(n_traj, n_tb, nb, n, n_blocks, h_bins, n_rec, n_sample)
     hist = np.zeros((n_blocks if h_bins else 1, n, h_bins, h_bins), np.int64)
     rec = np.zeros((n_rec, n_sample if n_rec else 0, n), complex)
     status = np.zeros(n_traj, np.int64)
@@ -342,7 +392,8 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
     with numba_threads(threads):
         _k.run_sde(n_traj, np.ascontiguousarray(x0.real), np.ascontiguousarray(x0.imag), lay,
                    _k.Noise(noisy, var_th, gain_slot),
-                   _k.Run(float(dt), n_relax, n_sample, sample_every, n_tb, np.uint64(seed), h_scale, h_lim, n_rec),
+                   _k.Run(float(dt), n_relax, n_sample, sample_every, n_tb, np.uint64(seed), segment, h_scale, h_lim,
+                          n_rec, thermal, np.sqrt(net.n_th / 2.0)),
                    _k.Output(sJ, sJ2, sN, sN2, sG, sG2, hist, rec, status, xfr, xfi))
 
     diverged = status > 0
@@ -369,6 +420,10 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
         nm = nm_e = ns = ns_e = np.full(n, np.nan)
         gm = gm_e = np.nan
     edges = np.linspace(-h_lim, h_lim, h_bins + 1) if h_bins else None
+    final = xfr + 1j * xfi
+    final.setflags(write=False)
+    _FINAL_STATES[id(final)] = (weakref.ref(final), seed, segment)
+    weakref.finalize(final, _FINAL_STATES.pop, id(final), None)
     ens = Ensemble(
         current_mean=jm, current_mean_err=jm_e, current_std=js, current_std_err=js_e,
         occupation_mean=nm, occupation_mean_err=nm_e, occupation_var=ns ** 2,
@@ -377,10 +432,10 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
         histogram=hist[~blocks_failed].sum(axis=0) if h_bins else None, hist_edges=edges,
         record=rec if n_rec else None,
         record_times=(t_relax + dt * sample_every * np.arange(1, n_sample + 1)) if n_rec else None,
-        final_alpha=xfr + 1j * xfi, bonds=np.array(net.bonds), bond_coupling=np.array(net.bond_coupling),
+        final_alpha=final, bonds=np.array(net.bonds), bond_coupling=np.array(net.bond_coupling),
         n_samples=n_sample,
-        run=SimulationRun(dt=dt, t_relax=t_relax, t_sample=t_sample, n_traj=n_traj, seed=seed,
-                          init=init if isinstance(init, str) else "given", sampling=sampling,
+        run=SimulationRun(dt=dt, t_relax=t_relax, t_sample=t_sample, n_traj=n_traj, seed=seed, segment=segment,
+                          init=init_kind, sampling=sampling,
                           histogram=histogram, n_relax_steps=n_relax, n_sample=n_sample, n_time_blocks=n_tb,
                           error_units="trajectories" if n_good >= 8 else "trajectory time blocks"),
         trajectory_status=traj_status, success=good,

@@ -56,6 +56,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 import numpy as np
 
 from ._config import cache_dir, numba_threads, progress_bar, progress_enabled
+from ._validate import integer
 
 __all__ = ["sweep", "SweepResult", "cache_dir", "point_seed", "progress_enabled"]
 
@@ -250,8 +251,8 @@ def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optio
     clash = set(dims) & set(fixed)
     if clash or (seed is not None and ("seed" in dims or "seed" in fixed)):
         raise ValueError(f"parameters given both on the grid and as fixed arguments: {sorted(clash or {'seed'})}.")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
-        raise ValueError(f"`seed` must be a non-negative integer, got {seed!r}.")
+    if seed is not None:
+        integer(seed, "seed", minimum=0)
     if executor is not None and executor != "serial" and not callable(getattr(executor, "submit", None)):
         raise ValueError("`executor` must be None, 'serial', or have a `submit(fn, *args)` method "
                          "(concurrent.futures or dask).")

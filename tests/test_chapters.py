@@ -49,3 +49,16 @@ def test_chapter_opens_with_an_overview_and_ends_with_try_it(md):
     last = nb.cells[-1]
     assert last.cell_type == "code" and "skip-execution" in last.metadata.get("tags", []), \
         f"{md.name}: the last cell must be a Try-it code cell (tagged skip-execution, nbval-skip)"
+
+
+def test_one_chapter_validates_on_its_own(tmp_path):
+    """`pytest book/model.ipynb` alone must pass as in the full run (the SVG skip and PGRID_PROGRESS=0
+    live in the root conftest.py, which pytest loads for book/ paths too)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "PGRID_PROGRESS"}
+    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "book/model.ipynb"],
+                         cwd=BOOK.parent, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]

@@ -109,3 +109,28 @@ def test_network_is_a_value():
         net.bonds[0, 0] = 3
     back = pickle.loads(pickle.dumps(net))
     assert back == net and hash(back) == hash(net) and back.gain[0].n0 == 2.0
+
+
+def test_complex_coupling_is_refused_not_truncated():
+    """Complex hopping used to lose its imaginary part with only a ComplexWarning (or a bare TypeError)."""
+    for coupling in (np.array([[0, 1j], [-1j, 0]]), [[0, 1 + 1j], [1 - 1j, 0]]):
+        with pytest.raises(ValueError, match="`coupling` is complex"):
+            pgrid.Network(coupling, gamma=0.1)
+    with pytest.raises(ValueError, match="`detuning`.*complex"):
+        pgrid.chain(3, gain=1.0, loss=1.0, gamma=0.1, detuning=[0, 1j, 0])
+
+
+@pytest.mark.parametrize("make, name", [
+    (lambda: pgrid.chain(3, gain=1.0, loss=1.0, gamma="abc"), "gamma"),
+    (lambda: pgrid.chain(3, gain=1.0, loss=1.0, gamma="0.1"), "gamma"),     # no string is a number
+    (lambda: pgrid.chain(3, gain=1.0, loss=1.0, gamma=0.1, n_th=[1, "x", 2]), "n_th"),
+    (lambda: pgrid.Reservoir("2.0"), "rate"),
+    (lambda: pgrid.Reservoir(2.0, n0="big"), "n0"),
+    (lambda: pgrid.Network([[0, 1], [1]], gamma=0.1), "coupling"),
+    (lambda: pgrid.simulate(pgrid.chain(2, gain=0.0, loss=0.0, gamma=0.5), dt="0.01", t_relax=1, t_sample=1,
+                            n_traj=1, seed=0), "dt"),
+    (lambda: pgrid.steady_state(pgrid.chain(2, gain=1.0, loss=1.0, gamma=0.5), t_max="1e3"), "t_max"),
+])
+def test_strings_are_refused_naming_the_parameter(make, name):
+    with pytest.raises(ValueError, match=f"`{name}`"):
+        make()

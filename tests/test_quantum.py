@@ -168,3 +168,20 @@ def test_negativity_block_path_and_fallback_match_qutip():
     for i, j in ((0, 1), (2, 0), (1, 2)):
         np.testing.assert_allclose(quantum.negativity(rho, i, j), qutip.negativity(rho.ptrace(sorted([i, j])), 1),
                                    atol=1e-12)
+
+
+def test_memory_is_checked_before_building_the_liouvillian(monkeypatch):
+    import time
+
+    import pgrid._config
+
+    monkeypatch.setattr(pgrid._config, "available_memory", lambda: 16 * 2 ** 30)   # any machine: 16 GiB
+    for n, m in ((4, 40), (2, 400)):
+        net = pgrid.chain(n, gain=4.0, loss=2.0, gamma=1e-2)
+        t0 = time.perf_counter()
+        with pytest.raises(MemoryError, match="GiB.*lower `n_fock`"):
+            quantum.steady_state(net, m)
+        assert time.perf_counter() - t0 < 2
+    # the estimate is an upper bound of the same order as the real peak (measured: 0.50 GiB at M = 100)
+    pair = pgrid.chain(2, gain=pgrid.Reservoir(4.0, n0=10.0), loss=pgrid.Reservoir(2.0, n0=10.0), gamma=1e-2)
+    assert 0.5 * 2 ** 30 < quantum.memory_estimate(pair, 100) < 1.5 * 2 ** 30

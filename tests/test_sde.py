@@ -208,3 +208,41 @@ def test_simulate_divergence_keeps_the_finished_trajectories():
     assert not ens.success.any() and np.all(np.isnan(ens.current_mean))
     ok = pgrid.simulate(bad.replace(gain={0: 4.0}), dt=0.02, t_relax=50.0, t_sample=50.0, n_traj=20, seed=1)
     assert ok.success.all() and set(ok.trajectory_status) == {"ok"}
+
+
+def test_thermal_start_depends_on_seed_and_index_only():
+    """Trajectory k's whole history is a function of (seed, k): the first 4 of an 8-trajectory run are a 4-run."""
+    net = pgrid.chain(4, gain=0.0, loss=0.0, gamma=0.5, n_th=2.0)
+    kw = dict(dt=0.02, t_relax=0.0, t_sample=10.0, sample_every=1, seed=3)
+    a = pgrid.simulate(net, n_traj=8, n_record=8, **kw)
+    b = pgrid.simulate(net, n_traj=4, n_record=4, **kw)
+    assert np.array_equal(a.record[:4], b.record) and np.array_equal(a.final_alpha[:4], b.final_alpha)
+
+
+def test_continuation_draws_fresh_noise():
+    """Continuing with the same seed used to replay the noise: a damped chain then synchronised to the last bit."""
+    net = pgrid.chain(3, gain=0.0, loss=0.0, gamma=1.0, n_th=1.0)
+    kw = dict(dt=0.02, t_relax=60.0, t_sample=1.0, n_traj=16, seed=7)
+    first = pgrid.simulate(net, **kw)
+    again = pgrid.simulate(net, init=first, **kw)                 # continue: segment 1 of seed 7
+    fresh = pgrid.simulate(net, init="vacuum", **kw)              # segment 0 of seed 7 from another start
+    assert again.run.segment == 1 and again.run.init == "continued"
+    # the start is forgotten after 60 damping times: same streams would give the same final states
+    assert not np.allclose(again.final_alpha, fresh.final_alpha, atol=1e-6)
+    with pytest.raises(ValueError, match="replay"):
+        pgrid.simulate(net, init=first.final_alpha, **kw)
+    other = pgrid.simulate(net, init=first.final_alpha, **{**kw, "seed": 8})      # another seed: fine
+    assert other.run.segment == 0
+    with pytest.raises(ValueError, match="n_traj"):
+        pgrid.simulate(net, init=first, **{**kw, "n_traj": 8})
+
+
+def test_memory_is_checked_before_allocating():
+    import time
+
+    net = pgrid.chain(6, gain=4.0, loss=2.0, gamma=1e-3, n_th=10.0)
+    t0 = time.perf_counter()
+    with pytest.raises(MemoryError, match="GiB.*`n_record`") as info:
+        pgrid.simulate(net, dt=0.01, t_relax=0.0, t_sample=1e6, n_traj=64, seed=0, sample_every=1, n_record=64)
+    assert time.perf_counter() - t0 < 5 and info.value.needed > 10 * 2 ** 30
+    assert isinstance(info.value, pgrid.errors.InsufficientMemoryError)
