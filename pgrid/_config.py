@@ -8,6 +8,8 @@
   restores the previous count (numba's thread count is per calling thread).
 * :func:`available_memory`, :func:`check_memory` — refuse work that would not fit in memory
   before allocating it.
+* :func:`announce_compilation` — say once that a kernel is being compiled (the first call on
+  a machine takes 10-30 s; numba caches the result on disk).
 """
 
 from __future__ import annotations
@@ -101,3 +103,24 @@ def check_memory(nbytes: float, what: str, fix: str) -> None:
         raise InsufficientMemoryError(
             f"{what} would need about {nbytes / gib:.3g} GiB, but only {avail / gib:.3g} GiB are available: "
             f"{fix}.", needed=int(nbytes), available=int(avail))
+
+
+_ANNOUNCED = set()
+
+
+def announce_compilation(kernel, what: str) -> None:
+    """Print one line to stderr when ``kernel`` (a numba dispatcher) is about to be compiled
+    rather than loaded from numba's on-disk cache: once per kernel and process, and only
+    where progress bars are shown (not with ``PGRID_PROGRESS=0``)."""
+    if kernel in _ANNOUNCED or kernel.signatures or not progress_enabled():
+        return
+    _ANNOUNCED.add(kernel)
+    try:
+        cached = bool(kernel._cache._cache_file._load_index())     # numba internals; stale sources give {}
+    except Exception:
+        cached = True
+    if not cached:
+        import sys
+        sys.stderr.write(f"pgrid: compiling the {what} (first use of this pgrid on this machine, "
+                         "10-30 s; numba caches it for later runs)\n")
+        sys.stderr.flush()

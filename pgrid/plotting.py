@@ -36,8 +36,9 @@ def draw_network(net: Network, *, positions=None, ax=None, labels=None, bath=Tru
     ----------
     net : Network
     positions : array_like, shape (N, 2), optional
-        Site coordinates; default: a line for chains, or row-major square
-        lattice positions when N is a perfect square and the coupling matches.
+        Site coordinates; default: a line for chains, row-major square lattice
+        positions when N is a perfect square and the coupling matches, else a circle
+        (rings).
     ax : matplotlib Axes, optional
     labels : list of str, optional
         Site labels (default: numbers starting at ``site_numbering``).
@@ -58,10 +59,15 @@ def draw_network(net: Network, *, positions=None, ax=None, labels=None, bath=Tru
     if positions is None:
         side = int(round(np.sqrt(n)))
         grid = side * side == n and n > 3 and len(net.bonds) == 2 * side * (side - 1)
+        line = {tuple(b) for b in net.bonds.tolist()} <= {(k, k + 1) for k in range(n - 1)}
         if grid:
             positions = np.array([[k % side, -(k // side)] for k in range(n)], float) * 1.6
-        else:
+        elif line:
             positions = np.array([[1.4 * k, 0.0] for k in range(n)])
+        else:           # rings and other graphs: sites on a circle (a ring without crossing bonds)
+            radius = max(1.4, 1.4 * n / (2 * np.pi))
+            phi = np.pi / 2 - 2 * np.pi * np.arange(n) / n
+            positions = radius * np.stack([np.cos(phi), np.sin(phi)], axis=1)
     pos = np.asarray(positions, float)
     if pos.shape != (n, 2):
         raise ValueError(f"`positions` must have shape ({n}, 2), got {pos.shape}.")

@@ -43,7 +43,40 @@ __all__ = ["hamiltonian", "collapse_operators", "liouvillian", "steady_state",
 
 
 class TruncationError(ValueError):
-    """The Fock cutoff is too small for the state: raise ``n_fock``."""
+    """The Fock cutoff is too small for the state: raise ``n_fock``.
+
+    Attributes
+    ----------
+    rho : qutip.Qobj or None
+        The state computed at the too-small cutoff (usable for a first look).
+    n_fock : int
+        The cutoff used.
+    suggested_n_fock : int
+        A cutoff at which the top Fock state should hold less than the accepted population,
+        from the decay of the populations near the cutoff (raise further if it still fails).
+    """
+
+    def __init__(self, message, *, rho=None, n_fock=0, suggested_n_fock=0):
+        super().__init__(message)
+        self.rho = rho
+        self.n_fock = int(n_fock)
+        self.suggested_n_fock = int(suggested_n_fock)
+
+
+def _suggest_cutoff(rho, n_fock: int, target: float) -> int:
+    """A cutoff whose top population falls below ``target``, extrapolating the geometric tail of the
+    worst mode's Fock populations (last ten levels); 1.5 x the cutoff if the tail does not decay."""
+    worst = None
+    for site in range(len(rho.dims[0])):
+        pops = np.real(rho.ptrace(site).diag())
+        if worst is None or pops[-1] > worst[-1]:
+            worst = pops
+    tail = np.log(np.maximum(worst[-10:], 1e-300))
+    slope = np.polyfit(np.arange(tail.size), tail, 1)[0] if tail.size >= 3 else 0.0
+    if not slope < -1e-3:
+        return int(np.ceil(1.5 * n_fock))
+    extra = np.log(target / worst[-1]) / slope       # levels until the population drops to target
+    return int(n_fock + np.ceil(1.2 * extra) + 2)
 
 
 def _sector_sizes(n_sites: int, n_fock: int) -> np.ndarray:
@@ -339,10 +372,13 @@ def steady_state(net: Network, n_fock: int, *, method: str = "auto",
         rho = _qobj(mat, n, n_fock)
     top = top_fock_population(rho)
     if np.max(top) > max_top_population:
+        suggestion = _suggest_cutoff(rho, n_fock, max_top_population)
         raise TruncationError(
             f"the highest Fock state (n = {n_fock - 1}) holds population {np.max(top):.2e} on site "
             f"{int(np.argmax(top))} (> {max_top_population:g}): the cutoff is too small for this "
-            f"state; raise `n_fock` (now {n_fock}).")
+            f"state; raise `n_fock` (now {n_fock}; try n_fock = {suggestion}, from the decay of the "
+            "populations; the state computed here is the error's `rho`).", rho=rho, n_fock=n_fock,
+            suggested_n_fock=suggestion)
     return rho
 
 

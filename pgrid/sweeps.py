@@ -35,7 +35,7 @@ r"""One sweep interface: a function of parameters mapped over a grid of paramete
   default ``~/.cache/pgrid``), keyed by a hash of the function's name and source (and
   of the same-module helper functions and constants it uses by global name), the grid, the fixed arguments, the seed, pgrid's source hash and the numpy and numba
   versions: rerunning the same sweep loads it, any change of pgrid recomputes it.
-  Wipe it with ``python -m pgrid.sweeps --clear`` (or delete the directory).
+  Wipe it with ``python -m pgrid cache --clear`` (or delete the directory).
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ import pickle
 import shutil
 import sys
 import time
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional, Sequence
 
@@ -210,6 +211,18 @@ def _cores() -> int:
     return int(numba.config.NUMBA_NUM_THREADS)
 
 
+def _broken_pool_hint(pool) -> str:
+    """Why a process pool broke, and what to do (numba's OpenMP threads make ``fork`` unsafe)."""
+    ctx = getattr(pool, "_mp_context", None)
+    method = ctx.get_start_method() if ctx is not None else "unknown"
+    return (f"a worker process of the pool died (start method {method!r}).  "
+            + ("A fork-started worker inherits numba's OpenMP threads and is killed by the runtime "
+               "('fork() called from a process already using GNU OpenMP'): use "
+               "ProcessPoolExecutor(mp_context=multiprocessing.get_context('spawn')), the default thread "
+               "pool (executor=None) or Dask." if method == "fork" else
+               "It may have run out of memory or crashed in native code; run the point on its own to see."))
+
+
 def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optional[int] = None,
           executor=None, cache: bool | str | os.PathLike = False, progress: Optional[bool] = None,
           desc: Optional[str] = None, **fixed) -> SweepResult:
@@ -298,7 +311,10 @@ def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optio
             try:
                 futures = [pool.submit(task, func, kwargs) for kwargs in points]
                 for fut in futures:
-                    results.append(fut.result())
+                    try:
+                        results.append(fut.result())
+                    except BrokenProcessPool as exc:
+                        raise RuntimeError(_broken_pool_hint(pool)) from exc
                     if bar is not None:
                         bar.update()
             finally:
@@ -329,7 +345,7 @@ def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optio
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m pgrid.sweeps", description="pgrid's sweep cache")
+    parser = argparse.ArgumentParser(prog="python -m pgrid cache", description="pgrid's sweep cache")
     parser.add_argument("--clear", action="store_true", help="delete every cached sweep")
     args = parser.parse_args(argv)
     root = cache_dir() / "sweeps"

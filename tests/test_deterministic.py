@@ -280,3 +280,16 @@ def test_divergence_raises_a_divergence_error_with_the_partial_result():
     # along a continuation path the point after a divergence restarts from the protocol state
     path = pgrid.steady_state([[good, bad, good]], continuation=True, throw=False)
     assert list(path.status[0]) == ["stable", "diverged", "stable"]
+
+
+def test_relaxation_time_refuses_a_state_that_does_not_refine():
+    """The Newton polish's failure flag used to be ignored (the offset then passed for a deviation)."""
+    import dataclasses
+
+    net = pgrid.chain(4, gain=4.0, loss=6.0, gamma=1e-2)
+    s = pgrid.steady_state(net)
+    tau = pgrid.relaxation_time(net, s)
+    assert np.isfinite(tau) and tau > 0
+    off = dataclasses.replace(s, alpha=s.alpha * 1.05)          # claims to be stable, is no fixed point
+    with pytest.raises(ValueError, match="did not refine"):
+        pgrid.relaxation_time(net, off, newton_iter=1)
