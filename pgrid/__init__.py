@@ -14,7 +14,9 @@ from .network import Reservoir as Reservoir, Network as Network
 from .network import chain as chain, square_grid as square_grid
 from .sde import simulate as simulate, Ensemble as Ensemble, max_stable_dt as max_stable_dt
 from .sde import SimulationRun as SimulationRun
-from .sweeps import sweep as sweep, SweepResult as SweepResult
+from .sweeps import sweep as sweep, SweepResult as SweepResult, SweepPointError as SweepPointError
+from .xarray_io import save as save, load as load
+from . import xarray_io as xarray_io
 from .lna import linear_noise as linear_noise, LinearNoise as LinearNoise
 from . import analytic as analytic
 from . import quantum as quantum
@@ -29,4 +31,4 @@ __version__ = "0.1.0"
 
 __all__ = ["DivergenceError", "Protocol", "Convergence", "Sampling", "Histogram", "SimulationRun", "Reservoir", "Network", "chain", "square_grid", "simulate", "Ensemble",
            "max_stable_dt", "steady_state", "SteadyState", "drift", "jacobian", "stability",
-           "linear_eigenvalues", "energy_balance", "order_parameter", "relaxation_time", "linear_noise", "LinearNoise", "sweep", "SweepResult", "analytic", "quantum", "__version__"]
+           "linear_eigenvalues", "energy_balance", "order_parameter", "relaxation_time", "linear_noise", "LinearNoise", "sweep", "SweepResult", "SweepPointError", "save", "load", "xarray_io", "analytic", "quantum", "__version__"]

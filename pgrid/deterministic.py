@@ -102,6 +102,8 @@ class SteadyState:
         The switch-on protocol used (see :class:`pgrid.Protocol`).
     convergence : Convergence
         The convergence settings used (see :class:`pgrid.Convergence`).
+    bonds, bond_coupling : ndarray
+        The bonds (i < j) of the (shared) coupling and their :math:`g_{ij}`.
     """
 
     alpha: np.ndarray
@@ -120,6 +122,35 @@ class SteadyState:
     message: str
     protocol: Optional[Protocol] = None
     convergence: Optional[Convergence] = None
+    bonds: Optional[np.ndarray] = None
+    bond_coupling: Optional[np.ndarray] = None
+
+    def to_xarray(self):
+        """The states as an ``xarray.Dataset`` (see :mod:`pgrid.xarray_io`).
+
+        Dimensions: the batch axes (none for one network, ``point`` for a list, ``path`` and
+        ``point`` for paths), ``site`` and ``bond`` (coordinates ``bond_i``, ``bond_j``,
+        ``bond_g``).  Attributes: the protocol and convergence settings (JSON), the message,
+        pgrid's version and source hash.
+        """
+        import xarray as xr
+
+        from .xarray_io import options_attr, provenance_attrs
+
+        lead = {0: (), 1: ("point",), 2: ("path", "point")}[np.ndim(self.stationary)]
+        v = {"alpha": (lead + ("site",), self.alpha), "occupation": (lead + ("site",), self.occupation),
+             "current": (lead + ("bond",), self.current),
+             "current_amplitude": (lead + ("bond",), self.current_amplitude)}
+        for name in ("frequency", "stationary", "t_end", "residual", "max_growth", "stable", "kicks", "success"):
+            v[name] = (lead, getattr(self, name))
+        v["status"] = (lead, np.asarray(self.status).astype(str))
+        coords = {"site": np.arange(np.shape(self.alpha)[-1]), "bond": np.arange(np.shape(self.current)[-1])}
+        if self.bonds is not None:
+            coords.update(bond_i=("bond", self.bonds[:, 0]), bond_j=("bond", self.bonds[:, 1]),
+                          bond_g=("bond", self.bond_coupling))
+        attrs = {**provenance_attrs(), **options_attr("pgrid_protocol", self.protocol),
+                 **options_attr("pgrid_convergence", self.convergence), "pgrid_message": self.message}
+        return xr.Dataset(v, coords=coords, attrs=attrs)
 
 
 def drift(net: Network, alpha) -> np.ndarray:
@@ -555,7 +586,7 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
                        stationary=out(stat), t_end=out(t_end), residual=out(resid),
                        max_growth=out(growth), stable=out(status == "stable"), status=out(status),
                        kicks=out(kicks), success=out(~div), message=msg, protocol=protocol,
-                       convergence=convergence)
+                       convergence=convergence, bonds=np.array(ref.bonds), bond_coupling=np.array(ref.bond_coupling))
     if throw and np.any(div):
         raise DivergenceError(msg + "  (throw=False returns the other points)", result=result,
                               points=np.flatnonzero(div).tolist())

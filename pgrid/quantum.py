@@ -291,6 +291,8 @@ def _solve_krylov(lmat, trace_vec, heff, sectors, offsets, tol):
     rhs = trace_vec.astype(complex)
     vec, info = spla.bicgstab(op, rhs, M=prec, rtol=tol, maxiter=5000)
     if info != 0 or not np.all(np.isfinite(vec)):
+        check_memory(16.0 * 110 * n, f"the GMRES fallback (restart 100) on {n} unknowns",
+                     "lower `n_fock`, or use method='direct' for a small system")
         vec, info = spla.gmres(op, rhs, M=prec, rtol=tol, restart=100, maxiter=100)
     if info != 0:
         raise RuntimeError(f"the Krylov solvers did not converge (code {info}); try method='direct' "

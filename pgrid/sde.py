@@ -132,6 +132,8 @@ class Ensemble:
         Only ``"ok"`` trajectories enter the statistics.
     success : ndarray of bool, shape (n_traj,)
         ``trajectory_status == "ok"``.
+    network : Network
+        The network simulated.
     """
 
     current_mean: np.ndarray
@@ -155,6 +157,49 @@ class Ensemble:
     bond_coupling: Optional[np.ndarray] = None
     trajectory_status: Optional[np.ndarray] = None
     success: Optional[np.ndarray] = None
+    network: Optional[Network] = None
+
+    def to_xarray(self):
+        """The ensemble as an ``xarray.Dataset`` (see :mod:`pgrid.xarray_io`).
+
+        Dimensions ``bond`` (coordinates ``bond_i``, ``bond_j``, ``bond_g``), ``site``,
+        ``trajectory``; ``hist_re``/``hist_im`` (bin centres, in units of the histogram's
+        scale) and ``recorded`` (the recorded trajectories) and ``sample`` (coordinate ``record_time``) when
+        collected.  Every
+        statistic with its ``*_err`` beside it, ``current_std_operator``, the final states,
+        the trajectory status.  Attributes: the network, the run (``pgrid_run``, JSON), the
+        seed, pgrid's version and source hash.
+        """
+        import xarray as xr
+
+        from .xarray_io import network_attrs, options_attr, provenance_attrs
+
+        v = {}
+        for name in ("current_mean", "current_mean_err", "current_std", "current_std_err"):
+            v[name] = ("bond", getattr(self, name))
+        v["current_std_operator"] = ("bond", self.current_std_operator)
+        for name in ("occupation_mean", "occupation_mean_err", "occupation_var", "occupation_var_err"):
+            v[name] = ("site", getattr(self, name))
+        v["order_parameter"] = ((), self.order_parameter)
+        v["order_parameter_err"] = ((), self.order_parameter_err)
+        v["final_alpha"] = (("trajectory", "site"), np.asarray(self.final_alpha))
+        v["trajectory_status"] = ("trajectory", np.asarray(self.trajectory_status).astype(str))
+        v["success"] = ("trajectory", np.asarray(self.success))
+        coords = {"site": np.arange(self.occupation_mean.size), "bond": np.arange(len(self.bonds)),
+                  "bond_i": ("bond", self.bonds[:, 0]), "bond_j": ("bond", self.bonds[:, 1]),
+                  "bond_g": ("bond", self.bond_coupling), "trajectory": np.arange(len(self.final_alpha))}
+        if self.histogram is not None:
+            centres = 0.5 * (self.hist_edges[1:] + self.hist_edges[:-1])
+            v["histogram"] = (("site", "hist_re", "hist_im"), self.histogram)
+            coords.update(hist_re=centres, hist_im=centres)
+        if self.record is not None:
+            v["record"] = (("recorded", "sample", "site"), self.record)
+            coords.update(recorded=np.arange(self.record.shape[0]), record_time=("sample", self.record_times))
+        attrs = {**provenance_attrs(), **options_attr("pgrid_run", self.run), "pgrid_seed": int(self.run.seed),
+                 "pgrid_n_samples": int(self.n_samples)}
+        if self.network is not None:
+            attrs.update(network_attrs(self.network))
+        return xr.Dataset(v, coords=coords, attrs=attrs)
 
     @property
     def current_std_operator(self) -> np.ndarray:
@@ -442,7 +487,7 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
                           init=init_kind, sampling=sampling,
                           histogram=histogram, n_relax_steps=n_relax, n_sample=n_sample, n_time_blocks=n_tb,
                           error_units="trajectories" if n_good >= 8 else "trajectory time blocks"),
-        trajectory_status=traj_status, success=good,
+        trajectory_status=traj_status, success=good, network=net,
     )
     if n_good < n_traj:
         t_bad = status[diverged].min() * dt

@@ -11,7 +11,7 @@ r"""One sweep interface: a function of parameters mapped over a grid of paramete
 
 * **Labelled results.** :class:`SweepResult` holds the grid (``dims``, ``coords``) and
   one array per returned quantity, shaped ``grid shape + value shape``; ``to_xarray()``
-  converts it when xarray is installed.
+  converts it to an ``xarray.Dataset``.
 * **Seeds per point.** With ``seed=`` every point receives its own integer ``seed``
   keyword, derived from the base seed and the point's position in the grid
   (``numpy.random.SeedSequence(seed, spawn_key=(index,))``), so results do not depend
@@ -31,22 +31,32 @@ r"""One sweep interface: a function of parameters mapped over a grid of paramete
 * **Progress.** A tqdm bar (notebook-aware) appears for sweeps that last more than two
   seconds; ``progress=False`` or the environment variable ``PGRID_PROGRESS=0`` turns it
   off (the book build and the tests set it, so stored outputs never contain bars).
-* **Cache.** ``cache=True`` stores the result under :func:`~pgrid.sweeps.cache_dir` (``PGRID_CACHE_DIR``,
-  default ``~/.cache/pgrid``), keyed by a hash of the function's name and source (and
-  of the same-module helper functions and constants it uses by global name), the grid, the fixed arguments, the seed, pgrid's source hash and the numpy and numba
-  versions: rerunning the same sweep loads it, any change of pgrid recomputes it.
-  Wipe it with ``python -m pgrid cache --clear`` (or delete the directory).
+* **Cache and resume.** ``cache=True`` stores every point under
+  :func:`~pgrid.sweeps.cache_dir` (``PGRID_CACHE_DIR``, default ``~/.cache/pgrid``) as soon
+  as it finishes (atomic writes): rerunning the same sweep loads it
+  (``SweepResult.cached``), and rerunning an interrupted or failed one computes only the
+  missing points (``SweepResult.n_stored`` says how many came from the store), on every
+  backend.  The key covers everything the result can depend on (see
+  ``pgrid._cachekey``): the function's source, defaults, closure variables,
+  ``functools.partial`` arguments and every global it reads (data by value, e.g. a
+  ``Network``; the user's helper functions recursively), the grid, the fixed arguments, the
+  seed, pgrid's source hash and the Python, numpy and numba versions.  Something that cannot
+  be hashed by value is refused (:class:`UncacheableError`, naming it) rather than ignored.
+  Mutable state the function only writes to (a call counter, a log list) is part of the key
+  too: keep it in a module or out of the function.  An unreadable entry is recomputed.  Wipe
+  the cache with ``python -m pgrid cache --clear`` (or delete the directory).
+* **Failures.** A point that raises does not stop the others; at the end a
+  :class:`SweepPointError` names the first failed point's coordinates and seed (the original
+  exception is its ``__cause__``), with the finished points stored when caching.
+* **Keeping results.** :meth:`SweepResult.to_xarray` labels the result with shared
+  dimensions (the grid axes, ``site``, ``bond``); :func:`pgrid.save` writes it to netCDF.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import inspect
 import itertools
-import json
 import os
-import pickle
 import shutil
 import sys
 import time
@@ -56,10 +66,13 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 
 import numpy as np
 
+from ._cachekey import UncacheableError, cache_key
 from ._config import cache_dir, numba_threads, progress_bar, progress_enabled
+from ._store import PointStore
 from ._validate import integer
 
-__all__ = ["sweep", "SweepResult", "cache_dir", "point_seed", "progress_enabled"]
+__all__ = ["sweep", "SweepResult", "SweepPointError", "UncacheableError", "cache_dir", "point_seed",
+           "progress_enabled"]
 
 
 def point_seed(seed: int, index: int) -> int:
@@ -82,18 +95,21 @@ class SweepResult:
     shape : tuple of int
         Grid shape.
     seconds : float
-        Wall time of the computation (0 when loaded from the cache).
+        Wall time of the computation (about 0 when loaded from the cache).
     cached : bool
-        Whether the result came from the cache.
+        Whether every point came from the cache.
+    n_stored : int
+        How many points came from the cache (the rest were computed).
     """
 
-    def __init__(self, dims, coords, data, seconds=0.0, cached=False):
+    def __init__(self, dims, coords, data, seconds=0.0, cached=False, n_stored=0):
         self.dims = tuple(dims)
         self.coords = {k: np.asarray(v) for k, v in coords.items()}
         self.data = dict(data)
         self.shape = tuple(len(self.coords[d]) for d in self.dims)
         self.seconds = float(seconds)
         self.cached = bool(cached)
+        self.n_stored = int(n_stored)
 
     def __getitem__(self, name: str) -> np.ndarray:
         try:
@@ -109,17 +125,33 @@ class SweepResult:
 
     def __repr__(self):
         grid = ", ".join(f"{d}: {n}" for d, n in zip(self.dims, self.shape))
-        return f"SweepResult({grid}; {', '.join(self.data)}{'; cached' if self.cached else ''})"
+        src = "; cached" if self.cached else (f"; {self.n_stored} point(s) from the cache" if self.n_stored else "")
+        return f"SweepResult({grid}; {', '.join(self.data)}{src})"
 
-    def to_xarray(self):
-        """An ``xarray.Dataset`` (extra value axes named ``<quantity>_dim<k>``); needs xarray."""
+    def to_xarray(self, dims: Optional[Mapping[str, Sequence[str]]] = None, network=None):
+        """The result as an ``xarray.Dataset`` with shared, named dimensions.
+
+        The grid axes are dimensions with their values as coordinates.  The value axes of a
+        quantity get names: ``dims[name]`` if given; else pgrid's conventions for the
+        statistics of :meth:`pgrid.Ensemble.statistics` and :func:`pgrid.linear_noise` (a
+        name starting with ``current`` has the axis ``bond``, ``occupation`` ``site``,
+        ``histogram`` ``(site, hist_re, hist_im)``, ``hist_edges`` ``hist_edge``); else
+        ``<name>_dim<k>``.  With ``network`` the bonds get their end sites and couplings
+        as coordinates (``bond_i``, ``bond_j``, ``bond_g``).
+        """
         import xarray as xr
+
+        from .xarray_io import bond_coords, value_dims
 
         variables = {}
         for name, arr in self.data.items():
-            extra = tuple(f"{name}_dim{k}" for k in range(arr.ndim - len(self.dims)))
+            extra = value_dims(name, arr.ndim - len(self.dims), dims)
             variables[name] = (self.dims + extra, arr)
-        return xr.Dataset(variables, coords=self.coords)
+        ds = xr.Dataset(variables, coords=self.coords)
+        if network is not None:
+            ds = ds.assign_coords(bond_coords(network))
+        ds.attrs.update({"pgrid_sweep_seconds": self.seconds, "pgrid_points_from_cache": self.n_stored})
+        return ds
 
 
 def _grid(grid: Mapping[str, Sequence]) -> tuple:
@@ -135,59 +167,44 @@ def _grid(grid: Mapping[str, Sequence]) -> tuple:
     return dims, coords
 
 
-def _canonical(obj):
-    """A stable byte string for the cache key (JSON where possible, else pickle)."""
-    def default(x):
-        if isinstance(x, np.ndarray):
-            return {"__array__": x.tolist(), "dtype": str(x.dtype)}
-        if isinstance(x, (np.generic,)):
-            return x.item()
-        return {"__pickle__": hashlib.sha256(pickle.dumps(x, protocol=4)).hexdigest()}
-    return json.dumps(obj, default=default, sort_keys=True).encode()
+def _as_completed(futures):
+    """Futures in the order they finish (concurrent.futures or dask), else in submission order."""
+    import concurrent.futures as cf
 
-
-def _func_identity(func, _seen=None) -> str:
-    """Name and source of ``func`` and, recursively, of the functions it calls by global name
-    from the same module or notebook (helpers such as a network factory): changing any of
-    them changes the cache key."""
-    seen = set() if _seen is None else _seen
-    if id(func) in seen:
-        return ""
-    seen.add(id(func))
-    module = getattr(func, "__module__", "?")
-    name = f"{module}.{getattr(func, '__qualname__', repr(func))}"
+    if all(isinstance(f, cf.Future) for f in futures):
+        return cf.as_completed(futures)
     try:
-        source = inspect.getsource(func)
-    except (OSError, TypeError):
-        source = ""
-    parts = [name, source]
-    code = getattr(func, "__code__", None)
-    glb = getattr(func, "__globals__", {})
-    if code is not None:
-        names = set(code.co_names)
-        for const in code.co_consts:                 # nested functions and comprehensions
-            if inspect.iscode(const):
-                names.update(const.co_names)
-        for n in sorted(names):
-            obj = glb.get(n)
-            if inspect.isfunction(obj) and getattr(obj, "__module__", None) == module:
-                parts.append(_func_identity(obj, seen))
-            elif (isinstance(obj, (int, float, complex, str, bool, tuple, list, dict, np.ndarray, np.generic))
-                  and not n.startswith("__")):
-                parts.append(f"{n}={_canonical(obj).decode()}")   # module-level data (GI = 4.0, options)
-    return "\n".join(parts)
+        from distributed import Future, as_completed
+        if all(isinstance(f, Future) for f in futures):
+            return as_completed(futures)
+    except ImportError:
+        pass
+    return futures
 
 
-def _cache_key(func, dims, coords, fixed, seed) -> str:
-    import numba
+class SweepPointError(RuntimeError):
+    """A point of a :func:`sweep` raised.  The other points ran to the end (and, with
+    ``cache=``, are stored: a rerun computes only the failed ones); the original exception is
+    the ``__cause__``.
 
-    from .provenance import source_hash
+    Attributes
+    ----------
+    coords : dict
+        Grid coordinates of the first failed point.
+    index : int
+        Its flat index (row-major over the grid).
+    seed : int or None
+        The seed it was given.
+    failures : list of (int, Exception)
+        Every failed point's flat index and exception.
+    """
 
-    h = hashlib.sha256()
-    h.update(_func_identity(func).encode())
-    h.update(_canonical({"dims": dims, "coords": {d: coords[d] for d in dims}, "fixed": fixed, "seed": seed}))
-    h.update(f"{source_hash()} numpy {np.__version__} numba {numba.__version__}".encode())
-    return h.hexdigest()[:24]
+    def __init__(self, message, *, coords=None, index=None, seed=None, failures=()):
+        super().__init__(message)
+        self.coords = coords
+        self.index = index
+        self.seed = seed
+        self.failures = list(failures)
 
 
 def _as_dict(value) -> dict:
@@ -270,15 +287,6 @@ def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optio
         raise ValueError("`executor` must be None, 'serial', or have a `submit(fn, *args)` method "
                          "(concurrent.futures or dask).")
 
-    path = None
-    if cache:
-        root = cache_dir() if cache is True else Path(cache)
-        path = root / "sweeps" / f"{_cache_key(func, dims, coords, fixed, seed)}.pkl"
-        if path.exists():
-            with open(path, "rb") as f:
-                stored = pickle.load(f)
-            return SweepResult(dims, coords, stored["data"], seconds=0.0, cached=True)
-
     shape = tuple(len(coords[d]) for d in dims)
     points = []
     for flat, idx in enumerate(itertools.product(*(range(n) for n in shape))):
@@ -288,17 +296,45 @@ def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optio
             kwargs["seed"] = point_seed(seed, flat)
         points.append(kwargs)
 
-    bar = progress_bar(len(points), desc or getattr(func, "__name__", "sweep"),
-                       enabled=progress_enabled(progress) and len(points) > 1)
+    store = None
+    results = {}
+    if cache:
+        root = cache_dir() if cache is True else Path(cache)
+        key = cache_key(func, dims, coords, fixed, seed)
+        store = PointStore(root / "sweeps" / key,
+                           {"function": getattr(func, "__qualname__", repr(func)), "dims": dims,
+                            "coords": {d: coords[d].tolist() for d in dims}, "seed": seed, "points": len(points)})
+        for flat in range(len(points)):
+            value = store.load(flat)
+            if value is not None:
+                results[flat] = value
+    n_stored = len(results)
+    todo = [flat for flat in range(len(points)) if flat not in results]
+
+    bar = progress_bar(len(todo), desc or getattr(func, "__name__", "sweep"),
+                       enabled=progress_enabled(progress) and len(todo) > 1)
+    failures = []
+
+    def finished(flat, value):
+        results[flat] = value
+        if store is not None:
+            store.save(flat, value)
+        if bar is not None:
+            bar.update()
+
     t0 = time.perf_counter()
-    results = []
     try:
-        n_workers = min(_cores(), len(points))
-        if executor == "serial" or (executor is None and n_workers <= 1):
-            for kwargs in points:
-                results.append(_call(func, kwargs))
-                if bar is not None:
-                    bar.update()
+        n_workers = min(_cores(), max(1, len(todo)))
+        if not todo:
+            pass
+        elif executor == "serial" or (executor is None and n_workers <= 1):
+            for flat in todo:
+                try:
+                    value = _call(func, points[flat])
+                except Exception as exc:                 # keep going: the others are stored
+                    failures.append((flat, exc))
+                    continue
+                finished(flat, value)
         else:
             # embedded default: a thread pool in this process, one point per core, each point's
             # numba kernels on one thread (pgrid's kernels release the GIL; numba's thread
@@ -309,14 +345,20 @@ def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optio
             pool = ThreadPoolExecutor(n_workers) if own else executor
             task = _call_single_threaded if own else _call
             try:
-                futures = [pool.submit(task, func, kwargs) for kwargs in points]
-                for fut in futures:
+                # a Dask client would otherwise reuse a failed task of an earlier run (same key)
+                extra = {"pure": False} if type(pool).__module__.startswith("distributed") and \
+                    type(pool).__name__ == "Client" else {}
+                index = {pool.submit(task, func, points[flat], **extra): flat for flat in todo}
+                for fut in _as_completed(list(index)):
+                    flat = index[fut]
                     try:
-                        results.append(fut.result())
+                        value = fut.result()
                     except BrokenProcessPool as exc:
                         raise RuntimeError(_broken_pool_hint(pool)) from exc
-                    if bar is not None:
-                        bar.update()
+                    except Exception as exc:
+                        failures.append((flat, exc))
+                        continue
+                    finished(flat, value)
             finally:
                 if own:
                     pool.shutdown()
@@ -324,24 +366,31 @@ def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optio
         if bar is not None:
             bar.close()
     seconds = time.perf_counter() - t0
+    if failures:
+        failures.sort(key=lambda f: f[0])
+        flat, exc = failures[0]
+        where = {d: points[flat][d] for d in dims}
+        seed_txt = f", seed={points[flat]['seed']}" if seed is not None else ""
+        kept = (f"; the {len(results)} finished point(s) are stored: rerunning the sweep computes only the "
+                f"{len(failures)} missing" if store is not None else
+                f"; {len(results)} point(s) finished (run with cache=True to keep them across a rerun)")
+        raise SweepPointError(
+            f"{len(failures)} of {len(points)} sweep point(s) failed; the first at {where}{seed_txt} (flat index "
+            f"{flat}): {type(exc).__name__}: {exc}{kept}", coords=where, index=flat,
+            seed=points[flat].get("seed") if seed is not None else None,
+            failures=[(f, e) for f, e in failures]) from exc
 
     names = list(results[0])
     data = {}
     for name in names:
         try:
-            vals = [np.asarray(r[name]) for r in results]
+            vals = [np.asarray(results[k][name]) for k in range(len(points))]
         except KeyError:
             raise ValueError(f"`func` returned {name!r} at the first point but not at every point.") from None
         if any(v.shape != vals[0].shape for v in vals):
             raise ValueError(f"quantity {name!r} has different shapes at different points.")
         data[name] = np.stack(vals).reshape(shape + vals[0].shape)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        with open(tmp, "wb") as f:
-            pickle.dump({"data": data, "dims": dims, "coords": coords, "seconds": seconds}, f, protocol=4)
-        tmp.replace(path)
-    return SweepResult(dims, coords, data, seconds=seconds)
+    return SweepResult(dims, coords, data, seconds=seconds, cached=not todo, n_stored=n_stored)
 
 
 def main(argv=None):
@@ -349,13 +398,14 @@ def main(argv=None):
     parser.add_argument("--clear", action="store_true", help="delete every cached sweep")
     args = parser.parse_args(argv)
     root = cache_dir() / "sweeps"
-    files = list(root.glob("*.pkl")) if root.exists() else []
+    sweeps = [d for d in root.iterdir() if d.is_dir()] if root.exists() else []
+    files = [f for d in sweeps for f in d.glob("p*.pkl")]
     size = sum(f.stat().st_size for f in files)
     if args.clear:
         shutil.rmtree(root, ignore_errors=True)
-        print(f"removed {len(files)} cached sweeps ({size / 1e6:.1f} MB) from {root}")
+        print(f"removed {len(sweeps)} cached sweeps ({len(files)} points, {size / 1e6:.1f} MB) from {root}")
     else:
-        print(f"{len(files)} cached sweeps ({size / 1e6:.1f} MB) in {root}; wipe with --clear")
+        print(f"{len(sweeps)} cached sweeps ({len(files)} points, {size / 1e6:.1f} MB) in {root}; wipe with --clear")
     return 0
 
 

@@ -35,7 +35,7 @@ from ..network import Reservoir, chain
 from .. import quantum
 from ..quantum import converged_steady_state
 
-__all__ = ["RECIPES", "quantum_sweep", "run", "load", "data_dir"]
+__all__ = ["RECIPES", "quantum_sweep", "run", "load", "load_xarray", "data_dir"]
 
 
 def data_dir() -> Path:
@@ -214,6 +214,38 @@ def load(name: str, directory: Path | None = None):
     with np.load(npz) as f:
         arrays = {k: f[k] for k in f.files}
     return arrays, provenance
+
+
+#: Arrays that label an axis of a dataset (its coordinates), in the order axes are matched.
+AXES = ("n0", "gain", "loss")
+
+
+def load_xarray(name: str, directory: Path | None = None):
+    """A precomputed dataset as an ``xarray.Dataset``: the parameter axes (``n0``, ``gain``,
+    ``loss``) as coordinates, every other array on them (a trailing axis of an occupation is
+    ``site``), the provenance as attributes (``provenance``: the JSON record; its scalar
+    fields also one by one).  Refuses a file that does not match its recipe, as :func:`load`.
+    """
+    import xarray as xr
+
+    arrays, provenance = load(name, directory)
+    axes = {k: arrays[k] for k in AXES if k in arrays and arrays[k].ndim == 1}
+    variables = {}
+    for key, arr in arrays.items():
+        if key in axes:
+            continue
+        dims, free = [], [a for a in axes]
+        for length in arr.shape:
+            match = next((a for a in free if axes[a].size == length), None)
+            if match is not None and len(dims) < arr.ndim:
+                dims.append(match)
+                free.remove(match)
+            else:
+                dims.append("site" if key.startswith("occupation") else f"{key}_dim{len(dims)}")
+        variables[key] = (tuple(dims), arr)
+    attrs = {"provenance": json.dumps(provenance)}
+    attrs.update({k: v for k, v in provenance.items() if isinstance(v, (str, int, float))})
+    return xr.Dataset(variables, coords=axes, attrs=attrs)
 
 
 def main(argv=None):
