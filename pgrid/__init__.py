@@ -24,11 +24,12 @@ from .deterministic import (steady_state as steady_state, SteadyState as SteadyS
                             jacobian as jacobian, stability as stability,
                             linear_eigenvalues as linear_eigenvalues,
                             energy_balance as energy_balance, order_parameter as order_parameter,
-                            relaxation_time as relaxation_time)
+                            relaxation_time as relaxation_time, relaxation_analysis as relaxation_analysis,
+                            RelaxationAnalysis as RelaxationAnalysis)
 
 
 __version__ = "0.1.0"
 
 __all__ = ["DivergenceError", "Protocol", "Convergence", "Sampling", "Histogram", "SimulationRun", "Reservoir", "Network", "chain", "square_grid", "simulate", "Ensemble",
            "max_stable_dt", "steady_state", "SteadyState", "drift", "jacobian", "stability",
-           "linear_eigenvalues", "energy_balance", "order_parameter", "relaxation_time", "linear_noise", "LinearNoise", "sweep", "SweepResult", "SweepPointError", "save", "load", "xarray_io", "analytic", "quantum", "__version__"]
+           "linear_eigenvalues", "energy_balance", "order_parameter", "relaxation_time", "relaxation_analysis", "RelaxationAnalysis", "linear_noise", "LinearNoise", "sweep", "SweepResult", "SweepPointError", "save", "load", "xarray_io", "analytic", "quantum", "__version__"]

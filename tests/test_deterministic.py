@@ -293,3 +293,17 @@ def test_relaxation_time_refuses_a_state_that_does_not_refine():
     off = dataclasses.replace(s, alpha=s.alpha * 1.05)          # claims to be stable, is no fixed point
     with pytest.raises(ValueError, match="did not refine"):
         pgrid.relaxation_time(net, off, newton_iter=1)
+
+
+def test_relaxation_analysis_explains_the_18x_disagreement():
+    """11-site chain, Gamma_i = 4g, Gamma_e = 0.5g: the procedure gave 1651 (kick at site 0) and 14342
+    (site 1) against the Jacobian's 29855 without explanation."""
+    net = pgrid.chain(11, gain=4.0, loss=0.5, gamma=1e-3)
+    s = pgrid.steady_state(net)
+    tau_jac = pgrid.stability(net, s.alpha, s.frequency)[1]
+    for site, order in ((0, "linear"), (1, "quadratic")):
+        measured = float(pgrid.relaxation_time(net, s, site=site))
+        a = pgrid.relaxation_analysis(net, s, site=site)
+        assert a.tau == pytest.approx(measured, rel=0.05) and a.tau_jacobian == pytest.approx(tau_jac, rel=1e-6)
+        assert a.order == order and not a.visible and a.tau < 0.6 * tau_jac
+    assert "twice its rate" in pgrid.relaxation_analysis(net, s, site=1).message
