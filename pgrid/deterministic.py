@@ -472,7 +472,7 @@ def relaxation_analysis(net: Network, state, *, kick: float = 0.1, site: Optiona
     pair = lam[:, None] + lam[None, :]
     rate = np.concatenate([-lam.real, -pair.real.ravel()])
     freq = np.concatenate([lam.imag, pair.imag.ravel()])
-    decaying = rate > 1e-12
+    decaying = rate > 1e-9 * max(1.0, float(np.max(np.abs(lam))))      # the global-phase zero mode excluded
 
     def last(level):
         t = np.full(amp.size, -np.inf)
@@ -483,8 +483,8 @@ def relaxation_analysis(net: Network, state, *, kick: float = 0.1, site: Optiona
 
     (t_hi, _), (t_lo, k) = last(hi), last(lo)
     tau = (t_lo - t_hi) / math.log(hi / lo) if np.isfinite(t_hi) and np.isfinite(t_lo) else math.nan
-    slow = float(np.min(-lam.real[-lam.real > 1e-12])) if np.any(-lam.real > 1e-12) else math.nan
-    tau_jac = 1.0 / slow
+    tau_jac = stability(net, alpha, omega)[1]
+    slow = 1.0 / tau_jac
     order = "linear" if k < lam.size else "quadratic"
     visible = bool(order == "linear" and abs(rate[k] - slow) <= 1e-6 * slow)
     msg = (f"the levels see a {order} term decaying at {rate[k]:.3g} g (1/rate = {1 / rate[k]:.4g}); tau_r = "
