@@ -262,7 +262,7 @@ class Network:
         return Network(kw.pop("coupling"), **kw)
 
     def bond_index(self, i: int, j: int) -> int:
-        """Index of the bond (i, j) in :attr:`bonds` (and in every per-bond array).
+        """Index of the bond (i, j) in ``bonds`` (and in every per-bond array).
 
         Per-bond currents are positive from the smaller to the larger site index;
         for ``i > j`` flip the sign yourself.

@@ -389,7 +389,7 @@ def converged_steady_state(net, n_fock: int, *, grow: float = 1.25, max_n_fock: 
     """:func:`pgrid.quantum.steady_state` with the cutoff raised until it is large enough.
 
     Starts at ``n_fock`` and multiplies it by ``grow`` after every
-    :class:`~pgrid.TruncationError`, up to ``max_n_fock``.
+    :class:`~pgrid.quantum.TruncationError`, up to ``max_n_fock``.
 
     Returns
     -------

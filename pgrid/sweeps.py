@@ -48,8 +48,8 @@ r"""One sweep interface: a function of parameters mapped over a grid of paramete
 * **Failures.** A point that raises does not stop the others; at the end a
   :class:`SweepPointError` names the first failed point's coordinates and seed (the original
   exception is its ``__cause__``), with the finished points stored when caching.
-* **Keeping results.** :meth:`SweepResult.to_xarray` labels the result with shared
-  dimensions (the grid axes, ``site``, ``bond``); :func:`pgrid.save` writes it to netCDF.
+* **Keeping results.** :meth:`pgrid.SweepResult.to_xarray` labels the result with shared
+  dimensions (the grid axes, ``site``, ``bond``); :func:`pgrid.xarray_io.save` writes it to netCDF.
 """
 
 from __future__ import annotations
