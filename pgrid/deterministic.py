@@ -30,6 +30,7 @@ of :class:`pgrid.Convergence`).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Optional, Sequence, Union
@@ -124,6 +125,18 @@ class SteadyState:
     convergence: Optional[Convergence] = None
     bonds: Optional[np.ndarray] = None
     bond_coupling: Optional[np.ndarray] = None
+
+    def __getitem__(self, index) -> "SteadyState":
+        """The states at ``index`` of the batch axes (``s[3]``, ``s[0, 5]``, ``s[:, ::2]``)."""
+        batch = np.ndim(self.stationary)
+        if batch == 0:
+            raise IndexError("a SteadyState of one network has no batch axis to index")
+        fields = {}
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            per_point = isinstance(v, np.ndarray) and f.name not in ("bonds", "bond_coupling")
+            fields[f.name] = v[index] if per_point else v
+        return SteadyState(**fields)
 
     def to_xarray(self):
         """The states as an ``xarray.Dataset`` (see :mod:`pgrid.xarray_io`).
@@ -452,7 +465,7 @@ def relaxation_analysis(net: Network, state, *, kick: float = 0.1, site: Optiona
         As in :func:`relaxation_time`.
     """
     if np.ndim(state.stationary) != 0:
-        raise ValueError("`state` must be the state of one network (no batch axis); index a batch first.")
+        raise ValueError("`state` must be the state of one network (no batch axis): pass state[k] for point k.")
     if not bool(state.stable):
         raise ValueError(f"`state` is {state.status!s}, not stable: there is no relaxation to analyse.")
     n = net.n_sites

@@ -307,3 +307,14 @@ def test_relaxation_analysis_explains_the_18x_disagreement():
         assert a.tau == pytest.approx(measured, rel=0.05) and a.tau_jacobian == pytest.approx(tau_jac, rel=1e-6)
         assert a.order == order and not a.visible and a.tau < 0.6 * tau_jac
     assert "twice its rate" in pgrid.relaxation_analysis(net, s, site=1).message
+
+
+def test_steady_state_batches_index_like_arrays():
+    nets = [[pgrid.chain(3, gain=4.0, loss=x, gamma=1e-2) for x in (2.0, 6.0, 8.0)]]
+    s = pgrid.steady_state(nets, continuation=True)
+    one = s[0, 2]
+    assert np.ndim(one.stationary) == 0 and np.array_equal(one.alpha, s.alpha[0, 2]) and one.status == s.status[0, 2]
+    assert s[0].alpha.shape == (3, 3) and np.array_equal(one.bonds, s.bonds)
+    assert np.isfinite(pgrid.relaxation_analysis(nets[0][2], one).tau)
+    with pytest.raises(IndexError):
+        one[0]
