@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Cost of the sweep cache's per-point storage, measured in one run.
 
-A sweep of 8 SDE points of about 1 s each (a chain of 10, the statistics of 64 trajectories)
+A sweep of 8 SDE points of 1-2 s each (a chain of 10, the statistics of 64 trajectories)
 runs without a cache and with a fresh cache (every point hashed into the key and written
 atomically as it finishes), alternately, 2 rounds each; the overhead per point is the
 difference of the best rounds over the number of points, and also timed directly (the write
