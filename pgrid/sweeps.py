@@ -49,7 +49,7 @@ r"""One sweep interface: a function of parameters mapped over a grid of paramete
   :class:`SweepPointError` names the first failed point's coordinates and seed (the original
   exception is its ``__cause__``), with the finished points stored when caching.
 * **Keeping results.** :meth:`pgrid.SweepResult.to_xarray` labels the result with shared
-  dimensions (the grid axes, ``site``, ``bond``); :func:`pgrid.xarray_io.save` writes it to netCDF.
+  dimensions (the grid axes, ``site``, ``bond``); :func:`pgrid.save` writes it to netCDF.
 """
 
 from __future__ import annotations
@@ -100,9 +100,11 @@ class SweepResult:
         Whether every point came from the cache.
     n_stored : int
         How many points came from the cache (the rest were computed).
+    seed : int or None
+        The sweep's base seed (point k had ``point_seed(seed, k)``).
     """
 
-    def __init__(self, dims, coords, data, seconds=0.0, cached=False, n_stored=0):
+    def __init__(self, dims, coords, data, seconds=0.0, cached=False, n_stored=0, seed=None):
         self.dims = tuple(dims)
         self.coords = {k: np.asarray(v) for k, v in coords.items()}
         self.data = dict(data)
@@ -110,6 +112,7 @@ class SweepResult:
         self.seconds = float(seconds)
         self.cached = bool(cached)
         self.n_stored = int(n_stored)
+        self.seed = seed
 
     def __getitem__(self, name: str) -> np.ndarray:
         try:
@@ -137,11 +140,12 @@ class SweepResult:
         name starting with ``current`` has the axis ``bond``, ``occupation`` ``site``,
         ``histogram`` ``(site, hist_re, hist_im)``, ``hist_edges`` ``hist_edge``); else
         ``<name>_dim<k>``.  With ``network`` the bonds get their end sites and couplings
-        as coordinates (``bond_i``, ``bond_j``, ``bond_g``).
+        as coordinates (``bond_i``, ``bond_j``, ``bond_g``) and the network is recorded as an
+        attribute.  Attributes: the seed, pgrid's version and source hash.
         """
         import xarray as xr
 
-        from .xarray_io import bond_coords, value_dims
+        from .xarray_io import bond_coords, network_attrs, provenance_attrs, value_dims
 
         variables = {}
         for name, arr in self.data.items():
@@ -150,7 +154,11 @@ class SweepResult:
         ds = xr.Dataset(variables, coords=self.coords)
         if network is not None:
             ds = ds.assign_coords(bond_coords(network))
-        ds.attrs.update({"pgrid_sweep_seconds": self.seconds, "pgrid_points_from_cache": self.n_stored})
+            ds.attrs.update(network_attrs(network))
+        ds.attrs.update({**provenance_attrs(), "pgrid_sweep_seconds": self.seconds,
+                         "pgrid_points_from_cache": self.n_stored})
+        if self.seed is not None:
+            ds.attrs["pgrid_seed"] = int(self.seed)
         return ds
 
 
@@ -390,7 +398,7 @@ def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optio
         if any(v.shape != vals[0].shape for v in vals):
             raise ValueError(f"quantity {name!r} has different shapes at different points.")
         data[name] = np.stack(vals).reshape(shape + vals[0].shape)
-    return SweepResult(dims, coords, data, seconds=seconds, cached=not todo, n_stored=n_stored)
+    return SweepResult(dims, coords, data, seconds=seconds, cached=not todo, n_stored=n_stored, seed=seed)
 
 
 def main(argv=None):

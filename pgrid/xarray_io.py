@@ -9,8 +9,8 @@ reservoirs, :math:`\gamma`, :math:`N_{\rm th}`, detuning), the run parameters, t
 pgrid's version and source hash.  Nested attributes are JSON strings (netCDF attributes are
 numbers, strings or 1-D arrays); :func:`network_from_attrs` rebuilds the network.
 
-:func:`save` writes a result to netCDF with the ``h5netcdf`` engine, which stores complex
-arrays (amplitudes, records) natively, so a round trip through :func:`load` is exact.
+:func:`pgrid.save` writes a result to netCDF with the ``h5netcdf`` engine, which stores complex
+arrays (amplitudes, records) natively, so a round trip through :func:`pgrid.load` is exact.
 
 >>> import pgrid, tempfile, os
 >>> net = pgrid.chain(2, gain=0.0, loss=0.0, gamma=0.5, n_th=2.0)
@@ -120,7 +120,7 @@ def save(result, path: str | os.PathLike) -> None:
 
 
 def load(path: str | os.PathLike):
-    """Read a netCDF file written by :func:`save` into memory (an ``xarray.Dataset``; the file is closed)."""
+    """Read a netCDF file written by :func:`pgrid.save` into memory (an ``xarray.Dataset``; the file is closed)."""
     import xarray as xr
 
     with xr.open_dataset(path, engine=ENGINE) as ds:

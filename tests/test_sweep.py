@@ -316,6 +316,8 @@ def test_sweep_to_xarray_shares_site_and_bond_dims(tmp_path):
     ds = res.to_xarray(network=net)
     assert ds.current_mean.dims == ("loss", "bond") and ds.current_mean_err.dims == ("loss", "bond")
     assert ds.occupation_mean.dims == ("loss", "site") and list(ds.bond_j.values) == [1, 2]
+    assert int(ds.attrs["pgrid_seed"]) == 1 and pgrid.xarray_io.network_from_attrs(ds.attrs) == net
+    assert ds.attrs["pgrid_version"] == pgrid.__version__
     _assert_round_trip(ds, tmp_path / "sweep.nc")
 
 
