@@ -30,3 +30,11 @@ def test_distribution_name_and_import_name():
     dist = metadata.distribution(DIST)
     assert dist.metadata["Name"] == DIST and "pgrid" in (dist.read_text("top_level.txt") or "pgrid")
     assert (ROOT / "CHANGELOG.md").read_text(encoding="utf8").count(f"## [{pgrid.__version__}]") == 1
+
+
+def test_how_to_cite_page_is_generated_from_the_citation_file():
+    from pgrid.book import citation
+
+    committed = (ROOT / "book" / "cite.md").read_text(encoding="utf8")
+    assert committed == citation.page(citation.load()), "book/cite.md is stale: run `python -m pgrid.book.citation`"
+    assert "@unpublished{huber2022" in committed and "@misc{pgrid2026" in committed
