@@ -29,25 +29,15 @@ in microscopic power grids" (2022).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
 
 import numpy as np
 
-from ._validate import integer, real_array
+from ._validate import integer, number, real_array
 
 __all__ = ["Reservoir", "Network", "chain", "square_grid"]
-
-
-def _finite_float(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(f"`{name}` must be a real number, got {value!r}.")
-    x = float(value)
-    if not math.isfinite(x):
-        raise ValueError(f"`{name}` must be finite, got {value!r}.")
-    return x
 
 
 @dataclass(frozen=True)
@@ -80,9 +70,9 @@ class Reservoir:
     nu: float = 2.0
 
     def __post_init__(self):
-        rate = _finite_float(self.rate, "rate")
-        n0 = _finite_float(self.n0, "n0")
-        nu = _finite_float(self.nu, "nu")
+        rate = number(self.rate, "rate")
+        n0 = number(self.n0, "n0")
+        nu = number(self.nu, "nu")
         if rate < 0:
             raise ValueError(f"`rate` must be >= 0, got {rate}. Gain and loss are "
                              "chosen by putting the reservoir in `gain` or `loss`.")
@@ -372,7 +362,7 @@ def chain(n_sites, *, gain, loss, gamma, n_th=0.0, g=1.0, detuning=None) -> Netw
     n = integer(n_sites, "n_sites")
     if n < 2:
         raise ValueError(f"`n_sites` must be >= 2, got {n}.")
-    gval = _finite_float(g, "g")
+    gval = number(g, "g")
     c = np.zeros((n, n))
     idx = np.arange(n - 1)
     c[idx, idx + 1] = c[idx + 1, idx] = gval
@@ -391,7 +381,7 @@ def square_grid(rows, cols, *, gain, loss, gamma, n_th=0.0, g=1.0, detuning=None
     n = r_ * c_
     if n < 2:
         raise ValueError(f"a grid needs at least 2 sites, got rows={rows}, cols={cols}.")
-    gval = _finite_float(g, "g")
+    gval = number(g, "g")
     c = np.zeros((n, n))
     for r in range(r_):
         for k in range(c_):

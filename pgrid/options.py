@@ -24,32 +24,34 @@ ValueError: Convergence: `tol` must be > 0, got -1.0.
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass, fields
 from typing import Optional, Tuple, Union
 
 import numpy as np
 
+from ._validate import integer, number
+
 __all__ = ["Protocol", "Convergence", "Sampling", "Histogram"]
 
 
 def _number(owner, name, value, *, minimum=None, positive=False, optional=False):
+    """:func:`pgrid._validate.number`, its message prefixed with the option class."""
     if value is None and optional:
         return
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not math.isfinite(value):
-        raise ValueError(f"{owner}: `{name}` must be a finite number, got {value!r}.")
-    if positive and not value > 0:
-        raise ValueError(f"{owner}: `{name}` must be > 0, got {value!r}.")
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{owner}: `{name}` must be >= {minimum:g}, got {value!r}.")
+    try:
+        number(value, name, minimum=minimum, positive=positive)
+    except ValueError as exc:
+        raise ValueError(f"{owner}: {exc}") from None
 
 
 def _integer(owner, name, value, minimum, optional=False):
+    """:func:`pgrid._validate.integer`, its message prefixed with the option class."""
     if value is None and optional:
         return
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{owner}: `{name}` must be an integer >= {minimum}, got {value!r}.")
+    try:
+        integer(value, name, minimum=minimum)
+    except ValueError as exc:
+        raise ValueError(f"{owner}: {exc}") from None
 
 
 @dataclass(frozen=True)
