@@ -290,16 +290,16 @@ def _refuse_replay(init, seed):
 
 def _check_memory(n_traj, n_tb, nb, n, n_blocks, h_bins, n_rec, n_sample):
     """Refuse, before allocating, a run whose statistics arrays, histogram or records do not fit in memory."""
-    parts = {"the records (n_record x samples x sites)": 16.0 * n_rec * n_sample * n,
-             "the per-trajectory sums (n_traj x time blocks)": 8.0 * n_traj * n_tb * 2 * (nb + n + 1),
-             "the histograms (one per block of 16 trajectories)": 8.0 * n_blocks * n * h_bins ** 2,
-             "the states": 8.0 * n_traj * n * 6}
-    fixes = {"the records (n_record x samples x sites)": "lower `n_record` or `t_sample`, or raise `sample_every`",
-             "the per-trajectory sums (n_traj x time blocks)": "lower `n_traj` or `n_time_blocks` (or run in batches)",
-             "the histograms (one per block of 16 trajectories)": "lower the histogram's `bins`",
-             "the states": "lower `n_traj` (or run in batches)"}
-    worst = max(parts, key=parts.get)
-    check_memory(sum(parts.values()), f"this simulate run ({worst} dominate)", fixes[worst])
+    parts = [   # (what needs the memory, bytes, what to change)
+        ("the records (n_record x samples x sites)", 16.0 * n_rec * n_sample * n,
+         "lower `n_record` or `t_sample`, or raise `sample_every`"),
+        ("the per-trajectory sums (n_traj x time blocks)", 8.0 * n_traj * n_tb * 2 * (nb + n + 1),
+         "lower `n_traj` or `n_time_blocks` (or run in batches)"),
+        ("the histograms (one per block of 16 trajectories)", 8.0 * n_blocks * n * h_bins ** 2,
+         "lower the histogram's `bins`"),
+        ("the states", 8.0 * n_traj * n * 6, "lower `n_traj` (or run in batches)")]
+    worst, _, fix = max(parts, key=lambda part: part[1])
+    check_memory(sum(part[1] for part in parts), f"this simulate run ({worst} dominate)", fix)
 
 
 def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj: int, seed: int,
