@@ -114,8 +114,6 @@ def test_krylov_matches_direct_at_moderate_cutoff():
 
 
 def test_converged_steady_state_raises_the_cutoff():
-    from pgrid.book import precompute
-
     net = pgrid.chain(2, gain=pgrid.Reservoir(4.0, n0=1.0), loss=pgrid.Reservoir(2.0, n0=1.0), gamma=0.1)
     with pytest.raises(quantum.TruncationError, match="raise `n_fock`"):
         quantum.steady_state(net, 6)
