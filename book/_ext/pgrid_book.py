@@ -6,7 +6,8 @@
    while a text-only edit of a chapter re-uses the cache.
 2. Equations carry the paper's numbers: a display equation labelled ``eq-S41`` is shown and
    referenced as (S41), ``eq-3`` as (3) (``math_numfig`` is off so the label decides).
-   Each paper equation is labelled once in the book; other chapters reference it.
+   Each paper equation is labelled once in the book; other chapters reference it.  In the
+   PDF edition LaTeX numbers (and references) the equation the same way.
 3. Pages carry no script that names an online URL (sphinx-thebe's CDN constant is dropped),
    and each chapter's download menu offers the executed notebook (``.ipynb``) beside the
    ``.md`` source, as local files.
@@ -173,12 +174,17 @@ def _paper_equation_numbers(app, doctree):
     from docutils import nodes
 
     domain = app.env.get_domain("math")
-    for node in doctree.findall(nodes.math_block):
+    for node in list(doctree.findall(nodes.math_block)):
         label = node.get("label") or ""
         if label.startswith("eq-") and len(label) > 3:
             number = label[3:]
             node["number"] = number
             domain.equations[label] = (app.env.docname, number)
+            # the PDF edition: LaTeX numbers the equation (and its \ref) with the same number
+            parent, index = node.parent, node.parent.index(node)
+            parent.insert(index + 1, nodes.raw("", "\\endgroup\n", format="latex"))
+            parent.insert(index, nodes.raw("", f"\\begingroup\\renewcommand{{\\theequation}}{{{number}}}\n",
+                                           format="latex"))
 
 
 def setup(app):
