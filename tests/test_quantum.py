@@ -152,6 +152,21 @@ def test_precompute_run_and_load_check_provenance(tmp_path, monkeypatch):
         precompute.load("nope", tmp_path)
 
 
+def test_every_precompute_recipe_runs(tmp_path, monkeypatch):
+    """Each recipe function runs (on a tiny grid): the fig_s7_onset recipe once failed on an import."""
+    from pgrid.book import precompute
+
+    func = precompute.RECIPES["fig_s7_onset"][0]
+    tiny = dict(gains=[3.0], losses=[1.0, 4.0], gamma=1e-2, nu=1.0, n_sites=4, t_max=2e3)
+    monkeypatch.setitem(precompute.RECIPES, "tiny_onset", (func, tiny, "1 s", "test"))
+    precompute.run("tiny_onset", tmp_path)
+    data, prov = precompute.load("tiny_onset", tmp_path)
+    assert data["up_status"].shape == (1, 2) and data["down_current"].shape == (1, 2)
+    assert set(data["up_status"].ravel()) <= {"stable", "unstable", "marginal", "not stationary"}
+    for name, (func, params, _, _) in precompute.RECIPES.items():
+        assert callable(func), name
+
+
 def test_negativity_block_path_and_fallback_match_qutip():
     m = 4
     ket = lambda a, b: qutip.tensor(qutip.basis(m, a), qutip.basis(m, b))   # noqa: E731

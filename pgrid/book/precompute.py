@@ -38,24 +38,30 @@ from ..quantum import converged_steady_state
 __all__ = ["RECIPES", "quantum_sweep", "run", "load", "load_xarray", "data_dir"]
 
 
-def data_dir() -> Path:
-    """Where the datasets live: ``$PGRID_DATA_DIR``, else ``data/`` of the source checkout
-    this pgrid runs from (beside the ``pgrid`` package).
+def data_dir(*, writing: bool = False) -> Path:
+    """Where the datasets live.
+
+    Reading: ``$PGRID_DATA_DIR`` if set; else ``data/`` of the source checkout this pgrid runs
+    from; else the copy installed with the package (``pgrid/book/data``, shipped in the wheel).
+    Writing (``writing=True``, :func:`run`): ``$PGRID_DATA_DIR`` or the checkout's ``data/``, never
+    the installed package.
 
     Raises
     ------
     FileNotFoundError
-        For an installed pgrid (no checkout) without ``PGRID_DATA_DIR``.
+        For writing from an installed pgrid (no checkout) without ``PGRID_DATA_DIR``.
     """
     env = os.environ.get("PGRID_DATA_DIR")
     if env:
         return Path(env)
     root = Path(__file__).resolve().parents[2]
-    if (root / "pyproject.toml").exists() or (root / "data").is_dir():
+    if (root / "pyproject.toml").exists() and (root / "data").is_dir():
         return root / "data"
-    raise FileNotFoundError("pgrid runs from an installed package, not a source checkout: set PGRID_DATA_DIR "
-                            "to the folder with the datasets (or where `python -m pgrid.book.precompute` "
-                            "should write them).")
+    if writing:
+        raise FileNotFoundError("pgrid runs from an installed package, not a source checkout: set PGRID_DATA_DIR "
+                                "(or pass --out) to the folder where `python -m pgrid.book.precompute` should write "
+                                "the datasets.")
+    return Path(__file__).resolve().parent / "data"
 
 
 def _start_cutoff(net) -> int:
@@ -112,7 +118,7 @@ def _fig4b(*, n0s, gain, gamma, losses, progress=True):
 def _limit_cycle_onset(*, gains, losses, gamma, nu, n_sites, t_max):
     """Noise-free chains along ``losses`` for every gain, ramped up from the band-centre mode and
     down from a seed (continuation): status (stable / not stationary / ...), current, frequency."""
-    from .deterministic import steady_state
+    from ..deterministic import steady_state
 
     losses = np.asarray(losses, float)
     paths = [[chain(n_sites, gain=Reservoir(a, nu=nu), loss=Reservoir(b, nu=nu), gamma=gamma) for b in losses]
@@ -173,7 +179,7 @@ def run(name: str, out: Path | None = None) -> Path:
 
     func, params, _, what = RECIPES[name]
     code = {"pgrid_version": __version__, "pgrid_source_hash": source_hash(), "git_commit": git_commit()}
-    out = Path(out) if out is not None else data_dir()
+    out = Path(out) if out is not None else data_dir(writing=True)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     arrays = func(**params)
