@@ -1,7 +1,9 @@
-"""Command line: ``python -m pgrid <command>``.
+"""Command line: ``pgrid <command>`` (or ``python -m pgrid <command>``).
 
-    python -m pgrid cache            # what the sweep cache holds, and where
-    python -m pgrid cache --clear    # delete every cached sweep
+    pgrid figure --list              # the paper's figures and panels, their chapter and cost
+    pgrid figure fig2a -o DIR        # recompute Fig. 2(a): DIR/fig2a.pdf, .svg and .nc (data, provenance)
+    pgrid cache                      # what the sweep cache holds, and where
+    pgrid cache --clear              # delete every cached sweep
 
 (``python -m pgrid.sweeps`` would run the module a second time after the package imported
 it, which Python warns about; this entry point avoids that.)
@@ -12,8 +14,14 @@ import sys
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pgrid", description="pgrid's command line")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["figure"]:                  # its own parser (pgrid.book.figures.main)
+        from .book.figures import main as figure_main
+        return figure_main(argv[1:])
+    parser = argparse.ArgumentParser(prog="pgrid", description="pgrid's command line")
     sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("figure", help="recompute a figure of the paper: PDF, SVG and its data as netCDF "
+                                  "(pgrid figure --help)")
     cache = sub.add_parser("cache", help="the sweep cache ($PGRID_CACHE_DIR or ~/.cache/pgrid)")
     cache.add_argument("--clear", action="store_true", help="delete every cached sweep")
     args = parser.parse_args(argv)
