@@ -10,6 +10,9 @@ For each HTML page under ``_build/html`` (except Sphinx's search and index pages
 * every image has loaded (``img.complete`` and ``naturalWidth > 0``);
 * every internal link points to an existing file and, with a ``#fragment``, to an
   existing id there; no cross-reference is left unresolved (``span.xref`` outside a link);
+* every figure of the paper (``pgrid.book.figures.FIGURES``) has download links for its PDF,
+  SVG and netCDF data on its chapter's page, and the files are there (a PDF, an SVG, an
+  HDF5-based netCDF);
 * a full-page screenshot of each chapter is saved (CI artefacts).
 
 Uses Debian's ``chromium`` and ``chromium-driver`` (``apt-get install chromium
@@ -55,6 +58,32 @@ def _parse(path: Path) -> _Links:
     p = _Links()
     p.feed(path.read_text(encoding="utf8", errors="replace"))
     return p
+
+
+def download_checks(root: Path, pages: list) -> list:
+    """Every paper figure's three download links are on its chapter's page and resolve to real files."""
+    from pgrid.book.figures import FIGURES
+
+    problems, found = [], 0
+    magic = {"pdf": b"%PDF-", "svg": b"<", "nc": b"\x89HDF"}
+    by_name = {p.stem: p for p in pages}
+    for name, spec in FIGURES.items():
+        page = by_name.get(spec.chapter)
+        if page is None:
+            problems.append(f"{name}: its chapter {spec.chapter}.html was not built")
+            continue
+        hrefs = set(_parse(page).hrefs)
+        for ext in ("pdf", "svg", "nc"):
+            link = f"figures/{name}.{ext}"
+            target = page.parent / link
+            if link not in hrefs:
+                problems.append(f"{page.name}: no download link {link!r} for {spec.paper}")
+            elif not target.exists() or not target.read_bytes()[:2000].lstrip().startswith(magic[ext]):
+                problems.append(f"{page.name}: download {link!r} missing or not a {ext} file")
+            else:
+                found += 1
+    print(f"figure downloads: {found} of {3 * len(FIGURES)} links resolve to their files", flush=True)
+    return problems
 
 
 def static_checks(root: Path, pages: list) -> list:
@@ -171,6 +200,7 @@ def main(argv=None):
     shots.mkdir(parents=True, exist_ok=True)
     chapters = {p.stem for p in (root.parent.parent / "book").glob("*.md")} | {"index"}
     problems = static_checks(root, pages)
+    problems += download_checks(root, pages)
     problems += browser_checks(root, pages, shots, chapters)
     print(f"{len(pages)} pages checked; screenshots in {shots}")
     if problems:
@@ -178,7 +208,7 @@ def main(argv=None):
         for p in problems:
             print("  " + p, file=sys.stderr)
         return 1
-    print("browser check passed: math typeset, images loaded, links and anchors resolve")
+    print("browser check passed: math typeset, images loaded, links, anchors and figure downloads resolve")
     return 0
 
 

@@ -15,17 +15,33 @@
    notebook ``book/<chapter>.ipynb`` (the one nbval validates): same code cells, and the
    same text outputs after the substitutions of ``book/nbval_sanitize.cfg``.  A mismatch
    fails the build and names the command that regenerates the notebooks.
+5. Figure downloads: chapters publish every paper figure with
+   :func:`pgrid.book.figures.publish`, which writes ``<name>.pdf``, ``.svg`` and ``.nc`` into
+   ``$PGRID_FIGURE_DIR``; this extension sets it to ``<build>/figures`` (beside the execution
+   cache, so files and cached outputs live and die together) before any chapter runs, and
+   copies the files to ``<html>/figures/`` after the build.  A figure whose files are missing
+   fails the build.
+6. The execution report: the ``{pgrid-exec-report}`` directive (on the status page) becomes a
+   table of every executed chapter with its run time and whether this build executed it or
+   took it from the execution cache.
 """
 
 from __future__ import annotations
 
 import configparser
+import datetime
 import os
 import re
+import shutil
+import time
 from pathlib import Path
 
 import nbformat
+from docutils import nodes
 from sphinx.errors import ExtensionError
+from sphinx.addnodes import pending_xref
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective
 
 BOOK = Path(__file__).resolve().parents[1]
 SANITIZE = BOOK / "nbval_sanitize.cfg"
@@ -90,8 +106,108 @@ def compare_notebooks(executed, committed, patterns):
 
 def _set_cache_path(app, config):
     app.pgrid_hash = pgrid_source_hash()
+    app.pgrid_build_start = time.time()
     cache = Path(app.outdir).parent / ".jupyter_cache" / f"pgrid-{app.pgrid_hash}"
     config.nb_execution_cache_path = str(cache)
+    # chapters run in kernels this process starts: they inherit where to write the figure downloads
+    os.environ.setdefault("PGRID_FIGURE_DIR", str(Path(app.outdir).parent / "figures"))
+
+
+def _copy_figures(app, exception):
+    """Copy every published figure (PDF, SVG, netCDF) next to the HTML pages; fail when one is missing."""
+    if exception is not None or app.builder.format != "html":
+        return
+    from pgrid.book.figures import FIGURES
+
+    source, dest = Path(os.environ["PGRID_FIGURE_DIR"]), Path(app.outdir) / "figures"
+    missing = []
+    for name, spec in FIGURES.items():
+        if spec.chapter not in app.env.found_docs:
+            continue
+        for ext in ("pdf", "svg", "nc"):
+            f = source / f"{name}.{ext}"
+            if not f.exists():
+                missing.append(f.name)
+                continue
+            dest.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(f, dest / f.name)
+    if missing:
+        raise ExtensionError(
+            f"figure downloads missing from {source}: {', '.join(missing)}. They are written when a chapter "
+            "executes; a chapter served from an execution cache whose figures were deleted has none. "
+            "Remove the cache (rm -rf _build/.jupyter_cache) and build again.")
+
+
+class ExecReportNode(nodes.General, nodes.Element):
+    """Placeholder for the execution report (filled in once every chapter has run)."""
+
+
+class ExecReport(SphinxDirective):
+    """``{pgrid-exec-report}``: each executed chapter's run time, and whether this build executed
+    it or served it from the execution cache."""
+
+    def run(self):
+        return [ExecReportNode()]
+
+
+def _exec_report_table(app, docname):
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    start = getattr(app, "pgrid_build_start", time.time())
+    rows, total = [], 0.0
+    for doc, data in sorted(NbMetadataCollector.get_doc_data(app.env).items()):
+        ex = data.get("exec_data")
+        if not ex:
+            continue
+        runtime = ex.get("runtime")
+        total += runtime or 0.0
+        when = datetime.datetime.fromtimestamp(ex["mtime"]).strftime("%Y-%m-%d %H:%M") if ex.get("mtime") else ""
+        if ex.get("method") == "force":
+            origin = "executed in this build (always)"
+        elif ex.get("mtime") and ex["mtime"] >= start:
+            origin = "executed in this build"
+        else:
+            origin = f"from the execution cache (executed {when})"
+        ok = "ok" if ex.get("succeeded") else "failed"
+        rows.append((doc, "-" if runtime is None else f"{runtime:.1f}", origin, ok))
+    rows.append(("all chapters", f"{total:.1f}", "", ""))
+    table = nodes.table(classes=["pgrid-exec-report", "colwidths-auto"])
+    group = nodes.tgroup(cols=4)
+    table += group
+    for _ in range(4):
+        group += nodes.colspec(colwidth=25)
+    head, body = nodes.thead(), nodes.tbody()
+    group += head
+    group += body
+    row = nodes.row()
+    for h in ("Chapter", "Execution time (s)", "Outputs", "Status"):
+        row += nodes.entry("", nodes.paragraph(text=h))
+    head += row
+    for doc, runtime, origin, ok in rows:
+        row = nodes.row()
+        link = nodes.paragraph()
+        if doc != "all chapters":
+            ref = pending_xref("", refdoc=docname, reftarget=doc, reftype="doc", refdomain="std", refexplicit=True,
+                               refwarn=True, classes=["xref", "doc"])
+            ref += nodes.inline(text=doc)
+            link += ref
+        else:
+            link += nodes.strong(text=doc)
+        row += nodes.entry("", link)
+        for text in (runtime, origin, ok):
+            row += nodes.entry("", nodes.paragraph(text=text))
+        body += row
+    return table
+
+
+class ExecReportTransform(SphinxPostTransform):
+    """Replace the placeholder with the table (before cross-references are resolved, priority 10)."""
+
+    default_priority = 8
+
+    def run(self, **kwargs):
+        for node in list(self.document.findall(ExecReportNode)):
+            node.replace_self(_exec_report_table(self.app, self.env.docname))
 
 
 def _outdated_after_pgrid_change(app, env, added, changed, removed):
@@ -192,6 +308,10 @@ def setup(app):
     # the outputs compared with the committed notebooks).
     os.environ.setdefault("PGRID_PROGRESS", "0")
     app.connect("config-inited", _set_cache_path, priority=100)
+    app.add_node(ExecReportNode)
+    app.add_directive("pgrid-exec-report", ExecReport)
+    app.add_post_transform(ExecReportTransform)
+    app.connect("build-finished", _copy_figures)
     app.connect("env-get-outdated", _outdated_after_pgrid_change)
     app.connect("doctree-read", _paper_equation_numbers)
     app.connect("build-finished", _check_outputs)
