@@ -187,18 +187,31 @@ def status_table(records: list, items: Optional[dict] = None) -> list:
     return rows
 
 
+def figure_command(item: str) -> Optional[str]:
+    """The shell command that regenerates paper figure ``item`` ("Fig. 2" -> ``pgrid figure fig2 -o DIR``),
+    ``None`` for an item that is not a figure."""
+    from .figures import PAPER_FIGURES, command
+
+    m = re.fullmatch(r"Fig\. (S?\d+)", item)
+    name = f"fig{m.group(1)}" if m else None
+    return command(name) if name in PAPER_FIGURES else None
+
+
 def status_html(rows: list) -> str:
-    """The status table as HTML: item, what it is, status, and links to the checks."""
+    """The status table as HTML: item, what it is, status, links to the checks, and for a figure the
+    command that regenerates it (with its data)."""
     colour = {"reproduced": "#009E73", "paper error, corrected": "#0072B2",
               "ambiguous in the paper": "#CC79A7", "reproduced with a documented difference": "#E69F00"}
     out = ['<table class="pgrid-status"><thead><tr><th>Paper item</th><th>What</th><th>Status</th>'
-           '<th>Checks (links to the chapter)</th></tr></thead><tbody>']
+           '<th>Checks (links to the chapter)</th><th>Regenerate (figure, data)</th></tr></thead><tbody>']
     for item, what, status, recs in rows:
         col = colour.get(status, "#D55E00")
         links = "<br>".join(
             f'<a href="{r["chapter"]}.html#{r["anchor"]}">{_esc(r["chapter"])}: {_esc(r["label"])}</a>'
             f'{f" ({r_note})" if (r_note := _SHORT.get(r["status"])) else ""}' for r in recs) or "&mdash;"
+        cmd = figure_command(item)
         out.append(f'<tr><td><strong>{_esc(item)}</strong></td><td>{_esc(what)}</td>'
-                   f'<td style="color:{col}">{_esc(status)}</td><td>{links}</td></tr>')
+                   f'<td style="color:{col}">{_esc(status)}</td><td>{links}</td>'
+                   f'<td>{f"<code>{_esc(cmd)}</code>" if cmd else ""}</td></tr>')
     out.append("</tbody></table>")
     return "\n".join(out)
