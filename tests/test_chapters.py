@@ -46,9 +46,37 @@ def test_chapter_opens_with_an_overview_and_ends_with_try_it(md):
         f"{md.name}: start with an Overview that says what to take away"
     headings = [line for line in text.splitlines() if line.startswith("## ")]
     assert headings[-1].startswith("## Try it"), f"{md.name}: end with a '## Try it' section"
-    last = nb.cells[-1]
-    assert last.cell_type == "code" and "skip-execution" in last.metadata.get("tags", []), \
-        f"{md.name}: the last cell must be a Try-it code cell (tagged skip-execution, nbval-skip)"
+    try_it = nb.cells[-2]
+    assert try_it.cell_type == "code" and "skip-execution" in try_it.metadata.get("tags", []), \
+        f"{md.name}: the cell before the versions cell must be a Try-it code cell (tagged skip-execution, nbval-skip)"
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_ends_with_the_versions_it_was_computed_with(md):
+    # every chapter's last cell (input hidden) says which pgrid (version, source hash, commit), Python,
+    # numpy, scipy, numba and qutip computed it; nbval compares it through the sanitizer's placeholder
+    last = jupytext.read(md).cells[-1]
+    assert last.cell_type == "code" and "remove-input" in last.metadata.get("tags", []), \
+        f"{md.name}: the last cell must be the hidden versions cell"
+    assert "show_versions()" in last.source, f"{md.name}: the last cell must call pgrid.book.environment.show_versions()"
+    outputs = nbformat.read(md.with_suffix(".ipynb"), as_version=4).cells[-1].get("outputs", [])
+    text = "".join(o.get("data", {}).get("text/plain", "") for o in outputs)
+    for name in ("Computed with pgrid", "git", "Python", "numpy", "scipy", "numba", "qutip"):
+        assert name in text, f"{md.with_suffix('.ipynb').name}: versions line lacks {name!r}: {text!r}"
+
+
+def test_versions_line_is_sanitized_for_nbval():
+    import configparser
+    import re
+
+    from pgrid.book.environment import versions_line
+
+    cfg = configparser.ConfigParser(interpolation=None)
+    cfg.read(BOOK / "nbval_sanitize.cfg")
+    line = versions_line()
+    for section in cfg.sections():
+        line = re.sub(cfg[section]["regex"], cfg[section]["replace"], line)
+    assert line == "Computed with pgrid VERSIONS"
 
 
 def test_one_chapter_validates_on_its_own(tmp_path):
