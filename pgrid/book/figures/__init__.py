@@ -61,7 +61,8 @@ class FigureSpec:
     requires : tuple of str
         Names of figures whose datasets ``compute`` takes as keyword arguments.
     cost : str
-        Rough wall time of ``compute`` on 2 cores, cold (the sweep cache empty).
+        Wall time of ``compute`` measured on 2 cores with an empty sweep cache (numba's
+        compilation cache warm), by ``pgrid figure`` over every figure in one run (7 min in all).
     """
 
     name: str
@@ -95,45 +96,45 @@ def _specs():
         f("fig1", "Fig. 1", "model", "fig-model-sketch", "the network: oscillators, generator, engine, bath",
           "fig1:compute:plot", cost="1 s"),
         f("fig2a", "Fig. 2(a)", "transport", "fig-2a", "noise-free current over the (Gamma_i, Gamma_e) plane, N = 10",
-          "fig2:compute_a:plot_a", cost="1 min"),
+          "fig2:compute_a:plot_a", cost="55 s"),
         f("fig2b", "Fig. 2(b)", "transport", "fig-2b", "current at Gamma_e = Gamma_i and the maximal current",
           "fig2:compute_b:plot_b", cost="30 s"),
         f("fig2c", "Fig. 2(c)", "transport", "fig-2c", "occupation profiles and Eq. (6)",
-          "fig2:compute_c:plot_c", requires=("fig2b",), cost="5 s"),
+          "fig2:compute_c:plot_c", requires=("fig2b",), cost="1 s after Fig. 2(b)"),
         f("fig3a", "Fig. 3(a)", "fluctuations", "fig-3a", "mean current and fluctuations, thermal regime, N = 6",
-          "fig3:compute_a:plot_a", cost="4 min"),
+          "fig3:compute_a:plot_a", cost="70 s"),
         f("fig3b", "Fig. 3(b)", "fluctuations", "fig-3b", "single-site distributions (the runs of Fig. 3a)",
-          "fig3:compute_b:plot_b", cost="4 min, seconds once Fig. 3a's runs are cached"),
+          "fig3:compute_b:plot_b", cost="70 s; 2 s once Fig. 3(a)'s runs are cached"),
         f("fig3c", "Fig. 3(c)", "fluctuations", "fig-3c", "relaxation time, N = 4, 6, 8",
-          "fig3:compute_c:plot_c", cost="20 s"),
+          "fig3:compute_c:plot_c", cost="6 s"),
         f("fig3d", "Fig. 3(d)", "fluctuations", "fig-3d", "order parameter with and without noise",
-          "fig3:compute_d:plot_d", cost="4 min, seconds once Fig. 3a's runs are cached"),
+          "fig3:compute_d:plot_d", cost="70 s; 1 s once Fig. 3(a)'s runs are cached"),
         f("fig4a", "Fig. 4(a)", "quantum_limit", "fig-4a", "current fluctuations in the quantum noise limit, N = 2",
-          "fig4:compute_a:plot_a", cost="2 min; exact points from the stored data"),
+          "fig4:compute_a:plot_a", cost="50 s; exact points from the stored data"),
         f("fig4b", "Fig. 4(b)", "quantum_limit", "fig-4b", "entanglement negativity between source and drain",
           "fig4:compute_b:plot_b", cost="1 s; the stored exact steady states"),
         f("fig5", "Fig. 5", "grids", "fig-5", "2-D grid with one generator and two engines: currents and fluctuations",
-          "fig5:compute:plot", cost="3 min"),
+          "fig5:compute:plot", cost="45 s"),
         f("figS1", "Fig. S1", "fokker_planck", "fig-S1", "coherent-state average of the saturation function",
           "figS1:compute:plot", cost="1 s"),
         f("figS2", "Fig. S2", "fokker_planck", "fig-S2", "SDE against exact quantum current statistics, n0 = 15",
-          "figS2:compute:plot", cost="1 min; exact points from the stored data"),
+          "figS2:compute:plot", cost="3 s; exact points from the stored data"),
         f("figS3", "Fig. S3", "transport", "fig-S3", "linear chain: damped, amplified and stalled regions",
-          "figS3:compute:plot", cost="5 s"),
+          "figS3:compute:plot", cost="3 s"),
         f("figS4", "Fig. S4", "transport", "fig-S4", "steady-state amplitudes |A|, |B| across the transition",
-          "figS4:compute:plot", requires=("fig2a", "fig2b"), cost="1.5 min with Figs. 2a, 2b"),
+          "figS4:compute:plot", requires=("fig2a", "fig2b"), cost="1 s after Figs. 2(a), 2(b)"),
         f("figS5", "Fig. S5", "grids", "fig-S5", "disorder: averaged profiles, currents, crossover",
-          "figS5:compute:plot", cost="1 min"),
+          "figS5:compute:plot", cost="40 s"),
         f("figS6", "Fig. S6", "universality", "fig-S6", "nu = 3: current and single-mode profiles",
-          "figS6:compute:plot", cost="10 s"),
+          "figS6:compute:plot", cost="4 s"),
         f("figS7", "Fig. S7", "universality", "fig-S7", "nu = 1: phase diagram, limit cycles, cuts",
-          "figS7:compute:plot", cost="1 min"),
+          "figS7:compute:plot", cost="25 s"),
         f("figS8", "Fig. S8", "universality", "fig-S8", "nu = 1 and nu = 3 with thermal noise",
-          "figS8:compute:plot", cost="2 min"),
+          "figS8:compute:plot", cost="50 s"),
         f("figS9", "Fig. S9", "universality", "fig-S9", "different saturation numbers, noise free",
-          "figS9:compute:plot", cost="30 s"),
+          "figS9:compute:plot", cost="13 s"),
         f("figS10", "Fig. S10", "universality", "fig-S10", "different saturation numbers, thermal noise",
-          "figS10:compute:plot", requires=("figS9",), cost="2 min"),
+          "figS10:compute:plot", requires=("figS9",), cost="20 s after Fig. S9"),
     ]
 
 
@@ -237,7 +238,10 @@ def _write(name: str, ds, fig, outdir: Path, command_line: Optional[str]) -> lis
     out = ds.copy()
     out.attrs = {**ds.attrs, **provenance(name, ds, command_line=command_line)}
     tmp = paths[2].with_suffix(".nc.tmp")
-    out.to_netcdf(tmp, engine=ENGINE)
+    # numeric arrays gzip-compressed (lossless; a map of states shrinks several-fold)
+    encoding = {k: {"compression": "gzip", "compression_opts": 4} for k, v in out.variables.items()
+                if v.ndim and v.dtype.kind in "fciub"}
+    out.to_netcdf(tmp, engine=ENGINE, encoding=encoding)
     os.replace(tmp, paths[2])
     return paths
 
@@ -257,7 +261,7 @@ def make(name: str, outdir, *, command_line: Optional[str] = None, inputs: Optio
     for panel in names(name):
         t0 = datetime.datetime.now()
         if progress:
-            progress(f"{panel}: computing ({spec(panel).paper}; about {spec(panel).cost} on 2 cores) ...")
+            progress(f"{panel}: computing {spec(panel).paper} (measured on 2 cores: {spec(panel).cost}) ...")
         ds = compute(panel, inputs=inputs)
         with plt.style.context(STYLE):
             fig = spec(panel).plot(ds)
@@ -312,13 +316,13 @@ def _esc(s: str) -> str:
 
 
 def list_text() -> str:
-    """The table ``pgrid figure --list`` prints."""
+    """The table ``pgrid figure --list`` prints: name, paper figure, chapter, title and the measured
+    cost on 2 cores (an empty sweep cache)."""
     rows = []
     for fig, panels in PAPER_FIGURES.items():
         for p in panels:
             s = FIGURES[p]
-            extra = f"; needs {', '.join(s.requires)}" if s.requires else ""
-            rows.append(f"{p:<7} {s.paper:<10} {s.chapter:<14} {s.title}  [about {s.cost}{extra}]")
+            rows.append(f"{p:<7} {s.paper:<10} {s.chapter:<14} {s.title}  [{s.cost}]")
     return "\n".join(rows)
 
 
