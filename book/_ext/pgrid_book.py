@@ -174,8 +174,8 @@ def _exec_report_table(app, docname):
     table = nodes.table(classes=["pgrid-exec-report", "colwidths-auto"])
     group = nodes.tgroup(cols=4)
     table += group
-    for _ in range(4):
-        group += nodes.colspec(colwidth=25)
+    for width in (22, 16, 50, 12):
+        group += nodes.colspec(colwidth=width)
     head, body = nodes.thead(), nodes.tbody()
     group += head
     group += body
