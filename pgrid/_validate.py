@@ -39,6 +39,25 @@ def amplitudes(value, name: str, shapes) -> np.ndarray:
     return a
 
 
+def complex_array(value, name: str, *, what: str = "numbers") -> np.ndarray:
+    """``value`` as a complex array when any imaginary part is nonzero, else as a float array;
+    a ValueError naming ``name`` for strings, objects and the like."""
+    try:
+        arr = np.asarray(value)
+    except Exception:   # ragged lists and the like
+        raise ValueError(f"`{name}` must be {what}, got {value!r}.") from None
+    if arr.dtype == object:
+        try:
+            arr = arr.astype(complex)
+        except (TypeError, ValueError):
+            raise ValueError(f"`{name}` must be {what}, got {value!r}.") from None
+    if arr.dtype.kind not in "biufc":
+        raise ValueError(f"`{name}` must be {what}, got {value!r}.")
+    if arr.dtype.kind == "c" and not np.any(arr.imag != 0):
+        return arr.real.astype(float)
+    return arr.astype(complex) if arr.dtype.kind == "c" else arr.astype(float)
+
+
 def real_array(value, name: str, *, what: str = "real numbers") -> np.ndarray:
     """``value`` as a float array, or a ValueError naming ``name``.
 

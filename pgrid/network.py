@@ -1,6 +1,7 @@
 r"""Network description shared by every pgrid solver.
 
-A :class:`Network` is pure data: the coupling matrix :math:`g_{\ell m}`, the
+A :class:`Network` is pure data: the (real symmetric, or complex Hermitian: a synthetic
+flux) coupling matrix :math:`g_{\ell m}`, the
 bath (rate :math:`\gamma_\ell`, occupation :math:`N_{\rm th}`), optional
 detunings :math:`\Delta_\ell` and the saturable gain and loss reservoirs, one
 :class:`Reservoir` per active site.  The deterministic solver, the SDE engine
@@ -35,9 +36,9 @@ from typing import Mapping
 
 import numpy as np
 
-from ._validate import integer, number, real_array
+from ._validate import complex_array, integer, number, real_array
 
-__all__ = ["Reservoir", "Network", "chain", "square_grid"]
+__all__ = ["Reservoir", "Network", "chain", "square_grid", "ring", "loop_fluxes"]
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,17 @@ class Reservoir:
         return self.rate * (1.0 + np.asarray(occupation) / self.n0) ** (-self.nu)
 
 
+def _phases(flux: float, n_bonds: int, on: str) -> np.ndarray:
+    if on == "spread":
+        return np.full(n_bonds, flux / n_bonds)
+    if on == "bond":
+        out = np.zeros(n_bonds)
+        out[-1] = flux
+        return out
+    raise ValueError(f"`flux_on` must be 'spread' (Phi/N on every bond) or 'bond' (all on the bond N-1 -> 0), "
+                     f"got {on!r}.")
+
+
 def _as_reservoir(value, name: str) -> Reservoir:
     if isinstance(value, Reservoir):
         return value
@@ -133,8 +145,11 @@ class Network:
     Parameters
     ----------
     coupling : array_like, shape (N, N)
-        Real symmetric hopping matrix :math:`g_{\ell m}` with zero diagonal;
-        :math:`H = -\frac12\sum_{\ell m} g_{\ell m} a_\ell^\dagger a_m`.
+        Hopping matrix :math:`g_{\ell m}` with zero diagonal,
+        :math:`H = -\frac12\sum_{\ell m} g_{\ell m} a_\ell^\dagger a_m`: real symmetric, or
+        complex Hermitian (:math:`g_{m\ell} = g_{\ell m}^*`; a synthetic flux through the
+        network's loops, see :func:`ring` and :func:`loop_fluxes`).  A complex matrix whose
+        imaginary parts all vanish is taken as real.
     gamma : float or array_like, shape (N,)
         Bare damping rate :math:`\gamma` of every site (or per site).
     n_th : float or array_like, shape (N,), default: 0.0
@@ -151,13 +166,17 @@ class Network:
     bonds : ndarray of int, shape (n_bonds, 2)
         Coupled pairs (i, j) with i < j, in row-major order.
     bond_coupling : ndarray, shape (n_bonds,)
-        :math:`g_{ij}` of each bond.
+        :math:`g_{ij}` of each bond (complex for a complex coupling).  The current on bond
+        :math:`(i, j)` is :math:`J_{ij} = {\rm Im}(g_{ij}\alpha_i^*\alpha_j)`, positive from
+        :math:`i` to :math:`j`; for real coupling :math:`g_{ij}{\rm Im}(\alpha_i^*\alpha_j)` (Eq. 6).
+    is_complex : bool
+        The coupling has complex entries (a flux).
 
     Raises
     ------
     ValueError
-        For N < 2, a non-square, non-symmetric or non-finite coupling, a
-        negative rate or occupation, an unknown site.
+        For N < 2, a non-square, non-symmetric (non-Hermitian) or non-finite coupling,
+        a negative rate or occupation, an unknown site.
 
     Notes
     -----
@@ -176,13 +195,7 @@ class Network:
     """
 
     def __init__(self, coupling, *, gamma, n_th=0.0, gain=None, loss=None, detuning=None):
-        try:
-            g = real_array(coupling, "coupling", what="a real symmetric N x N matrix")
-        except ValueError as exc:
-            if "complex" in str(exc):
-                raise ValueError("`coupling` is complex: complex hopping (a flux, g_lm = |g| e^{i phi}) is not "
-                                 "supported yet (it is planned); pass a real symmetric matrix.") from None
-            raise
+        g = complex_array(coupling, "coupling", what="a real symmetric or complex Hermitian N x N matrix")
         if g.ndim != 2 or g.shape[0] != g.shape[1]:
             raise ValueError(f"`coupling` must be a square N x N matrix, got shape {g.shape}.")
         n = g.shape[0]
@@ -190,15 +203,20 @@ class Network:
             raise ValueError(f"`coupling` describes N = {n} sites; a network needs N >= 2.")
         if not np.all(np.isfinite(g)):
             raise ValueError("`coupling` contains NaN or inf.")
-        if not np.allclose(g, g.T, rtol=0, atol=1e-12 * max(1.0, np.abs(g).max())):
+        cplx = np.iscomplexobj(g)
+        if not np.allclose(g, g.conj().T, rtol=0, atol=1e-12 * max(1.0, np.abs(g).max())):
+            if cplx:
+                raise ValueError("`coupling` must be Hermitian (g_ml = conj(g_lm)): a hopping phase phi on the "
+                                 "bond l -> m needs g_lm = |g| e^{i phi} and g_ml = |g| e^{-i phi}.")
             raise ValueError("`coupling` must be symmetric (g_lm = g_ml).")
         if np.any(np.diag(g) != 0):
             raise ValueError("`coupling` must have a zero diagonal; put on-site "
                              "frequencies into `detuning`.")
-        g = 0.5 * (g + g.T)
+        g = 0.5 * (g + g.conj().T)
         g.setflags(write=False)
         set_ = object.__setattr__
         set_(self, "coupling", g)
+        set_(self, "is_complex", bool(cplx))
         set_(self, "n_sites", n)
         set_(self, "gamma", _per_site(gamma, n, "gamma"))
         set_(self, "n_th", _per_site(n_th, n, "n_th"))
@@ -206,7 +224,7 @@ class Network:
                                          nonneg=False))
         set_(self, "gain", MappingProxyType(_reservoir_dict(gain, n, "gain")))
         set_(self, "loss", MappingProxyType(_reservoir_dict(loss, n, "loss")))
-        iu, ju = np.nonzero(np.triu(g, 1))
+        iu, ju = np.nonzero(np.triu(g, 1) != 0)
         bonds = np.stack([iu, ju], axis=1).astype(np.int64)
         bonds.setflags(write=False)
         set_(self, "bonds", bonds)
@@ -393,3 +411,105 @@ def square_grid(rows, cols, *, gain, loss, gamma, n_th=0.0, g=1.0, detuning=None
     return Network(c, gamma=gamma, n_th=n_th, gain=gain, loss=loss, detuning=detuning)
 
 
+
+
+def ring(n_sites, *, gain, loss, gamma, flux=0.0, flux_on="spread", n_th=0.0, g=1.0, detuning=None) -> Network:
+    r"""A ring of ``n_sites`` oscillators threaded by a synthetic flux :math:`\Phi`.
+
+    Site :math:`\ell` is coupled to :math:`\ell + 1` (and :math:`N-1` to 0) with
+    :math:`g_{\ell,\ell+1} = g\,e^{i\phi_\ell}`, :math:`g_{\ell+1,\ell} = g\,e^{-i\phi_\ell}`, and
+    :math:`\sum_\ell\phi_\ell = \Phi`: the phase picked up once around the ring
+    (:func:`loop_fluxes`).  Only :math:`\Phi` is physical: a gauge transformation
+    :math:`\alpha_\ell\to e^{i\theta_\ell}\alpha_\ell` moves the phases between bonds.
+
+    Parameters
+    ----------
+    n_sites : int
+        N >= 3 (two sites form no loop).
+    gain, loss : dict {site: Reservoir or float}
+        As in :class:`Network`.
+    gamma, n_th, detuning : as in :class:`Network`.
+    flux : float
+        :math:`\Phi` in radians (:math:`\Phi = \pi` makes every hopping amplitude around the ring
+        interfere destructively with its partner for a ring of even length).
+    flux_on : {"spread", "bond"}
+        ``"spread"``: :math:`\phi_\ell = \Phi/N` on every bond; ``"bond"``: all of it on the bond
+        :math:`N-1\to0` (the same physics: a different gauge).
+    g : float
+        The hopping strength :math:`|g_{\ell m}|`.
+
+    Examples
+    --------
+    >>> net = ring(4, gain={0: 4.0}, loss={2: 2.0}, gamma=1e-2, flux=0.5)
+    >>> [round(phi, 12) for _, phi in loop_fluxes(net)]
+    [0.5]
+    >>> net.is_complex, ring(4, gain={0: 4.0}, loss={2: 2.0}, gamma=1e-2).is_complex
+    (True, False)
+    """
+    n = integer(n_sites, "n_sites")
+    if n < 3:
+        raise ValueError(f"`n_sites` must be >= 3 for a ring (two sites form no loop), got {n}.")
+    gval = number(g, "g")
+    phi = _phases(number(flux, "flux"), n, flux_on)
+    c = np.zeros((n, n), complex)
+    for k in range(n):
+        c[k, (k + 1) % n] = gval * np.exp(1j * phi[k])
+        c[(k + 1) % n, k] = gval * np.exp(-1j * phi[k])
+    return Network(c, gamma=gamma, n_th=n_th, gain=gain, loss=loss, detuning=detuning)
+
+
+def loop_fluxes(net: Network) -> list:
+    r"""The flux through every independent loop of a network.
+
+    A spanning tree of the coupling graph (breadth first from site 0) leaves one bond
+    :math:`(i, j)` outside it per independent loop; the loop runs from :math:`j` back to
+    :math:`i` through the tree and closes with the bond :math:`i\to j`.  Its flux is
+    :math:`\Phi = \arg\prod g_{\ell m}` over the loop's bonds :math:`\ell\to m` in that order,
+    in :math:`(-\pi, \pi]`: gauge invariant, and zero for every loop of a real coupling with
+    positive bonds (:math:`\pi` for a loop with an odd number of negative ones).
+
+    Returns
+    -------
+    list of (sites, flux)
+        ``sites``: the loop's sites in order (the closing bond from the last back to the
+        first), ``flux`` in radians.  Empty for a tree (a chain: any phases are a gauge choice).
+    """
+    n = net.n_sites
+    nbrs = [np.flatnonzero(net.coupling[k]).tolist() for k in range(n)]
+    parent = {}
+    tree = set()
+    for root in range(n):            # every connected component
+        if root in parent:
+            continue
+        parent[root] = -1
+        frontier = [root]
+        while frontier:
+            nxt = []
+            for k in frontier:
+                for m in nbrs[k]:
+                    if m not in parent:
+                        parent[m] = k
+                        tree.add((min(k, m), max(k, m)))
+                        nxt.append(m)
+            frontier = nxt
+
+    def to_root(k):
+        path = [k]
+        while parent[path[-1]] >= 0:
+            path.append(parent[path[-1]])
+        return path
+
+    out = []
+    for i, j in net.bonds.tolist():
+        if (i, j) in tree:
+            continue
+        pi, pj = to_root(i), to_root(j)
+        common = next(x for x in pi if x in set(pj))
+        up = pj[:pj.index(common) + 1]                  # j ... common
+        down = pi[:pi.index(common)][::-1]              # (below common) ... i
+        sites = up + down                               # j -> common -> i, then the bond i -> j closes it
+        prod = 1.0 + 0j
+        for a, b in zip(sites, sites[1:] + sites[:1]):
+            prod *= net.coupling[a, b]
+        out.append((sites, float(np.angle(prod))))
+    return out

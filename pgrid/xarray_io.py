@@ -69,9 +69,11 @@ def _reservoirs(table) -> dict:
 
 def network_attrs(net) -> dict:
     """The network as one JSON attribute, ``pgrid_network`` (exact: floats in repr precision)."""
-    spec = {"coupling": np.asarray(net.coupling).tolist(), "gamma": np.asarray(net.gamma).tolist(),
+    spec = {"coupling": np.asarray(net.coupling).real.tolist(), "gamma": np.asarray(net.gamma).tolist(),
             "n_th": np.asarray(net.n_th).tolist(), "detuning": np.asarray(net.detuning).tolist(),
             "gain": _reservoirs(net.gain), "loss": _reservoirs(net.loss)}
+    if net.is_complex:             # a flux: the imaginary parts beside the real ones
+        spec["coupling_imag"] = np.asarray(net.coupling).imag.tolist()
     return {"pgrid_network": json.dumps(spec)}
 
 
@@ -81,7 +83,10 @@ def network_from_attrs(attrs: Mapping):
 
     spec = json.loads(attrs["pgrid_network"])
     res = lambda table: {int(s): Reservoir(*v) for s, v in table.items()}  # noqa: E731
-    return Network(spec["coupling"], gamma=spec["gamma"], n_th=spec["n_th"], detuning=spec["detuning"],
+    coupling = np.asarray(spec["coupling"], float)
+    if "coupling_imag" in spec:
+        coupling = coupling + 1j * np.asarray(spec["coupling_imag"], float)
+    return Network(coupling, gamma=spec["gamma"], n_th=spec["n_th"], detuning=spec["detuning"],
                    gain=res(spec["gain"]), loss=res(spec["loss"]))
 
 

@@ -111,11 +111,12 @@ def test_network_is_a_value():
     assert back == net and hash(back) == hash(net) and back.gain[0].n0 == 2.0
 
 
-def test_complex_coupling_is_refused_not_truncated():
-    """Complex hopping used to lose its imaginary part with only a ComplexWarning (or a bare TypeError)."""
+def test_complex_coupling_is_kept_not_truncated():
+    """Complex hopping once lost its imaginary part with only a ComplexWarning; it is now a flux, kept
+    exactly (and a complex detuning, which has no meaning, is refused)."""
     for coupling in (np.array([[0, 1j], [-1j, 0]]), [[0, 1 + 1j], [1 - 1j, 0]]):
-        with pytest.raises(ValueError, match="`coupling` is complex"):
-            pgrid.Network(coupling, gamma=0.1)
+        net = pgrid.Network(coupling, gamma=0.1)
+        assert net.is_complex and np.array_equal(net.coupling, np.asarray(coupling, complex))
     with pytest.raises(ValueError, match="`detuning`.*complex"):
         pgrid.chain(3, gain=1.0, loss=1.0, gamma=0.1, detuning=[0, 1j, 0])
 
