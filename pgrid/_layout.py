@@ -26,25 +26,30 @@ from numba import njit
 #: A batch of P networks sharing one coupling (per-point arrays lead with the point axis P).
 #:
 #: offs (D,) int64: coupling diagonals (site offsets d with some g[l, l + d] != 0);
-#: coef (D, N): g[l, l + offs[k]] / 2; det (P, N): detuning; gh (P, N): gamma / 2;
+#: coef, coef_im (D, N): real and imaginary part of g[l, l + offs[k]] / 2; cplx: bool, some imaginary
+#: part is nonzero (a flux; the kernels add the imaginary hopping only then, so real networks run the
+#: same instructions as before); det (P, N): detuning; gh (P, N): gamma / 2;
 #: act (A,) int64: the active sites (gain or loss anywhere in the batch);
 #: gr, gn0, gnu, lr, ln0, lnu (P, A): gain and loss rate, n0, nu per active site (rate 0 where absent);
-#: bond_i, bond_j (B,) int64 and bond_g (B,): the bonds i < j and their g_ij.
-Layout = namedtuple("Layout", "offs coef det gh act gr gn0 gnu lr ln0 lnu bond_i bond_j bond_g")
+#: bond_i, bond_j (B,) int64 and bond_g, bond_gi (B,): the bonds i < j and the real and imaginary
+#: part of their g_ij.
+Layout = namedtuple("Layout", "offs coef coef_im cplx det gh act gr gn0 gnu lr ln0 lnu bond_i bond_j bond_g bond_gi")
 
 #: One point of a :data:`Layout` (the per-point arrays without the point axis).
-Model = namedtuple("Model", "offs coef det gh act gr gn0 gnu lr ln0 lnu")
+Model = namedtuple("Model", "offs coef coef_im cplx det gh act gr gn0 gnu lr ln0 lnu")
 
 
 def coupling_diagonals(g: np.ndarray):
-    """Offsets d with some g[l, l+d] != 0 and coef[k, l] = g[l, l + offs[k]] / 2."""
+    """Offsets d with some g[l, l+d] != 0, and coef[k, l] + i coef_im[k, l] = g[l, l + offs[k]] / 2."""
     n = g.shape[0]
     offs = [d for d in range(-(n - 1), n) if d != 0 and np.any(np.diagonal(g, d) != 0)]
     coef = np.zeros((len(offs), n))
+    coef_im = np.zeros((len(offs), n))
     for k, d in enumerate(offs):
         l = np.arange(max(0, -d), min(n, n - d))
-        coef[k, l] = 0.5 * g[l, l + d]
-    return np.array(offs, np.int64), coef
+        coef[k, l] = 0.5 * np.real(g[l, l + d])
+        coef_im[k, l] = 0.5 * np.imag(g[l, l + d])
+    return np.array(offs, np.int64), coef, coef_im
 
 
 def layout(nets) -> Layout:
@@ -54,19 +59,21 @@ def layout(nets) -> Layout:
     """
     nets = [nets] if not isinstance(nets, (list, tuple)) else list(nets)
     ref = nets[0]
-    offs, coef = coupling_diagonals(ref.coupling)
+    offs, coef, coef_im = coupling_diagonals(ref.coupling)
     act = np.array(sorted(set().union(*[set(nt.gain) | set(nt.loss) for nt in nets])), np.int64)
     res = np.array([[a[act] for a in nt.reservoir_arrays()] for nt in nets])  # (P, 6, A)
     res = [np.ascontiguousarray(res[:, k]) for k in range(6)]
-    return Layout(offs, coef, np.array([nt.detuning for nt in nets]), 0.5 * np.array([nt.gamma for nt in nets]),
-                  act, *res, ref.bonds[:, 0].copy(), ref.bonds[:, 1].copy(), np.array(ref.bond_coupling))
+    bg = np.asarray(ref.bond_coupling)
+    return Layout(offs, coef, coef_im, bool(ref.is_complex), np.array([nt.detuning for nt in nets]),
+                  0.5 * np.array([nt.gamma for nt in nets]), act, *res, ref.bonds[:, 0].copy(),
+                  ref.bonds[:, 1].copy(), np.ascontiguousarray(bg.real, float), np.ascontiguousarray(bg.imag, float))
 
 
 @njit(cache=True, inline="always")
 def point(lay, p):
     """The :data:`Model` of point ``p`` of a :data:`Layout`."""
-    return Model(lay.offs, lay.coef, lay.det[p], lay.gh[p], lay.act, lay.gr[p], lay.gn0[p], lay.gnu[p],
-                 lay.lr[p], lay.ln0[p], lay.lnu[p])
+    return Model(lay.offs, lay.coef, lay.coef_im, lay.cplx, lay.det[p], lay.gh[p], lay.act, lay.gr[p], lay.gn0[p],
+                 lay.gnu[p], lay.lr[p], lay.ln0[p], lay.lnu[p])
 
 
 @njit(cache=True, inline="always")
@@ -91,8 +98,14 @@ def saturable_rate_derivative(occ, rate, n0, nu):
 
 @njit(cache=True, inline="always")
 def bond_current(xr_i, xi_i, xr_j, xi_j, g):
-    """Bond current ``g Im(conj(alpha_i) alpha_j)`` from the real and imaginary parts."""
+    """Bond current ``g Im(conj(alpha_i) alpha_j)`` from the real and imaginary parts (real ``g``)."""
     return g * (xr_i * xi_j - xi_i * xr_j)
+
+
+@njit(cache=True, inline="always")
+def bond_current_complex(xr_i, xi_i, xr_j, xi_j, g, gi):
+    """Bond current ``Im((g + i gi) conj(alpha_i) alpha_j)`` (complex hopping: a flux)."""
+    return g * (xr_i * xi_j - xi_i * xr_j) + gi * (xr_i * xr_j + xi_i * xi_j)
 
 
 #: Bath rate (units of g) below which :func:`stable_step`'s drift-Heun accuracy bound stops shrinking.
@@ -149,4 +162,5 @@ def stable_step(nets, scheme: str) -> float:
 def model(net) -> Model:
     """The :data:`Model` of one network (for the per-point kernels called from Python)."""
     lay = layout(net)
-    return Model(lay.offs, lay.coef, lay.det[0], lay.gh[0], lay.act, *(a[0] for a in lay[5:11]))
+    return Model(lay.offs, lay.coef, lay.coef_im, lay.cplx, lay.det[0], lay.gh[0], lay.act,
+                 *(a[0] for a in lay[7:13]))

@@ -21,7 +21,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit, prange, uint64
 
-from ._layout import point, saturable_rate_derivative, bond_current
+from ._layout import point, saturable_rate_derivative, bond_current, bond_current_complex
 from ._rng import seed_state, normal_pair
 from ._rng import ZIG_K as _K, ZIG_W as _W, ZIG_F as _F   # frozen into the kernels as constants
 
@@ -48,9 +48,21 @@ def _rates(occ, m, a):
     return 0.5 * (fg - fl), 0.5 * (dg - dl)
 
 
+@njit(cache=True, inline="always")
+def _current(xr, xi, i, j, g, gi, cplx):
+    """Current on bond (i, j): ``g Im(conj(a_i) a_j)``, plus ``gi Re(conj(a_i) a_j)`` for complex hopping."""
+    if cplx:
+        return bond_current_complex(xr[i], xi[i], xr[j], xi[j], g, gi)
+    return bond_current(xr[i], xi[i], xr[j], xi[j], g)
+
+
 @njit(cache=True)
 def _rhs(xr, xi, fr, fi, m):
-    """The drift (fr, fi) at (xr, xi) for the Model ``m``."""
+    """The drift (fr, fi) at (xr, xi) for the Model ``m``.
+
+    Hopping: (i/2) sum_m g_lm alpha_m, with g_lm/2 = coef + i coef_im (coef_im only for a
+    complex coupling, ``m.cplx``: real networks run exactly the real-coupling instructions).
+    """
     n = xr.size
     gh, det, offs, coef, act = m.gh, m.det, m.offs, m.coef, m.act
     for l in range(n):
@@ -62,6 +74,14 @@ def _rhs(xr, xi, fr, fi, m):
             c = coef[d, l]
             fr[l] -= c * xi[l + o]
             fi[l] += c * xr[l + o]
+    if m.cplx:            # i (i c_im) alpha = -c_im alpha
+        coef_im = m.coef_im
+        for d in range(offs.size):
+            o = offs[d]
+            for l in range(max(0, -o), min(n, n - o)):
+                c = coef_im[d, l]
+                fr[l] -= c * xr[l + o]
+                fi[l] -= c * xi[l + o]
     for a in range(act.size):
         s = act[a]
         c, _ = _rates(xr[s] * xr[s] + xi[s] * xi[s], m, a)
@@ -87,6 +107,14 @@ def jacobian_into(jac, xr, xi, omega, m):
             c = coef[d, l]
             jac[l, n + l + o] -= c
             jac[n + l, l + o] += c
+    if m.cplx:
+        coef_im = m.coef_im
+        for d in range(offs.size):
+            o = offs[d]
+            for l in range(max(0, -o), min(n, n - o)):
+                c = coef_im[d, l]
+                jac[l, l + o] -= c
+                jac[n + l, n + l + o] -= c
     for a in range(act.size):
         s = act[a]
         x, y = xr[s], xi[s]
@@ -316,7 +344,7 @@ def _integrate_point(xr, xi, m, lay, s, noise_var, n_noise_steps, rng, window):
     """
     jsum, jlo, jhi, osum = window
     s0, s1, s2, s3 = rng
-    bond_i, bond_j, bond_g = lay.bond_i, lay.bond_j, lay.bond_g
+    bond_i, bond_j, bond_g, bond_gi, cplx = lay.bond_i, lay.bond_j, lay.bond_g, lay.bond_gi, lay.cplx
     dt = s.dt
     check_steps = s.check_steps
     n = xr.size
@@ -350,7 +378,7 @@ def _integrate_point(xr, xi, m, lay, s, noise_var, n_noise_steps, rng, window):
             for q in range(nb):
                 i = bond_i[q]
                 j = bond_j[q]
-                jq = bond_current(xr[i], xi[i], xr[j], xi[j], bond_g[q])
+                jq = _current(xr, xi, i, j, bond_g[q], bond_gi[q], cplx)
                 jsum[q] += jq
                 if jq < jlo[q]:
                     jlo[q] = jq
@@ -375,7 +403,7 @@ def _integrate_point(xr, xi, m, lay, s, noise_var, n_noise_steps, rng, window):
         for q in range(nb):
             i = bond_i[q]
             j = bond_j[q]
-            jq = bond_current(xr[i], xi[i], xr[j], xi[j], bond_g[q])
+            jq = _current(xr, xi, i, j, bond_g[q], bond_gi[q], cplx)
             change = max(change, abs(jq - prev_j[q]))
             prev_j[q] = jq
         if (step > n_noise_steps and omax > _ZERO_OCC and change <= s.slow_approach * omax
@@ -503,12 +531,12 @@ def _solve_point(xr, xi, p, lay, s, noise_var, try_newton_first, omega0, out):
                 omega[p] = w_fp
             break
         out.kicks[p] = n_kick
-    bond_i, bond_j, bond_g = lay.bond_i, lay.bond_j, lay.bond_g
+    bond_i, bond_j, bond_g, bond_gi, cplx = lay.bond_i, lay.bond_j, lay.bond_g, lay.bond_gi, lay.cplx
     if stationary[p]:
         for q in range(nb):
             i = bond_i[q]
             j = bond_j[q]
-            jq = bond_current(xr[i], xi[i], xr[j], xi[j], bond_g[q])
+            jq = _current(xr, xi, i, j, bond_g[q], bond_gi[q], cplx)
             out.j_mean[p, q] = jq
             out.j_min[p, q] = jq
             out.j_max[p, q] = jq

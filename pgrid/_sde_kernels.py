@@ -12,7 +12,9 @@ negative-index wraparound blocks vectorisation) and use
 
 A drift-Heun step is two passes (:func:`_heun2`), the predictor and the
 corrector, each with the drift fused into the update; coupling diagonals beyond
-the first two (grids) add one pass each (:func:`_far_coupling`).
+the first two (grids) add one pass each (:func:`_far_coupling`), and so does the
+imaginary part of a complex (flux-threaded) coupling (:func:`_imag_coupling`, only
+then: real networks run exactly the real-coupling passes).
 
 Every trajectory draws from its own xoshiro256++ stream seeded from
 ``(seed, trajectory index + segment * 2^40)``, its thermal start included, so its whole
@@ -30,7 +32,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit, prange, uint64
 
-from ._layout import point, saturable_rate as _rate, bond_current
+from ._layout import point, saturable_rate as _rate, bond_current, bond_current_complex
 from ._rng import seed_state, next_u64, box_muller
 
 BLOCK = 16
@@ -73,6 +75,25 @@ def _far_coupling(xr, xi, er, ei, pad, offs, coef):
             q = uint64(o + j)
             er[i] = (0.0 if first else er[i]) - c[i] * xi[q]
             ei[i] = (0.0 if first else ei[i]) + c[i] * xr[q]
+
+
+@njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
+def _imag_coupling(xr, xi, er, ei, pad, offs, coef_im, accumulate):
+    """Drift from the imaginary part of a complex coupling: e (+)= (i/2) sum (i Im g) x_m = -sum c_im x_m.
+
+    Every diagonal; ``accumulate``: add to e (the far diagonals already wrote it this pass),
+    else overwrite it.  Called only for a complex coupling.
+    """
+    m = er.size
+    for d in range(offs.size):
+        c = coef_im[d]
+        o = pad + offs[d]
+        first = d == 0 and not accumulate
+        for j in range(m):
+            i = uint64(j)
+            q = uint64(o + j)
+            er[i] = (0.0 if first else er[i]) - c[i] * xr[q]
+            ei[i] = (0.0 if first else ei[i]) - c[i] * xi[q]
 
 
 @njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
@@ -191,7 +212,7 @@ def run_sde(n_traj, x0r, x0i, lay, noise, run, out):
     mdl = point(lay, 0)
     offs, coef_site, det, ghalf, act = mdl.offs, mdl.coef, mdl.det, mdl.gh, mdl.act
     a_gr, a_gn0, a_gnu = mdl.gr, mdl.gn0, mdl.gnu
-    bond_i, bond_j, bond_g = lay.bond_i, lay.bond_j, lay.bond_g
+    bond_i, bond_j, bond_g, bond_gi, cplx = lay.bond_i, lay.bond_j, lay.bond_g, lay.bond_gi, lay.cplx
     noisy, var_th, noisy_gain_slot = noise
     dt, n_relax, n_sample, sample_every, n_tblocks = run.dt, run.n_relax, run.n_sample, run.sample_every, run.n_tblocks
     seed, segment, hist_scale, hist_lim, n_rec = run.seed, run.segment, run.hist_scale, run.hist_lim, run.n_rec
@@ -209,6 +230,7 @@ def run_sde(n_traj, x0r, x0i, lay, noise, run, out):
     boffs = np.zeros(ndc, np.int64)
     boffs[:nd] = offs * BLOCK
     coef = np.zeros((ndc, m))
+    coef_im = np.zeros((ndc, m))     # imaginary parts (a flux); used only when cplx
     gh = np.zeros(m)
     dl = np.zeros(m)
     for l in range(n):
@@ -217,6 +239,7 @@ def run_sde(n_traj, x0r, x0i, lay, noise, run, out):
             dl[l * BLOCK + b] = det[l]
             for d in range(nd):
                 coef[d, l * BLOCK + b] = coef_site[d, l]
+                coef_im[d, l * BLOCK + b] = mdl.coef_im[d, l]
     nbond = bond_i.size
     n_noisy = noisy.size
     mz = max(n_noisy, 1) * BLOCK
@@ -308,10 +331,14 @@ def run_sde(n_traj, x0r, x0i, lay, noise, run, out):
             # predictor y = x + dt a(x) + dW, w = x + dt/2 a(x) + dW; corrector x' = w + dt/2 a(y)
             if nd > 2:
                 _far_coupling(xr, xi, er, ei, pad, boffs, coef)
+            if cplx:
+                _imag_coupling(xr, xi, er, ei, pad, boffs, coef_im, nd > 2)
             _heun2(X, Y, W, D, E, pad, boffs, coef, diag, dl, dt, False)
             _saturation(yr, yi, pad, diag, mdl)
             if nd > 2:
                 _far_coupling(yr, yi, er, ei, pad, boffs, coef)
+            if cplx:
+                _imag_coupling(yr, yi, er, ei, pad, boffs, coef_im, nd > 2)
             _heun2(Y, X, W, D, E, pad, boffs, coef, diag, dl, dt, True)
             if (step & 255) == 255 or step == n_steps - 1:
                 for b in range(BLOCK):
@@ -336,10 +363,14 @@ def run_sde(n_traj, x0r, x0i, lay, noise, run, out):
                     bi = pad + bond_i[q] * BLOCK
                     bj = pad + bond_j[q] * BLOCK
                     g = bond_g[q]
+                    gi = bond_gi[q]
                     for b in range(BLOCK):
                         pi = uint64(bi + b)
                         pj = uint64(bj + b)
-                        jq = bond_current(xr[pi], xi[pi], xr[pj], xi[pj], g)
+                        if cplx:
+                            jq = bond_current_complex(xr[pi], xi[pi], xr[pj], xi[pj], g, gi)
+                        else:
+                            jq = bond_current(xr[pi], xi[pi], xr[pj], xi[pj], g)
                         accJ[uint64(q * BLOCK + b)] += jq
                         accJ2[uint64(q * BLOCK + b)] += jq * jq
                 for j in range(m):

@@ -65,7 +65,7 @@ class SteadyState:
     occupation : ndarray, shape ([P,] N)
         :math:`|\alpha_\ell|^2` (time average over the last window if not stationary).
     current : ndarray, shape ([P,] n_bonds)
-        :math:`J = g_{ij}{\rm Im}(\alpha_i^*\alpha_j)` per bond (``net.bonds`` order,
+        :math:`J = {\rm Im}(g_{ij}\alpha_i^*\alpha_j)` per bond (``net.bonds`` order,
         positive from i to j); the time average if not stationary.
     current_amplitude : ndarray, shape ([P,] n_bonds)
         Half the peak-to-peak oscillation of the current over the last window

@@ -128,9 +128,13 @@ def _quadratic_forms(net: Network):
     n = net.n_sites
     mj = np.zeros((len(net.bonds), 2 * n, 2 * n))
     for q, ((i, j), g) in enumerate(zip(net.bonds, net.bond_coupling)):
-        # g Im(a_i^* a_j) = g (x_i y_j - y_i x_j)
-        mj[q, i, n + j] = mj[q, n + j, i] = 0.5 * g
-        mj[q, n + i, j] = mj[q, j, n + i] = -0.5 * g
+        # Im(g a_i^* a_j) = Re g (x_i y_j - y_i x_j) + Im g (x_i x_j + y_i y_j)
+        gr, gi = float(np.real(g)), float(np.imag(g))
+        mj[q, i, n + j] = mj[q, n + j, i] = 0.5 * gr
+        mj[q, n + i, j] = mj[q, j, n + i] = -0.5 * gr
+        if gi != 0.0:
+            mj[q, i, j] = mj[q, j, i] = 0.5 * gi
+            mj[q, n + i, n + j] = mj[q, n + j, n + i] = 0.5 * gi
     mn = np.zeros((n, 2 * n, 2 * n))
     for l in range(n):
         mn[l, l, l] = mn[l, n + l, n + l] = 1.0
@@ -221,7 +225,8 @@ def _one_point(net: Network, alpha: np.ndarray, omega: float):
     n_var = _variances(mn, z0, cov)
     rho = _mean_bilinears(net, alpha, cov, d)
     i, j = net.bonds[:, 0], net.bonds[:, 1]
-    j_mean = net.bond_coupling * rho[i, j].imag
+    j_mean = (np.imag(net.bond_coupling * rho[i, j]) if net.is_complex
+              else net.bond_coupling * rho[i, j].imag)         # Im(g_ij <a_i^* a_j>)
     occ = rho.diagonal().real.copy()
     p_std = np.sqrt(np.maximum(j_var, 0.0))
     op_std = np.sqrt(np.maximum(j_var, 0.0) + vacuum_term(net.bonds, net.bond_coupling, occ))

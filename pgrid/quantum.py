@@ -144,7 +144,10 @@ def _sparse_operators(net: Network, n_fock: int):
     h = sp.csr_matrix((dim, dim), dtype=complex)
     for (i, j), gij in zip(net.bonds, net.bond_coupling):
         hop = ann[i].getH() @ ann[j]
-        h = h - 0.5 * gij * (hop + hop.getH())
+        if np.iscomplexobj(gij):      # -(g_ij a_i^dag a_j + g_ij^* a_j^dag a_i) / 2 (a flux)
+            h = h - 0.5 * (gij * hop + np.conj(gij) * hop.getH())
+        else:
+            h = h - 0.5 * gij * (hop + hop.getH())
     for k in range(n):
         if net.detuning[k] != 0:
             h = h + net.detuning[k] * (ann[k].getH() @ ann[k])
@@ -426,7 +429,12 @@ def occupations(rho) -> np.ndarray:
 
 
 def current_operator(net: Network, n_fock: int, bond: int):
-    r"""Current operator :math:`J = i\frac{g}{2}(a_j^\dagger a_i - a_i^\dagger a_j)` on ``net.bonds[bond]`` = (i, j), positive from i to j."""
+    r"""Current operator on ``net.bonds[bond]`` = (i, j), positive from i to j.
+
+    :math:`J = \frac{i}{2}(g_{ij}^* a_j^\dagger a_i - g_{ij} a_i^\dagger a_j)`, the operator form of
+    :math:`{\rm Im}(g_{ij}\alpha_i^*\alpha_j)`; for real coupling
+    :math:`i\frac{g}{2}(a_j^\dagger a_i - a_i^\dagger a_j)`.
+    """
     n_fock = _check(net, n_fock)
     if not 0 <= bond < len(net.bonds):
         raise ValueError(f"`bond` must be in 0..{len(net.bonds) - 1}, got {bond}.")
@@ -434,6 +442,8 @@ def current_operator(net: Network, n_fock: int, bond: int):
     a, _ = _site_ops(n_fock)
     ai, aj = _embed(a, i, net.n_sites, n_fock), _embed(a, j, net.n_sites, n_fock)
     g = net.bond_coupling[bond]
+    if np.iscomplexobj(g):
+        return _qobj(0.5j * (np.conj(g) * (aj.getH() @ ai) - g * (ai.getH() @ aj)), net.n_sites, n_fock)
     return _qobj(0.5j * g * (aj.getH() @ ai - ai.getH() @ aj), net.n_sites, n_fock)
 
 

@@ -228,12 +228,12 @@ class Ensemble:
 
 
 def vacuum_term(bonds, bond_coupling, occupation):
-    r"""Operator minus P-function current variance per bond, :math:`g_{ij}^2(\langle n_i\rangle + \langle n_j\rangle)/4`.
+    r"""Operator minus P-function current variance per bond, :math:`|g_{ij}|^2(\langle n_i\rangle + \langle n_j\rangle)/4`.
 
     The difference between the two forms of Eq. (S45), given the mean occupations.
     """
     i, j = bonds[:, 0], bonds[:, 1]
-    return 0.25 * bond_coupling ** 2 * (occupation[i] + occupation[j])
+    return 0.25 * np.abs(bond_coupling) ** 2 * (occupation[i] + occupation[j])
 
 
 def max_stable_dt(net: Network) -> float:
