@@ -73,6 +73,13 @@ def main():
             print(f"{n:>3} {threads:>7} {r:>20.3g} {base:>22.3g} {r / base:>7.1f}")
     print("Per unit of simulated time the paper's dt = 1e-4/g needs 100x more steps than pgrid's dt = 1e-2/g;"
           " the ratios above are per step and do not include that factor.")
+    if hasattr(pgrid, "ring"):        # complex hopping (a flux) takes one extra pass per half step
+        print(f"{'ring N':>6} {'threads':>7} {'no flux site-steps/s':>21} {'flux site-steps/s':>18} {'ratio':>7}")
+        for n in (6, 50):
+            plain = pgrid.ring(n, gain={0: 4.0}, loss={n // 2: 2.0}, gamma=1e-3, n_th=10.0)
+            flux = pgrid.ring(n, gain={0: 4.0}, loss={n // 2: 2.0}, gamma=1e-3, n_th=10.0, flux=1.0)
+            r0, r1 = rate_pgrid(plain, 2), rate_pgrid(flux, 2)
+            print(f"{n:>6} {2:>7} {r0:>21.3g} {r1:>18.3g} {r1 / r0:>7.2f}")
 
 
 if __name__ == "__main__":
