@@ -48,14 +48,8 @@ def versions_line() -> str:
 
 def show_versions() -> None:
     """Display :func:`versions_line` (small print in HTML; plain text elsewhere)."""
+    from ._display import show
+
     line = versions_line()
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-        if get_ipython() is not None:
-            display({"text/plain": line, "text/html": f'<p class="pgrid-versions"><small>{line}</small></p>',
-                     "text/markdown": f"*{line}*"}, raw=True)
-            return
-    except ImportError:          # pragma: no cover
-        pass
-    print(line)
+    show({"text/plain": line, "text/html": f'<p class="pgrid-versions"><small>{line}</small></p>',
+          "text/markdown": f"*{line}*"})

@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 from typing import Iterable, Optional
 
+from ._display import escape as _esc, show
 from ._mystnb import MIME  # one definition, shared with the myst-nb renderer plugin
 
 __all__ = ["check", "collect", "status_table", "status_html", "paper_item", "PAPER_ITEMS", "NOT_YET", "MIME",
@@ -127,19 +128,7 @@ def check(item: str, condition, claim: str, *, status: str = "reproduced") -> No
     text = f"{mark} {item}: {claim}" + (f"  [{note}]" if note else "")
     html = (f'<p class="pgrid-check pgrid-check-{status}" id="{anchor}">{mark} <strong>{_esc(item)}</strong>: '
             f'{_esc(claim)}{f" <em>({note})</em>" if note else ""}</p>')
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-        if get_ipython() is not None:
-            display({"text/plain": text, "text/html": html, MIME: record}, raw=True)
-            return
-    except ImportError:
-        pass
-    print(text)
-
-
-def _esc(s: str) -> str:
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    show({"text/plain": text, "text/html": html, MIME: record})
 
 
 def paper_item(item: str) -> str:

@@ -37,6 +37,8 @@ import sys
 from pathlib import Path
 from typing import Callable, Optional
 
+from .._display import escape as _esc, show
+
 __all__ = ["FigureSpec", "FIGURES", "PAPER_FIGURES", "names", "spec", "compute", "plot", "make",
            "publish", "provenance", "figure_dir", "STYLE", "command"]
 
@@ -300,19 +302,7 @@ def publish(name: str, ds, fig) -> None:
     # the PDF edition renders the Markdown (myst-nb prefers text/markdown to text/plain for LaTeX)
     markdown = f"{s.paper}: the figure and its data (netCDF) are downloads of the HTML edition; regenerate with " \
                f"`{command(name)}`."
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-        if get_ipython() is not None:
-            display({"text/plain": text, "text/html": html, "text/markdown": markdown}, raw=True)
-            return
-    except ImportError:            # pragma: no cover
-        pass
-    print(text)
-
-
-def _esc(s: str) -> str:
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    show({"text/plain": text, "text/html": html, "text/markdown": markdown})
 
 
 def list_text() -> str:

@@ -6,17 +6,7 @@ import json
 
 import numpy as np
 
-
-def _jsonable(v):
-    if isinstance(v, dict):
-        return {str(k): _jsonable(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_jsonable(x) for x in v]
-    if isinstance(v, np.ndarray):
-        return _jsonable(v.tolist())
-    if isinstance(v, np.generic):
-        return v.item()
-    return v
+from ...xarray_io import _jsonable      # parameters to JSON: the one converter the results' attributes use
 
 
 def dataset(data_vars: dict, coords: dict, *, parameters: dict, description: str, **attrs):
