@@ -33,7 +33,8 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from ._config import check_memory
+from . import _k0_krylov, _quantum_kernels
+from ._config import check_memory, progress_bar, progress_enabled
 from ._validate import integer
 from .network import Network
 
@@ -91,10 +92,11 @@ def memory_estimate(net: Network, n_fock: int, method: str = "auto") -> float:
     r"""Bytes :func:`steady_state` is expected to need at its peak (an estimate, before anything is built).
 
     The k = 0 block has :math:`U = \sum_s d_s^2` unknowns (:math:`d_s` basis states with s
-    excitations in total); its sparse matrix about ``2 (2 n_bonds + 1) + n_jumps`` entries per
-    row, held twice while it is assembled (56 bytes per entry); the Krylov solver adds its
-    preconditioner and vectors (~250 bytes per unknown), the density matrix ~100.  "qutip"
-    works on the full Liouvillian (:math:`M^{2N}` unknowns).
+    excitations in total).  "krylov" and "direct" assemble it: about ``2 (2 n_bonds + 1) + n_jumps``
+    entries per row, held twice while it is assembled (56 bytes per entry); the Krylov solver adds
+    its preconditioner and vectors (~250 bytes per unknown), the density matrix ~100.
+    "matrix-free" holds eight Krylov vectors and the preconditioner (~180 bytes per unknown), then
+    the density matrix.  "qutip" works on the full Liouvillian (:math:`M^{2N}` unknowns).
     """
     n_fock = _check(net, n_fock)
     n = net.n_sites
@@ -105,9 +107,12 @@ def memory_estimate(net: Network, n_fock: int, method: str = "auto") -> float:
     if method == "qutip":
         return float(n_fock) ** (2 * n) * (per_row * 56.0 * 4 + 300.0)    # LU fill of the full Liouvillian
     if method == "auto":
-        method = "direct" if unknowns < 5000 else "krylov"
+        method = "direct" if unknowns < 5000 else "matrix-free"
+    operators = float(n_fock) ** n * n * 8.0 * 4
+    if method == "matrix-free":
+        return max(_k0_krylov.memory_bytes(sizes), unknowns * 120.0) + operators
     extra = 250.0 if method == "krylov" else 56.0 * per_row * 3     # LU fill of the small direct block
-    return unknowns * (per_row * 56.0 + extra + 100.0) + float(n_fock) ** n * n * 8.0 * 4
+    return unknowns * (per_row * 56.0 + extra + 100.0) + operators
 
 
 def _check(net, n_fock):
@@ -304,7 +309,7 @@ def _solve_krylov(lmat, trace_vec, heff, sectors, offsets, tol):
 
 
 def steady_state(net: Network, n_fock: int, *, method: str = "auto",
-                 max_top_population: float = 1e-5, tol: float = 1e-12):
+                 max_top_population: float = 1e-5, tol: float = 1e-12, progress: bool | None = None):
     r"""Exact steady state of the master equation as a ``qutip.Qobj`` (sites in order).
 
     Parameters
@@ -312,31 +317,38 @@ def steady_state(net: Network, n_fock: int, *, method: str = "auto",
     net : Network
     n_fock : int
         Fock states per mode (cutoff M).
-    method : {"auto", "direct", "krylov", "qutip"}, default: "auto"
+    method : {"auto", "direct", "matrix-free", "krylov", "qutip"}, default: "auto"
         "direct": the k = 0 block of the Liouvillian (exact, see the module
-        docstring) solved by sparse LU with the trace condition; "krylov": the
-        same block solved by BiCGSTAB, preconditioned by a symmetric block
-        Gauss-Seidel sweep over the excitation-number sectors with the exact
-        inverse of the no-jump evolution in each (fast and light for large
-        cutoffs); "auto": direct below 5,000 unknowns, else krylov; "qutip":
+        docstring) solved by sparse LU with the trace condition; "matrix-free":
+        the same block never assembled (numba kernels apply it sector by sector)
+        and solved by BiCGSTAB, preconditioned by a symmetric block Gauss-Seidel
+        sweep over the excitation-number sectors with the exact inverse of the
+        no-jump evolution in each; memory is eight vectors of the block's size
+        plus the preconditioner; "krylov": the same Krylov method on the
+        assembled block (the solver before "matrix-free", kept for comparison);
+        "auto": direct below 5,000 unknowns, else matrix-free; "qutip":
         ``qutip.steadystate`` on the full Liouvillian (for cross-checks; needs
         :math:`M^{2N}` memory).
     tol : float, default: 1e-12
-        Relative residual of the Krylov solver.
+        Residual of the Krylov solvers (relative to the right-hand side; for
+        "matrix-free" the unit-norm vacuum element, checked again on the result).
     max_top_population : float, default: 1e-5
         Largest population of the highest Fock state of any mode accepted;
         above it a :class:`TruncationError` says to raise ``n_fock``.  Current
         fluctuations are sensitive to the tail: for two modes with n0 = 5,
         gamma = 0.1 g, Gamma_i = 4g, Gamma_e = 1g, a cutoff of 30 (top population
         9e-4) gives Delta J = 3.69 g where 40 (top population 1e-6) gives 3.35 g.
+    progress : bool, optional
+        Progress bar of the matrix-free iterations (shown after 2 s; default: on
+        unless ``PGRID_PROGRESS=0``).
 
     Returns
     -------
     qutip.Qobj
     """
     n_fock = _check(net, n_fock)
-    if method not in ("auto", "direct", "krylov", "qutip"):
-        raise ValueError(f"method {method!r} not supported; use 'auto', 'direct', 'krylov' or 'qutip'.")
+    if method not in ("auto", "direct", "matrix-free", "krylov", "qutip"):
+        raise ValueError(f"method {method!r} not supported; use 'auto', 'direct', 'matrix-free', 'krylov' or 'qutip'.")
     n = net.n_sites
     check_memory(memory_estimate(net, n_fock, method),
                  f"the exact steady state of {n} modes with n_fock = {n_fock} (method {method!r})",
@@ -349,32 +361,25 @@ def steady_state(net: Network, n_fock: int, *, method: str = "auto",
     else:
         h, c_ops = _sparse_operators(net, n_fock)
         sectors, _ = _sectors(n, n_fock)
-        lmat, offsets, heff = _reduced_liouvillian(h, c_ops, sectors)
-        trace_vec = np.zeros(lmat.shape[0])
-        for s, ix in enumerate(sectors):
-            trace_vec[offsets[s] + np.arange(len(ix)) * (len(ix) + 1)] = 1.0
+        unknowns = int(np.sum([len(ix) ** 2 for ix in sectors]))
         if method == "auto":
-            method = "direct" if lmat.shape[0] < 5000 else "krylov"
-        if method == "direct":
-            vec = _solve_direct(lmat, trace_vec)
+            method = "direct" if unknowns < 5000 else "matrix-free"
+        if method == "matrix-free":
+            vec, offsets = _solve_matrix_free(h, c_ops, sectors, tol, progress)
         else:
-            vec = _solve_krylov(lmat, trace_vec, heff, sectors, offsets, tol)
-        residual = np.abs(lmat @ vec).max()
-        if not residual < 1e-8 * max(1.0, np.abs(lmat).max()):
-            raise RuntimeError(f"steady-state residual {residual:.2e} too large (method {method!r}).")
-        rows, cols, vals = [], [], []
-        for s, ix in enumerate(sectors):
-            block = vec[offsets[s]:offsets[s + 1]].reshape(len(ix), len(ix))
-            r, c = np.meshgrid(ix, ix, indexing="ij")
-            rows.append(r.ravel())
-            cols.append(c.ravel())
-            vals.append(block.ravel())
-        dim = n_fock ** n
-        mat = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                            shape=(dim, dim))
-        mat = 0.5 * (mat + mat.getH())
-        mat.eliminate_zeros()
-        rho = _qobj(mat, n, n_fock)
+            lmat, offsets, heff = _reduced_liouvillian(h, c_ops, sectors)
+            trace_vec = np.zeros(lmat.shape[0])
+            for s, ix in enumerate(sectors):
+                trace_vec[offsets[s] + np.arange(len(ix)) * (len(ix) + 1)] = 1.0
+            if method == "direct":
+                vec = _solve_direct(lmat, trace_vec)
+            else:
+                vec = _solve_krylov(lmat, trace_vec, heff, sectors, offsets, tol)
+            residual = np.abs(lmat @ vec).max()
+            if not residual < 1e-8 * max(1.0, np.abs(lmat).max()):
+                raise RuntimeError(f"steady-state residual {residual:.2e} too large (method {method!r}).")
+            del lmat
+        rho = _density_matrix(vec, sectors, offsets, n, n_fock)
     top = top_fock_population(rho)
     if np.max(top) > max_top_population:
         suggestion = _suggest_cutoff(rho, n_fock, max_top_population)
@@ -385,6 +390,45 @@ def steady_state(net: Network, n_fock: int, *, method: str = "auto",
             "populations; the state computed here is the error's `rho`).", rho=rho, n_fock=n_fock,
             suggested_n_fock=suggestion)
     return rho
+
+
+def _solve_matrix_free(h, c_ops, sectors, tol, progress):
+    """The k = 0 block vector of the steady state by :func:`pgrid._k0_krylov.solve` (and its offsets)."""
+    k_mat = sum((c.getH() @ c for c, _ in c_ops), sp.csr_matrix(h.shape, dtype=complex))
+    heff = (h - 0.5j * k_mat).tocsr()
+    lay = _quantum_kernels.sector_layout(heff, c_ops, sectors)
+    blocks = [heff[ix][:, ix].toarray() for ix in sectors]
+    unknowns = int(lay.vec_off[-1])
+    bar = progress_bar(None, f"exact steady state ({unknowns:,} unknowns)", unit="it",
+                       enabled=progress_enabled(progress))
+
+    def report(it, res):
+        if bar is not None:
+            bar.update(1)
+            bar.set_postfix_str(f"residual {res:.1e}", refresh=False)
+    try:
+        vec, _ = _k0_krylov.solve(lay, blocks, tol=tol, progress=report)
+    finally:
+        if bar is not None:
+            bar.close()
+    return vec, lay.vec_off
+
+
+def _density_matrix(vec, sectors, offsets, n, n_fock):
+    """The Hermitian density matrix (``qutip.Qobj``, sparse) from the k = 0 block vector."""
+    rows, cols, vals = [], [], []
+    for s, ix in enumerate(sectors):
+        block = vec[offsets[s]:offsets[s + 1]].reshape(len(ix), len(ix))
+        r, c = np.meshgrid(ix, ix, indexing="ij")
+        rows.append(r.ravel())
+        cols.append(c.ravel())
+        vals.append(block.ravel())
+    dim = n_fock ** n
+    mat = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                        shape=(dim, dim))
+    mat = 0.5 * (mat + mat.getH())
+    mat.eliminate_zeros()
+    return _qobj(mat, n, n_fock)
 
 
 def converged_steady_state(net, n_fock: int, *, grow: float = 1.25, max_n_fock: int = 220,
