@@ -400,7 +400,7 @@ def _solve_matrix_free(h, c_ops, sectors, tol, progress):
     k_mat = sum((c.getH() @ c for c, _ in c_ops), sp.csr_matrix(h.shape, dtype=complex))
     heff = (h - 0.5j * k_mat).tocsr()
     lay = _quantum_kernels.sector_layout(heff, c_ops, sectors)
-    blocks = [heff[ix][:, ix].toarray() for ix in sectors]
+    blocks = (heff[ix][:, ix].toarray() for ix in sectors)      # one dense sector at a time
     unknowns = int(lay.vec_off[-1])
     bar = progress_bar(None, f"exact steady state ({unknowns:,} unknowns)", unit="it",
                        enabled=progress_enabled(progress))
