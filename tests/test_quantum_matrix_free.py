@@ -67,14 +67,10 @@ def test_matrix_free_matches_direct_and_assembled_krylov():
     assert quantum.current_statistics(b, net, 0) == pytest.approx(quantum.current_statistics(a, net, 0), abs=1e-10)
 
 
-def test_auto_uses_matrix_free_above_5000_unknowns(monkeypatch):
+def test_matrix_free_three_modes_against_assembled_krylov():
     net = pgrid.chain(3, gain=pgrid.Reservoir(2.0), loss=pgrid.Reservoir(1.0), gamma=0.3)
-    called = []
-    real = quantum._solve_matrix_free
-    monkeypatch.setattr(quantum, "_solve_matrix_free", lambda *a: called.append(1) or real(*a))
-    rho = quantum.steady_state(net, 9, max_top_population=1.0, progress=False)      # 9^3 states, ~1.4e5 unknowns
-    assert called
-    ref = quantum.steady_state(net, 9, method="krylov", max_top_population=1.0)
+    rho = quantum.steady_state(net, 9, method="matrix-free", max_top_population=1.0, progress=False)
+    ref = quantum.steady_state(net, 9, max_top_population=1.0)      # auto: the assembled Krylov solver
     np.testing.assert_allclose(rho.full(), ref.full(), atol=1e-10)
 
 
