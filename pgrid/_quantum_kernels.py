@@ -74,6 +74,24 @@ def sector_layout(heff, jumps, sectors) -> SectorLayout:
 
 
 @njit(inline="always")
+def _pull_jump_row(lay, x, y, out, c, b, s0, d, scale):
+    """y[out:out + d] += scale * row (b - s0) of C_c X C_c^dagger (X in the source sector), for the
+    target state b of a sector starting at s0 with d states."""
+    si = lay.j_src[c, b]
+    if si < 0:
+        return
+    t = lay.sector[si]
+    t0 = lay.sec_start[t]
+    dt = lay.sec_start[t + 1] - t0
+    src = lay.vec_off[t] + (si - t0) * dt - t0
+    vi = scale * lay.j_val[c, b]
+    for j in range(d):
+        sj = lay.j_src[c, s0 + j]
+        if sj >= 0:
+            y[out + j] += vi * lay.j_val[c, s0 + j] * x[src + sj]
+
+
+@njit(inline="always")
 def _row(lay, x, y, b):
     """Row ``i`` of (L X)_s for the basis state b = sec_start[s] + i, written into y."""
     s = lay.sector[b]
@@ -99,18 +117,7 @@ def _row(lay, x, y, b):
         y[out + j] += 1j * acc
     # jumps C X C^dagger, pulled from the source sector
     for c in range(lay.j_src.shape[0]):
-        si = lay.j_src[c, b]
-        if si < 0:
-            continue
-        t = lay.sector[si]
-        t0 = lay.sec_start[t]
-        dt = lay.sec_start[t + 1] - t0
-        src = lay.vec_off[t] + (si - t0) * dt - t0
-        vi = lay.j_val[c, b]
-        for j in range(d):
-            sj = lay.j_src[c, s0 + j]
-            if sj >= 0:
-                y[out + j] += vi * lay.j_val[c, s0 + j] * x[src + sj]
+        _pull_jump_row(lay, x, y, out, c, b, s0, d, 1.0)
 
 
 @njit(parallel=True, cache=True)
@@ -132,15 +139,6 @@ def trace(lay, x):
 
 
 @njit(cache=True)
-def add_identity(lay, y, value):
-    """y += value * identity (every block's diagonal)."""
-    for s in range(lay.sec_start.size - 1):
-        d = lay.sec_start[s + 1] - lay.sec_start[s]
-        for i in range(d):
-            y[lay.vec_off[s] + i * (d + 1)] += value
-
-
-@njit(cache=True)
 def jumps_into(lay, x, out, s, shift, sign):
     """out (the block X_s, flattened) += sign * sum over jumps c with delta_c = shift of C X C^dagger."""
     s0 = lay.sec_start[s]
@@ -149,18 +147,7 @@ def jumps_into(lay, x, out, s, shift, sign):
         if lay.j_shift[c] != shift:
             continue
         for i in range(d):
-            si = lay.j_src[c, s0 + i]
-            if si < 0:
-                continue
-            t = lay.sector[si]
-            t0 = lay.sec_start[t]
-            dt = lay.sec_start[t + 1] - t0
-            src = lay.vec_off[t] + (si - t0) * dt - t0
-            vi = sign * lay.j_val[c, s0 + i]
-            for j in range(d):
-                sj = lay.j_src[c, s0 + j]
-                if sj >= 0:
-                    out[i * d + j] += vi * lay.j_val[c, s0 + j] * x[src + sj]
+            _pull_jump_row(lay, x, out, i * d, c, s0 + i, s0, d, sign)
 
 
 @njit(cache=True)
