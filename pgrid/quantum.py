@@ -19,7 +19,7 @@ jumps :math:`L\rho L^\dagger` that change s by one.  For two modes with M
 states each the block has about :math:`2M^3/3` unknowns instead of
 :math:`M^4` (three modes: about :math:`0.55 M^5`).  With ``method="matrix-free"`` it is
 not even assembled: numba kernels apply it sector by sector
-(:mod:`pgrid._quantum_kernels`, :mod:`pgrid._k0_krylov`), so the memory is a
+(the private modules ``pgrid._quantum_kernels`` and ``pgrid._k0_krylov``), so the memory is a
 few vectors of the block's size.
 
 References
@@ -397,7 +397,7 @@ def steady_state(net: Network, n_fock: int, *, method: str = "auto",
 
 
 def _solve_matrix_free(h, c_ops, sectors, tol, progress):
-    """The k = 0 block vector of the steady state by :func:`pgrid._k0_krylov.solve` (and its offsets)."""
+    """The k = 0 block vector of the steady state by ``pgrid._k0_krylov.solve`` (and its offsets)."""
     k_mat = sum((c.getH() @ c for c, _ in c_ops), sp.csr_matrix(h.shape, dtype=complex))
     heff = (h - 0.5j * k_mat).tocsr()
     lay = _quantum_kernels.sector_layout(heff, c_ops, sectors)
