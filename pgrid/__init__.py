@@ -12,6 +12,7 @@ from .options import Protocol as Protocol, Convergence as Convergence, Sampling 
 from .options import Histogram as Histogram
 from .network import Reservoir as Reservoir, Network as Network
 from .network import chain as chain, square_grid as square_grid, ring as ring, loop_fluxes as loop_fluxes
+from .network import site_inflow as site_inflow
 from .sde import simulate as simulate, Ensemble as Ensemble, max_stable_dt as max_stable_dt
 from .sde import SimulationRun as SimulationRun
 from .sweeps import sweep as sweep, SweepResult as SweepResult, SweepPointError as SweepPointError
@@ -30,6 +31,6 @@ from .deterministic import (steady_state as steady_state, SteadyState as SteadyS
 
 __version__ = "0.1.0"
 
-__all__ = ["DivergenceError", "Protocol", "Convergence", "Sampling", "Histogram", "SimulationRun", "Reservoir", "Network", "chain", "square_grid", "ring", "loop_fluxes", "simulate", "Ensemble",
+__all__ = ["DivergenceError", "Protocol", "Convergence", "Sampling", "Histogram", "SimulationRun", "Reservoir", "Network", "chain", "square_grid", "ring", "loop_fluxes", "site_inflow", "simulate", "Ensemble",
            "max_stable_dt", "steady_state", "SteadyState", "drift", "jacobian", "stability",
            "linear_eigenvalues", "energy_balance", "order_parameter", "relaxation_time", "relaxation_analysis", "RelaxationAnalysis", "linear_noise", "LinearNoise", "sweep", "SweepResult", "SweepPointError", "save", "load", "xarray_io", "analytic", "quantum", "__version__"]

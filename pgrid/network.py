@@ -38,7 +38,7 @@ import numpy as np
 
 from ._validate import complex_array, integer, number, real_array
 
-__all__ = ["Reservoir", "Network", "chain", "square_grid", "ring", "loop_fluxes"]
+__all__ = ["Reservoir", "Network", "chain", "square_grid", "ring", "loop_fluxes", "site_inflow"]
 
 
 @dataclass(frozen=True)
@@ -512,4 +512,39 @@ def loop_fluxes(net: Network) -> list:
         for a, b in zip(sites, sites[1:] + sites[:1]):
             prod *= net.coupling[a, b]
         out.append((sites, float(np.angle(prod))))
+    return out
+
+
+def site_inflow(net: Network, current) -> np.ndarray:
+    r"""Net current into every site from per-bond currents.
+
+    :math:`I_\ell = \sum_{(i,\ell)} J_{i\ell} - \sum_{(\ell,j)} J_{\ell j}` over the bonds of
+    ``net`` (``net.bonds`` order, currents positive from i to j).  In a stationary state the
+    inflow of a loss site is the power it absorbs plus its bath loss,
+    :math:`\Gamma(\alpha_\ell)|\alpha_\ell|^2 + \gamma_\ell|\alpha_\ell|^2` (Eq. S42, site by site).
+
+    Parameters
+    ----------
+    net : Network
+    current : array_like, shape (..., n_bonds)
+        Any solver's bond currents (leading batch axes allowed).
+
+    Returns
+    -------
+    ndarray, shape (..., N)
+
+    Examples
+    --------
+    >>> net = chain(3, gain=4.0, loss=2.0, gamma=1e-2)
+    >>> site_inflow(net, [0.5, 0.4]).round(12).tolist()
+    [-0.5, 0.1, 0.4]
+    """
+    current = np.asarray(current, float)
+    if current.shape[-1:] != (len(net.bonds),):
+        raise ValueError(f"`current` must have a last axis of length n_bonds = {len(net.bonds)}, got shape "
+                         f"{current.shape}.")
+    out = np.zeros(current.shape[:-1] + (net.n_sites,))
+    for b, (i, j) in enumerate(net.bonds):
+        out[..., j] += current[..., b]
+        out[..., i] -= current[..., b]
     return out

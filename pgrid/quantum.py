@@ -436,11 +436,12 @@ def _density_matrix(vec, sectors, offsets, n, n_fock):
 
 
 def converged_steady_state(net, n_fock: int, *, grow: float = 1.25, max_n_fock: int = 220,
-                           max_top_population: float = 1e-5):
+                           max_top_population: float = 1e-5, method: str = "auto"):
     """:func:`pgrid.quantum.steady_state` with the cutoff raised until it is large enough.
 
     Starts at ``n_fock`` and multiplies it by ``grow`` after every
-    :class:`~pgrid.quantum.TruncationError`, up to ``max_n_fock``.
+    :class:`~pgrid.quantum.TruncationError` (by at least 2), up to ``max_n_fock``.
+    ``method`` is passed on to :func:`steady_state`.
 
     Returns
     -------
@@ -451,7 +452,7 @@ def converged_steady_state(net, n_fock: int, *, grow: float = 1.25, max_n_fock: 
     m = int(n_fock)
     while True:
         try:
-            return steady_state(net, m, max_top_population=max_top_population), m
+            return steady_state(net, m, max_top_population=max_top_population, method=method), m
         except TruncationError:
             if m >= max_n_fock:
                 raise
@@ -545,6 +546,31 @@ def negativity(rho, i: int, j: int, *, logarithmic: bool = False) -> float:
         full = mat.toarray().reshape(m, m, m, m).transpose(0, 3, 2, 1).reshape(m * m, m * m)
         norm = float(np.sum(np.abs(np.linalg.eigvalsh(0.5 * (full + full.conj().T)))))
     return float(np.log2(norm)) if logarithmic else float((norm - 1.0) / 2.0)
+
+
+def network_statistics(rho, net: Network, *, negativity_pairs="all") -> dict:
+    r"""Every observable of the chapters from one steady state of ``net``.
+
+    Returns a dict of arrays: ``occupation`` (per site), ``current_mean`` and
+    ``current_std`` (operator statistics of every bond, ``net.bonds`` order, positive
+    from i to j; see :func:`current_statistics`), ``inflow`` (mean current into every
+    site, :func:`pgrid.site_inflow`), ``pairs`` (shape (P, 2)) and ``negativity`` (per
+    pair, :func:`negativity`).  ``negativity_pairs``: ``"all"`` (every pair of sites i < j),
+    ``None`` (none) or a list of pairs.
+    """
+    from .network import site_inflow
+
+    n = net.n_sites
+    if negativity_pairs == "all":
+        pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
+    else:
+        pairs = [tuple(p) for p in (negativity_pairs or [])]
+    stats = [current_statistics(rho, net, b) for b in range(len(net.bonds))]
+    mean = np.array([m for m, _ in stats])
+    return {"occupation": occupations(rho), "current_mean": mean,
+            "current_std": np.array([s for _, s in stats]), "inflow": site_inflow(net, mean),
+            "pairs": np.array(pairs, dtype=int).reshape(-1, 2),
+            "negativity": np.array([negativity(rho, i, j) for i, j in pairs])}
 
 
 def trajectory_statistics(net: Network, n_fock: int, bond: int, *, t_relax: float, t_sample: float,

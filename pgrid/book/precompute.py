@@ -31,11 +31,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..network import Reservoir, chain
+from ..network import Reservoir, chain, ring
 from .. import quantum
 from ..quantum import converged_steady_state
 
-__all__ = ["RECIPES", "quantum_sweep", "run", "load", "load_xarray", "data_dir"]
+__all__ = ["RECIPES", "quantum_sweep", "quantum_network_sweep", "beyond_network", "run", "load", "load_xarray", "data_dir"]
 
 
 def data_dir(*, writing: bool = False) -> Path:
@@ -106,6 +106,67 @@ def quantum_sweep(*, gain: float, losses, n0: float, gamma: float, nu: float = 2
     return res
 
 
+def beyond_network(geometry: str, *, n_sites: int, gain: float, loss: float, n0: float, gamma: float,
+                   flux: float = 0.0, loss_site: int | None = None):
+    """The networks of the "Beyond the paper" chapter: ``"chain"`` (gain on site 0, loss on the last
+    site) or ``"ring"`` (gain on site 0, loss on ``loss_site``, flux ``flux`` spread over the bonds),
+    every reservoir with saturation number ``n0``, bare damping ``gamma``, no thermal noise."""
+    gres, lres = Reservoir(gain, n0=n0), Reservoir(loss, n0=n0)
+    if geometry == "chain":
+        if flux != 0.0:
+            raise ValueError("a chain has no loop: its `flux` must be 0.")
+        return chain(n_sites, gain=gres, loss=lres, gamma=gamma)
+    if geometry == "ring":
+        site = n_sites // 2 if loss_site is None else int(loss_site)
+        return ring(n_sites, gain={0: gres}, loss={site: lres}, gamma=gamma, flux=flux)
+    raise ValueError(f"`geometry` must be 'chain' or 'ring', got {geometry!r}.")
+
+
+def quantum_network_sweep(*, geometry: str, n_sites: int, gain: float, losses, n0: float, gamma: float,
+                          fluxes=(0.0,), loss_site: int | None = None, start_cutoff: int = 10,
+                          max_n_fock: int = 40, progress: bool = True) -> dict:
+    """Exact steady states of :func:`beyond_network` on the grid ``losses`` x ``fluxes``.
+
+    Each point starts at cutoff ``start_cutoff`` and raises it by 2 (at least 25 %) until the
+    highest Fock state of every mode holds less than ``1e-5`` of the population
+    (:func:`pgrid.quantum.converged_steady_state`, matrix-free solver).
+
+    Returns
+    -------
+    dict of arrays, leading axes (loss, flux)
+        ``occupation`` (..., N), ``current_mean``, ``current_std`` (..., n_bonds; operator
+        statistics), ``inflow`` (..., N), ``negativity`` (..., pairs; every pair i < j, in the
+        order of ``pairs``), ``n_fock``, ``top_population``, ``seconds``; and ``loss``,
+        ``flux``, ``pairs``, ``bonds``.
+    """
+    losses = np.asarray(losses, float)
+    fluxes = np.asarray(fluxes, float)
+    keys = ("occupation", "current_mean", "current_std", "inflow", "negativity", "n_fock", "top_population",
+            "seconds")
+    out = {k: [] for k in keys}
+    points = [(a, b) for a in losses for b in fluxes]
+    it = points
+    if progress:
+        from tqdm.auto import tqdm
+        it = tqdm(points, desc=f"exact steady states ({geometry}, N = {n_sites}, n0 = {n0:g})", leave=False)
+    net = None
+    for loss, flux in it:
+        net = beyond_network(geometry, n_sites=n_sites, gain=gain, loss=loss, n0=n0, gamma=gamma, flux=flux,
+                             loss_site=loss_site)
+        t0 = time.perf_counter()
+        rho, m = converged_steady_state(net, start_cutoff, max_n_fock=max_n_fock, method="matrix-free")
+        stats = quantum.network_statistics(rho, net)
+        for k in ("occupation", "current_mean", "current_std", "inflow", "negativity"):
+            out[k].append(stats[k])
+        out["n_fock"].append(m)
+        out["top_population"].append(float(np.max(quantum.top_fock_population(rho))))
+        out["seconds"].append(time.perf_counter() - t0)
+    shape = (losses.size, fluxes.size)
+    res = {k: np.asarray(v).reshape(shape + np.asarray(v).shape[1:]) for k, v in out.items()}
+    res.update(loss=losses, flux=fluxes, pairs=stats["pairs"], bonds=np.asarray(net.bonds))
+    return res
+
+
 def _fig4b(*, n0s, gain, gamma, losses, progress=True):
     parts = [quantum_sweep(gain=gain, losses=losses, n0=n0, gamma=gamma, negativity=True, progress=progress)
              for n0 in n0s]
@@ -153,6 +214,20 @@ RECIPES = {
                            losses=[0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 3.25, 3.5,
                                    3.75, 4.0, 4.25, 4.5, 5.0, 5.5, 6.0, 7.0, 8.0]),
               "~25 min", "Fig. 4(b): negativity, n0 = 1, 2, 5, gamma = 1e-2 g, N_th = 0"),
+    "beyond_chain3_n0_1": (quantum_network_sweep,
+                           dict(geometry="chain", n_sites=3, gain=4.0, losses=list(np.round(np.arange(0.5, 8.01, 0.5), 4)),
+                                n0=1.0, gamma=0.2, start_cutoff=14),
+                           "~2 min", "Beyond the paper: three quantum sites (chain), n0 = 1, gamma = 0.2 g, N_th = 0"),
+    "beyond_chain3_n0_2": (quantum_network_sweep,
+                           dict(geometry="chain", n_sites=3, gain=4.0, losses=list(np.round(np.arange(0.5, 8.01, 0.5), 4)),
+                                n0=2.0, gamma=0.2, start_cutoff=18),
+                           "~8 min", "Beyond the paper: three quantum sites (chain), n0 = 2, gamma = 0.2 g, N_th = 0"),
+    "beyond_triangle_n0_1": (quantum_network_sweep,
+                             dict(geometry="ring", n_sites=3, loss_site=1, gain=4.0, losses=[3.0],
+                                  fluxes=list(np.round(np.linspace(-np.pi, np.pi, 25), 12)), n0=1.0, gamma=0.2,
+                                  start_cutoff=14),
+                             "~3 min", "Beyond the paper: quantum triangle with a flux, n0 = 1, gamma = 0.2 g, "
+                             "Gamma_e = 3g, N_th = 0"),
     "fig_s7_onset": (_limit_cycle_onset,
                      dict(gains=list(np.round(np.arange(2.6, 4.61, 0.2), 4)), losses=list(np.linspace(0.1, 8.0, 60)),
                           gamma=1e-3, nu=1.0, n_sites=10, t_max=1e5),
@@ -223,7 +298,7 @@ def load(name: str, directory: Path | None = None):
 
 
 #: Arrays that label an axis of a dataset (its coordinates), in the order axes are matched.
-AXES = ("n0", "gain", "loss")
+AXES = ("n0", "gain", "loss", "flux")
 
 
 def load_xarray(name: str, directory: Path | None = None):
