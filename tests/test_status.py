@@ -61,3 +61,29 @@ def test_item_status_takes_the_strongest_check():
     rows = {r[0]: r[2] for r in reproduction.status_table(recs, {"Eq. S48": "", "Fig. 5": "", "Fig. 1": ""})}
     assert rows == {"Eq. S48": "paper error, corrected", "Fig. 5": "ambiguous in the paper",
                     "Fig. 1": "not reproduced: no check recorded"}
+
+
+def test_beyond_the_paper_items_take_status_new_only():
+    item = next(iter(reproduction.BEYOND_ITEMS))
+    assert reproduction.paper_item(item) == item
+    assert reproduction.check(item, True, "a new result", status="new") is None
+    with pytest.raises(ValueError, match="BEYOND_ITEMS"):
+        reproduction.check(item, True, "x")                       # a new result is not "reproduced"
+    with pytest.raises(ValueError, match="BEYOND_ITEMS"):
+        reproduction.check("Fig. 3", True, "x", status="new")     # a paper item is not "new"
+    rows = reproduction.status_table([dict(item=item, status="new")], reproduction.BEYOND_ITEMS)
+    assert rows[0][2] == "established (beyond the paper)"
+    assert {r[2] for r in rows[1:]} == {"not reproduced: no check recorded"}
+
+
+def test_every_result_beyond_the_paper_has_a_check():
+    records = reproduction.collect(NOTEBOOKS)
+    covered = {r["item"] for r in records if r["status"] == "new"}
+    assert covered == set(reproduction.BEYOND_ITEMS), set(reproduction.BEYOND_ITEMS) - covered
+    import json
+
+    nb = json.loads((BOOK / "status.ipynb").read_text(encoding="utf8"))
+    html = ["".join(o["data"]["text/html"]) for c in nb["cells"] if c["cell_type"] == "code"
+            for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+    expected = reproduction.status_html(reproduction.status_table(records, reproduction.BEYOND_ITEMS))
+    assert expected in html

@@ -20,7 +20,8 @@ from typing import Iterable, Optional
 from ._display import escape as _esc, show
 from ._mystnb import MIME  # one definition, shared with the myst-nb renderer plugin
 
-__all__ = ["check", "collect", "status_table", "status_html", "paper_item", "PAPER_ITEMS", "NOT_YET", "MIME",
+__all__ = ["check", "collect", "status_table", "status_html", "paper_item", "PAPER_ITEMS", "BEYOND_ITEMS", "NOT_YET",
+           "MIME",
            "STATUSES", "ITEM_STATUS"]
 
 
@@ -33,13 +34,16 @@ __all__ = ["check", "collect", "status_table", "status_html", "paper_item", "PAP
 #:   which the result depends; the chapter shows the alternatives and how we chose;
 #: - ``"difference"``: reproduced, but a measured number differs from the paper's for a
 #:   reason the chapter documents (should be rare: rule out our own choices first).
-STATUSES = ("reproduced", "error", "ambiguous", "difference")
+#: - ``"new"``: a result beyond the paper (an item of :data:`BEYOND_ITEMS`), established by
+#:   the condition.
+STATUSES = ("reproduced", "error", "ambiguous", "difference", "new")
 
 #: Item status on the page, by the strongest check status of the item.
 ITEM_STATUS = {"error": "paper error, corrected", "ambiguous": "ambiguous in the paper",
-               "difference": "reproduced with a documented difference", "reproduced": "reproduced"}
-_PRECEDENCE = ("error", "ambiguous", "difference", "reproduced")
-_MARK = {"reproduced": "✔", "error": "✘→✔", "ambiguous": "?", "difference": "≠"}
+               "difference": "reproduced with a documented difference", "reproduced": "reproduced",
+               "new": "established (beyond the paper)"}
+_PRECEDENCE = ("error", "ambiguous", "difference", "reproduced", "new")
+_MARK = {"reproduced": "✔", "error": "✘→✔", "ambiguous": "?", "difference": "≠", "new": "✚"}
 _SHORT = {"error": "paper error", "ambiguous": "ambiguous", "difference": "difference"}
 _NOTE = {"error": "paper error, corrected", "ambiguous": "ambiguous in the paper",
          "difference": "documented difference from the paper"}
@@ -86,6 +90,17 @@ PAPER_ITEMS = {
     "Stalled region": "Gamma_i < g, Gamma_i <= Gamma_e < g^2/Gamma_i (text of Fig. 2 and S3)",
 }
 
+#: Results beyond the paper (chapter "Beyond the paper"): id -> what it is.  Their checks carry
+#: ``status="new"``; the status page lists them in a section of their own.
+BEYOND_ITEMS = {
+    "Three quantum sites": "chain of three quantum oscillators: current fluctuations and the negativity of "
+                           "every pair (exact at n0 = 1, 2; SDE at n0 = 5-30)",
+    "Flux loops": "triangle and ring of four threaded by a synthetic flux (noise free): current maps with "
+                  "stable and limit-cycle regions, flux-controlled symmetry breaking, a flux switch",
+    "Flux loops with noise": "current fluctuations against the flux: SDE and linear-noise theory",
+    "Quantum triangle": "the triangle with a flux at n0 = 1 (exact quantum steady states)",
+}
+
 #: Why an item has no check yet (shown on the status page instead of a link).
 NOT_YET = {}
 
@@ -103,13 +118,14 @@ def check(item: str, condition, claim: str, *, status: str = "reproduced") -> No
     ----------
     item : str
         A key of :data:`PAPER_ITEMS` ("Fig. 3", "Eq. S41", ...); a panel may follow a
-        figure number ("Fig. 3a" counts for "Fig. 3").
+        figure number ("Fig. 3a" counts for "Fig. 3").  Or a key of :data:`BEYOND_ITEMS`
+        (a result beyond the paper, with ``status="new"``).
     condition : bool
         What was measured holds (numpy booleans are accepted).
     claim : str
         The claim in words, with the tolerance (shown in the chapter and on the status page).
-    status : {"reproduced", "error", "ambiguous", "difference"}
-        See :data:`STATUSES`.  "error": the paper is wrong and ``condition`` asserts the
+    status : {"reproduced", "error", "ambiguous", "difference", "new"}
+        See :data:`STATUSES`; "new" for the items of :data:`BEYOND_ITEMS` only.  "error": the paper is wrong and ``condition`` asserts the
         corrected result (and, where useful, that the printed one fails); "ambiguous": the
         result depends on something the paper does not state, and the chapter shows the
         alternatives; "difference": a measured number differs from the paper's for a
@@ -118,6 +134,9 @@ def check(item: str, condition, claim: str, *, status: str = "reproduced") -> No
     base = paper_item(item)
     if status not in STATUSES:
         raise ValueError(f"`status` must be one of {STATUSES}, got {status!r}.")
+    if (status == "new") != (base in BEYOND_ITEMS):
+        raise ValueError(f"{item!r}: status 'new' is for the items of BEYOND_ITEMS (results beyond the paper), "
+                         "and those take no other status.")
     if not bool(condition):
         raise AssertionError(f"{item}: {claim}")
     n = _counter[base] = _counter.get(base, 0) + 1
@@ -132,13 +151,15 @@ def check(item: str, condition, claim: str, *, status: str = "reproduced") -> No
 
 
 def paper_item(item: str) -> str:
-    """The :data:`PAPER_ITEMS` key of ``item`` ("Fig. 3a" -> "Fig. 3"); raises for unknown items."""
-    if item in PAPER_ITEMS:
+    """The :data:`PAPER_ITEMS` (or :data:`BEYOND_ITEMS`) key of ``item`` ("Fig. 3a" -> "Fig. 3"); raises for
+    unknown items."""
+    if item in PAPER_ITEMS or item in BEYOND_ITEMS:
         return item
     m = re.fullmatch(r"(Fig\. S?\d+)[a-z]?", item)
     if m and m.group(1) in PAPER_ITEMS:
         return m.group(1)
-    raise ValueError(f"unknown paper item {item!r}; use one of: {', '.join(PAPER_ITEMS)}.")
+    raise ValueError(f"unknown paper item {item!r}; use one of: {', '.join(PAPER_ITEMS)} (or, beyond the paper: "
+                     f"{', '.join(BEYOND_ITEMS)}).")
 
 
 def collect(notebooks: Iterable[str | Path]) -> list:
@@ -189,7 +210,7 @@ def figure_command(item: str) -> Optional[str]:
 def status_html(rows: list) -> str:
     """The status table as HTML: item, what it is, status, links to the checks, and for a figure the
     command that regenerates it (with its data)."""
-    colour = {"reproduced": "#009E73", "paper error, corrected": "#0072B2",
+    colour = {"reproduced": "#009E73", "established (beyond the paper)": "#009E73", "paper error, corrected": "#0072B2",
               "ambiguous in the paper": "#CC79A7", "reproduced with a documented difference": "#E69F00"}
     out = ['<table class="pgrid-status"><thead><tr><th>Paper item</th><th>What</th><th>Status</th>'
            '<th>Checks (links to the chapter)</th><th>Regenerate (figure, data)</th></tr></thead><tbody>']
