@@ -43,7 +43,8 @@ from .network import Network
 
 __all__ = ["hamiltonian", "collapse_operators", "liouvillian", "steady_state",
            "current_operator", "current_statistics", "occupations", "top_fock_population",
-           "negativity", "trajectory_statistics", "TruncationError", "converged_steady_state", "memory_estimate"]
+           "negativity", "trajectory_statistics", "TruncationError", "converged_steady_state", "memory_estimate",
+           "network_statistics", "auto_method", "MATRIX_FREE_ABOVE"]
 
 
 class TruncationError(ValueError):
@@ -110,12 +111,28 @@ def memory_estimate(net: Network, n_fock: int, method: str = "auto") -> float:
     if method == "qutip":
         return float(n_fock) ** (2 * n) * (per_row * 56.0 * 4 + 300.0)    # LU fill of the full Liouvillian
     if method == "auto":
-        method = "direct" if unknowns < 5000 else "krylov"
+        method = auto_method(unknowns)
     operators = float(n_fock) ** n * n * 8.0 * 4
     if method == "matrix-free":
         return max(_k0_krylov.memory_bytes(sizes), unknowns * 120.0) + operators
     extra = 250.0 if method == "krylov" else 56.0 * per_row * 3     # LU fill of the small direct block
     return unknowns * (per_row * 56.0 + extra + 100.0) + operators
+
+
+#: Unknowns of the k = 0 block above which ``method="auto"`` is "matrix-free" (below: "krylov",
+#: and "direct" under 5,000).  Measured on 2 cores (``benchmarks/bench_quantum.py``): two modes at
+#: cutoff 132 (1.5 million unknowns) 54 s / 0.54 GB matrix-free against 75 s / 1.4 GB assembled;
+#: three modes at cutoff 22 (2.8 million) 79 s / 0.78 GB against 108 s / 3.4 GB.  A fixed size,
+#: not the free memory, so that the method (and the last digits) never depend on the machine.
+MATRIX_FREE_ABOVE = 1_000_000
+
+
+def auto_method(unknowns: int) -> str:
+    """The solver ``method="auto"`` picks for a k = 0 block of ``unknowns`` elements: "direct" below
+    5,000, "krylov" up to :data:`MATRIX_FREE_ABOVE`, "matrix-free" above."""
+    if unknowns < 5000:
+        return "direct"
+    return "krylov" if unknowns <= MATRIX_FREE_ABOVE else "matrix-free"
 
 
 def _check(net, n_fock):
@@ -329,8 +346,10 @@ def steady_state(net: Network, n_fock: int, *, method: str = "auto",
         no-jump evolution in each; memory is eight vectors of the block's size
         plus the preconditioner; "krylov": the same Krylov method on the
         assembled block (the solver before "matrix-free", kept for comparison);
-        "auto": direct below 5,000 unknowns, else krylov (the chapters' stored
-        outputs were computed so; matrix-free agrees to ~1e-9); "qutip":
+        "auto": direct below 5,000 unknowns, krylov up to a million, matrix-free
+        above (:func:`auto_method`; where matrix-free takes over it is the faster
+        and needs 2.5-4 times less memory, see ``benchmarks/bench_quantum.py``;
+        the two agree to ~1e-9); "qutip":
         ``qutip.steadystate`` on the full Liouvillian (for cross-checks; needs
         :math:`M^{2N}` memory).
     tol : float, default: 1e-12
@@ -367,7 +386,7 @@ def steady_state(net: Network, n_fock: int, *, method: str = "auto",
         sectors, _ = _sectors(n, n_fock)
         unknowns = int(np.sum([len(ix) ** 2 for ix in sectors]))
         if method == "auto":
-            method = "direct" if unknowns < 5000 else "krylov"
+            method = auto_method(unknowns)
         if method == "matrix-free":
             vec, offsets = _solve_matrix_free(h, c_ops, sectors, tol, progress)
         else:

@@ -200,3 +200,12 @@ def test_memory_is_checked_before_building_the_liouvillian(monkeypatch):
     pair = pgrid.chain(2, gain=pgrid.Reservoir(4.0, n0=10.0), loss=pgrid.Reservoir(2.0, n0=10.0), gamma=1e-2)
     assert 0.5 * 2 ** 30 < quantum.memory_estimate(pair, 100, "krylov") < 1.5 * 2 ** 30
     assert 0.27e9 < quantum.memory_estimate(pair, 132, "matrix-free") < 0.6e9
+
+
+def test_auto_method_takes_the_matrix_free_solver_for_large_blocks():
+    assert [quantum.auto_method(u) for u in (4999, 5000, quantum.MATRIX_FREE_ABOVE, quantum.MATRIX_FREE_ABOVE + 1)] \
+        == ["direct", "krylov", "krylov", "matrix-free"]
+    pair = pgrid.chain(2, gain=pgrid.Reservoir(4.0, n0=10.0), loss=pgrid.Reservoir(2.0, n0=10.0), gamma=1e-2)
+    # two modes: ~2M^3/3 unknowns -> 0.67 million at M = 100 (assembled), 1.5 million at M = 132 (matrix-free)
+    assert quantum.memory_estimate(pair, 100) == quantum.memory_estimate(pair, 100, "krylov")
+    assert quantum.memory_estimate(pair, 132) == quantum.memory_estimate(pair, 132, "matrix-free")
