@@ -13,11 +13,12 @@ import numpy as np
 from ..deterministic import order_parameter, steady_state
 from ..network import Reservoir, ring, site_inflow
 
-__all__ = ["flux_map", "peak_shape", "LIMIT_CYCLE_AMPLITUDE"]
+__all__ = ["flux_map", "peak_shape", "OSCILLATION_AMPLITUDE"]
 
-#: A point that is not stationary counts as a limit cycle (sustained oscillation) when a bond
-#: current still oscillates with this half peak-to-peak amplitude (units of g) over the last window.
-LIMIT_CYCLE_AMPLITUDE = 1e-3
+#: A point that is not stationary counts as "oscillating" (a sustained oscillation: a limit cycle, or
+#: a quasi-periodic or more complex motion; the map does not tell them apart) when a bond current
+#: still oscillates with this half peak-to-peak amplitude (units of g) over the last window.
+OSCILLATION_AMPLITUDE = 1e-3
 
 
 def flux_map(n_sites: int, loss_sites: Sequence[int], fluxes, losses, *, gain: float = 4.0, n0: float = 1.0,
@@ -31,9 +32,9 @@ def flux_map(n_sites: int, loss_sites: Sequence[int], fluxes, losses, *, gain: f
     -------
     dict of arrays, leading axes (flux, loss)
         ``inflow`` (..., N): mean current into every site (:func:`pgrid.site_inflow`; for a loss
-        site the power it absorbs plus its bath loss); ``status`` (the solver's, with
-        ``"limit cycle"`` for a point that is not stationary and whose currents oscillate by more
-        than :data:`LIMIT_CYCLE_AMPLITUDE`); ``order_parameter`` (:func:`pgrid.order_parameter`,
+        site the power it absorbs plus its bath loss; the time average where not stationary);
+        ``status`` (the solver's, with ``"oscillating"`` for a point that is not stationary and
+        whose currents oscillate by more than :data:`OSCILLATION_AMPLITUDE`); ``order_parameter`` (:func:`pgrid.order_parameter`,
         NaN where not stationary); ``current_amplitude`` (largest over the bonds); ``alpha``;
         and the axes ``flux``, ``loss``.
     """
@@ -47,7 +48,7 @@ def flux_map(n_sites: int, loss_sites: Sequence[int], fluxes, losses, *, gain: f
         st = steady_state(nets, **options)
         amp = np.max(st.current_amplitude, axis=-1)
         status = np.asarray(st.status).astype(object)
-        status[(status == "not stationary") & (amp > LIMIT_CYCLE_AMPLITUDE)] = "limit cycle"
+        status[(status == "not stationary") & (amp > OSCILLATION_AMPLITUDE)] = "oscillating"
         out["status"].append(status.astype(str))
         out["inflow"].append(site_inflow(nets[0], st.current))
         out["order_parameter"].append(np.where(st.stationary, [order_parameter(n, a) for n, a in zip(nets, st.alpha)],

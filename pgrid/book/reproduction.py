@@ -96,7 +96,7 @@ BEYOND_ITEMS = {
     "Three quantum sites": "chain of three quantum oscillators: current fluctuations and the negativity of "
                            "every pair (exact at n0 = 1, 2; SDE at n0 = 5-30)",
     "Flux loops": "triangle and ring of four threaded by a synthetic flux (noise free): current maps with "
-                  "stable and limit-cycle regions, flux-controlled symmetry breaking, a flux switch",
+                  "stable and oscillating (limit-cycle) regions, flux-controlled symmetry breaking, a flux switch",
     "Flux loops with noise": "current fluctuations against the flux: SDE and linear-noise theory",
     "Quantum triangle": "the triangle with a flux at n0 = 1 (exact quantum steady states)",
 }
