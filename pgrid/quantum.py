@@ -39,7 +39,7 @@ import scipy.sparse.linalg as spla
 from . import _k0_krylov, _quantum_kernels
 from ._config import check_memory, progress_bar, progress_enabled
 from ._validate import integer
-from .network import Network
+from .network import Network, site_inflow
 
 __all__ = ["hamiltonian", "collapse_operators", "liouvillian", "steady_state",
            "current_operator", "current_statistics", "occupations", "top_fock_population",
@@ -226,10 +226,15 @@ def _sectors(n_sites, n_fock):
     return [np.nonzero(total == s)[0] for s in range(total.max() + 1)], occ
 
 
+def _effective_hamiltonian(h, c_ops):
+    """The non-Hermitian effective Hamiltonian H - (i/2) sum_c C_c^dagger C_c (CSR)."""
+    k_mat = sum((c.getH() @ c for c, _ in c_ops), sp.csr_matrix(h.shape, dtype=complex))
+    return (h - 0.5j * k_mat).tocsr()
+
+
 def _reduced_liouvillian(h, c_ops, sectors):
     """k = 0 block of the Liouvillian, assembled sector by sector (row-major vec of rho_s)."""
-    k_mat = sum((c.getH() @ c for c, _ in c_ops), sp.csr_matrix(h.shape, dtype=complex))
-    heff = (h - 0.5j * k_mat).tocsr()            # non-Hermitian effective Hamiltonian
+    heff = _effective_hamiltonian(h, c_ops)
     sizes = np.array([len(ix) for ix in sectors])
     offsets = np.concatenate([[0], np.cumsum(sizes ** 2)])
     blocks_r, blocks_c, blocks_v = [], [], []
@@ -417,8 +422,7 @@ def steady_state(net: Network, n_fock: int, *, method: str = "auto",
 
 def _solve_matrix_free(h, c_ops, sectors, tol, progress):
     """The k = 0 block vector of the steady state by ``pgrid._k0_krylov.solve`` (and its offsets)."""
-    k_mat = sum((c.getH() @ c for c, _ in c_ops), sp.csr_matrix(h.shape, dtype=complex))
-    heff = (h - 0.5j * k_mat).tocsr()
+    heff = _effective_hamiltonian(h, c_ops)
     lay = _quantum_kernels.sector_layout(heff, c_ops, sectors)
     blocks = (heff[ix][:, ix].toarray() for ix in sectors)      # one dense sector at a time
     unknowns = int(lay.vec_off[-1])
@@ -577,8 +581,6 @@ def network_statistics(rho, net: Network, *, negativity_pairs="all") -> dict:
     pair, :func:`negativity`).  ``negativity_pairs``: ``"all"`` (every pair of sites i < j),
     ``None`` (none) or a list of pairs.
     """
-    from .network import site_inflow
-
     n = net.n_sites
     if negativity_pairs == "all":
         pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
