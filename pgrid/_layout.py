@@ -64,9 +64,11 @@ def layout(nets) -> Layout:
     res = np.array([[a[act] for a in nt.reservoir_arrays()] for nt in nets])  # (P, 6, A)
     res = [np.ascontiguousarray(res[:, k]) for k in range(6)]
     bg = np.asarray(ref.bond_coupling)
+    # fresh writable copies: a read-only array is another numba type, and every kernel would be
+    # compiled twice (for real networks, whose bg.real is the network's read-only array, and complex)
     return Layout(offs, coef, coef_im, bool(ref.is_complex), np.array([nt.detuning for nt in nets]),
                   0.5 * np.array([nt.gamma for nt in nets]), act, *res, ref.bonds[:, 0].copy(),
-                  ref.bonds[:, 1].copy(), np.ascontiguousarray(bg.real, float), np.ascontiguousarray(bg.imag, float))
+                  ref.bonds[:, 1].copy(), np.array(bg.real, float), np.array(bg.imag, float))
 
 
 @njit(cache=True, inline="always")
@@ -157,6 +159,14 @@ def stable_step(nets, scheme: str) -> float:
             dt = min(dt, (8 * g_bath / 20) ** (1 / 3) / w_max)
         return dt
     raise ValueError(f"`scheme` must be 'rk4' or 'heun', got {scheme!r}")
+
+
+def split_complex(z):
+    """Real and imaginary part of ``z`` as fresh, writable, C-contiguous float arrays, the one array
+    type the kernels are compiled for (``z.imag`` of a real array is read-only, a view of a complex
+    one strided; either would be another numba type and another compilation)."""
+    z = np.asarray(z)
+    return np.array(z.real, np.float64, order="C"), np.array(z.imag, np.float64, order="C")
 
 
 def model(net) -> Model:

@@ -44,7 +44,7 @@ from ._initial import initial_state
 from ._rng import INIT_RANDOM, numpy_generator
 from ._validate import integer
 from .options import Convergence, Protocol, merged, split_fields
-from ._layout import layout, model, stable_step
+from ._layout import layout, model, split_complex, stable_step
 from .network import Network
 
 __all__ = ["SteadyState", "steady_state", "drift", "jacobian", "stability", "linear_eigenvalues",
@@ -183,7 +183,7 @@ def drift(net: Network, alpha) -> np.ndarray:
         raise ValueError(f"`alpha` must have shape ({net.n_sites},), got {alpha.shape}.")
     fr = np.zeros(net.n_sites)
     fi = np.zeros(net.n_sites)
-    _k._rhs(np.ascontiguousarray(alpha.real), np.ascontiguousarray(alpha.imag), fr, fi, model(net))
+    _k._rhs(*split_complex(alpha), fr, fi, model(net))
     return fr + 1j * fi
 
 
@@ -197,7 +197,7 @@ def jacobian(net: Network, alpha, omega: float = 0.0) -> np.ndarray:
     if alpha.shape != (net.n_sites,):
         raise ValueError(f"`alpha` must have shape ({net.n_sites},), got {alpha.shape}.")
     jac = np.zeros((2 * net.n_sites, 2 * net.n_sites))
-    _k.jacobian_into(jac, np.ascontiguousarray(alpha.real), np.ascontiguousarray(alpha.imag),
+    _k.jacobian_into(jac, *split_complex(alpha),
                      float(omega), model(net))
     return jac
 
@@ -243,7 +243,7 @@ def stability(net: Network, alpha, omega: float = 0.0, *, tol: float = 1e-7):
                          f"{float(omega):g}: residual max|d alpha/dt + i omega alpha| = {resid:.3g} > "
                          f"tol * {scale:.3g} = {tol * scale:.3g}.  Pass a stationary state and its "
                          "frequency (s.alpha, s.frequency of pgrid.steady_state), or raise `tol`.")
-    lam = _k.phase_free_eigenvalues(np.ascontiguousarray(alpha.real), np.ascontiguousarray(alpha.imag),
+    lam = _k.phase_free_eigenvalues(*split_complex(alpha),
                                     float(omega), model(net))
     top = lam[0].real
     return lam, (-1.0 / top if top < 0 else math.inf)
@@ -400,7 +400,7 @@ def relaxation_time(net: Union[Network, Sequence[Network]], state: SteadyState, 
     t_hi = np.full(len(nets), np.nan)
     t_lo = np.full(len(nets), np.nan)
     with numba_threads(threads):
-        _k.relax_many(np.ascontiguousarray(x0.real), np.ascontiguousarray(x0.imag),
+        _k.relax_many(*split_complex(x0),
                       omega, np.abs(alpha[:, site]) ** 2, site, layout(nets), float(dt),
                       int(math.ceil(t_max / dt)), (hi, lo), t_hi, t_lo)
     tau = (t_lo - t_hi) / math.log(hi / lo)
@@ -661,7 +661,7 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
                            float(c.kick), int(c.max_kicks), float(c.left_fixed_point), n_noise_steps,
                            np.uint64(seed))
     n_paths = npts // path_len
-    x0r, x0i = np.ascontiguousarray(x0.real), np.ascontiguousarray(x0.imag)
+    x0r, x0i = split_complex(x0)
     announce_compilation(_k.solve_many, "steady-state kernel")
     with numba_threads(threads) as n_thr:
         # Large batches run in chunks of paths so that a progress bar can follow them; the

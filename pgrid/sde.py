@@ -42,7 +42,7 @@ from . import _sde_kernels as _k
 from .errors import DivergenceError, divergence_reason
 from ._config import announce_compilation, check_memory, numba_threads
 from ._initial import initial_state
-from ._layout import layout, stable_step
+from ._layout import layout, split_complex, stable_step
 from ._validate import integer, number
 from .options import Histogram, Sampling, merged, split_fields
 from .network import Network
@@ -439,7 +439,7 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
 
     announce_compilation(_k.run_sde, "SDE kernel")
     with numba_threads(threads):
-        _k.run_sde(n_traj, np.ascontiguousarray(x0.real), np.ascontiguousarray(x0.imag), lay,
+        _k.run_sde(n_traj, *split_complex(x0), lay,
                    _k.Noise(noisy, var_th, gain_slot),
                    _k.Run(float(dt), n_relax, n_sample, sample_every, n_tb, np.uint64(seed), segment, h_scale, h_lim,
                           n_rec, thermal, np.sqrt(net.n_th / 2.0)),
