@@ -37,7 +37,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from . import _k0_krylov, _quantum_kernels
-from ._config import check_memory, progress_bar, progress_enabled
+from ._config import blas_single_threaded, check_memory, progress_bar, progress_enabled
 from ._validate import integer
 from .network import Network, site_inflow
 
@@ -333,6 +333,7 @@ def _solve_krylov(lmat, trace_vec, heff, sectors, offsets, tol):
     return vec
 
 
+@blas_single_threaded
 def steady_state(net: Network, n_fock: int, *, method: str = "auto",
                  max_top_population: float = 1e-5, tol: float = 1e-12, progress: bool | None = None):
     r"""Exact steady state of the master equation as a ``qutip.Qobj`` (sites in order).
@@ -373,6 +374,14 @@ def steady_state(net: Network, n_fock: int, *, method: str = "auto",
     Returns
     -------
     qutip.Qobj
+
+    Notes
+    -----
+    Reproducibility: BLAS and LAPACK run on one thread during the solve
+    (``pgrid._config.single_threaded_blas``), so the state is bitwise the same for any
+    ``OPENBLAS_NUM_THREADS`` and numba thread count on one machine.  Across CPUs (other BLAS
+    kernels) and methods the iterative solvers agree to their tolerance, about 1e-9 in the
+    density matrix; print differences as bounds (``pgrid.book.numbers.below``).
     """
     n_fock = _check(net, n_fock)
     if method not in ("auto", "direct", "matrix-free", "krylov", "qutip"):
@@ -534,6 +543,7 @@ def current_statistics(rho, net: Network, bond: int):
     return mean, float(np.sqrt(max(second - mean ** 2, 0.0)))
 
 
+@blas_single_threaded
 def negativity(rho, i: int, j: int, *, logarithmic: bool = False) -> float:
     r"""Entanglement negativity between sites i and j (trace-norm definition, as ``qutip.negativity``).
 

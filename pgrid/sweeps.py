@@ -67,7 +67,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 import numpy as np
 
 from ._cachekey import UncacheableError, cache_key
-from ._config import cache_dir, numba_threads, progress_bar, progress_enabled
+from ._config import cache_dir, numba_threads, progress_bar, progress_enabled, single_threaded_blas
 from ._store import PointStore
 from ._validate import integer
 
@@ -226,7 +226,9 @@ def _call(func, kwargs):
 
 
 def _call_single_threaded(func, kwargs):
-    with numba_threads(1):            # per calling thread: the pool supplies the parallelism
+    # per calling thread: the pool supplies the parallelism (numba's thread count is per thread; the
+    # BLAS limit is process-wide and shared by the workers, see single_threaded_blas)
+    with numba_threads(1), single_threaded_blas():
         return _call(func, kwargs)
 
 
