@@ -139,6 +139,50 @@ def _residual(xr, xi, omega, r, fr, fi, res, m):
 
 
 @njit(cache=True)
+def _lu_solve(a, b):
+    """x with a x = b by Gaussian elimination with partial pivoting (``a`` and ``b`` are overwritten).
+
+    Written out rather than LAPACK's ``gesv``: LAPACK's blocked factorisation orders its operations
+    by the BLAS kernel the CPU selects, so the solution's last bits, and with them a continuation path
+    in a multistable or chaotic region, would depend on the machine.  Here every operation is fixed
+    (ties in the pivot search go to the first row), so Newton gives the same bits on every CPU.  A
+    zero pivot (a singular system) gives NaN.
+    """
+    n = b.size
+    for k in range(n):
+        piv = k
+        big = abs(a[k, k])
+        for i in range(k + 1, n):
+            if abs(a[i, k]) > big:
+                big = abs(a[i, k])
+                piv = i
+        if big == 0.0:
+            b[:] = np.nan
+            return b
+        if piv != k:
+            for j in range(n):
+                t = a[k, j]
+                a[k, j] = a[piv, j]
+                a[piv, j] = t
+            t = b[k]
+            b[k] = b[piv]
+            b[piv] = t
+        inv = 1.0 / a[k, k]
+        for i in range(k + 1, n):
+            f = a[i, k] * inv
+            if f != 0.0:
+                for j in range(k + 1, n):
+                    a[i, j] -= f * a[k, j]
+                b[i] -= f * b[k]
+    for k in range(n - 1, -1, -1):
+        acc = b[k]
+        for j in range(k + 1, n):
+            acc -= a[k, j] * b[j]
+        b[k] = acc / a[k, k]
+    return b
+
+
+@njit(cache=True)
 def newton(xr, xi, omega, tol, max_iter, m):
     """Refine a rotating steady state in place; returns (converged, omega, residual)."""
     n = xr.size
@@ -178,7 +222,7 @@ def newton(xr, xi, omega, tol, max_iter, m):
             jac[l, 2 * n] = -xi[l]
             jac[n + l, 2 * n] = xr[l]
         jac[2 * n, n + r] = 1.0
-        step = np.linalg.solve(jac, -res)
+        step = _lu_solve(jac, -res)        # own elimination: the same bits on every CPU
         if not np.all(np.isfinite(step)):
             return False, omega, worst
         lam = 1.0
@@ -257,29 +301,54 @@ def max_growth(xr, xi, omega, m):
 def _kick_unstable(xr, xi, omega, size, m):
     """Displace a fixed point (in place) along its most unstable mode.
 
-    The real (or, if larger, the imaginary) part of the top eigenvector spans the mode's
-    real invariant plane; it is scaled so that the largest displacement of one amplitude is
-    ``size`` times the largest amplitude (``size`` absolute for the zero state).
+    The direction lies in the mode's real invariant plane (:func:`_kick_direction`: the same on
+    every machine); it is scaled so that the largest displacement of one amplitude is ``size``
+    times the largest amplitude (``size`` absolute for the zero state).
     """
     n = xr.size
-    vec = _phase_free_eig(xr, xi, omega, m)[1]
-    nre = 0.0
-    nim = 0.0
-    for k in range(2 * n):
-        nre += vec[k].real ** 2
-        nim += vec[k].imag ** 2
-    use_re = nre >= nim
+    d = _kick_direction(_phase_free_eig(xr, xi, omega, m)[1])
     big = 0.0
     vmax = 0.0
     for l in range(n):
         big = max(big, xr[l] * xr[l] + xi[l] * xi[l])
-        a = vec[l].real if use_re else vec[l].imag
-        b = vec[n + l].real if use_re else vec[n + l].imag
-        vmax = max(vmax, math.sqrt(a * a + b * b))
+        vmax = max(vmax, math.sqrt(d[l] * d[l] + d[n + l] * d[n + l]))
     amp = size * (math.sqrt(big) if big > 1e-20 else 1.0) / vmax
     for l in range(n):
-        xr[l] += amp * (vec[l].real if use_re else vec[l].imag)
-        xi[l] += amp * (vec[n + l].real if use_re else vec[n + l].imag)
+        xr[l] += amp * d[l]
+        xi[l] += amp * d[n + l]
+
+
+@njit(cache=True)
+def _kick_direction(vec):
+    """A real direction in the invariant plane of the complex eigenvector ``vec``, fixed by the mode
+    and not by how LAPACK happened to normalise it.
+
+    LAPACK returns an eigenvector times an arbitrary phase (its largest component made real: on a
+    mirror-symmetric network two components tie, and the CPU's round-off picks one).  The direction
+    is the real part of ``vec e^{-i theta}`` with ``theta = arg(sum v_k^2) / 2`` (the plane's major
+    axis), its sign such that a fixed generic weighting of the components is positive, rounded to
+    2^-30 of its largest component: machine round-off in the eigenvector (~1e-15) leaves it, and
+    the kicked trajectory, bit for bit the same (unless the plane is circular, sum v_k^2 = 0, where
+    every direction in it is the mode's and round-off picks one).
+    """
+    k2 = vec.size
+    s = 0.0j
+    for k in range(k2):
+        s += vec[k] * vec[k]
+    rot = np.exp(-0.5j * np.angle(s)) if abs(s) > 0.0 else 1.0 + 0.0j
+    d = np.empty(k2)
+    sign = 0.0
+    dmax = 0.0
+    for k in range(k2):
+        d[k] = (vec[k] * rot).real
+        sign += d[k] * (1.0 + math.sqrt(k + 2.0))        # generic weights: no symmetry makes it vanish
+        dmax = max(dmax, abs(d[k]))
+    if dmax == 0.0:
+        return d
+    scale = (1.0 if sign >= 0.0 else -1.0) / dmax
+    for k in range(k2):
+        d[k] = math.floor(d[k] * scale * 1073741824.0 + 0.5) / 1073741824.0
+    return d
 
 
 @njit(cache=True)

@@ -93,3 +93,50 @@ def test_single_threaded_blas_is_shared_by_threads_and_restored_by_the_last_one_
         with single_threaded_blas(), single_threaded_blas():   # nested in one thread
             assert set(_blas_threads().values()) == {1}
         assert _blas_threads() == before
+
+
+CPU_SCRIPT = textwrap.dedent("""
+    import hashlib, numpy as np, pgrid
+    def h(a):
+        return hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest()[:16]
+    path = [pgrid.chain(6, gain=4.0, loss=x, gamma=1e-3) for x in np.linspace(0.5, 8.0, 16)]
+    s = pgrid.steady_state([path], continuation=True, init="mode", t_max=2e4)
+    grid = pgrid.square_grid(3, 3, gain={0: 4.0}, loss={8: 8.0}, gamma=1e-3)
+    r = pgrid.steady_state(grid, init="random", amplitude=1.0, seed=3)
+    print(h(s.alpha), h(s.current), h(r.alpha), h(r.current), "".join(np.asarray(s.status).ravel().astype(str)))
+""")
+
+
+@pytest.mark.skipif(__import__("platform").machine() not in ("x86_64", "AMD64"), reason="OpenBLAS core types of x86-64")
+def test_noise_free_states_do_not_depend_on_the_blas_kernels():
+    """numpy's and scipy's OpenBLAS pick their kernels by CPU at load time (``OPENBLAS_CORETYPE`` forces
+    one): a continuation path through a multistable, oscillating region and kicked random starts give
+    the same bits with AVX2 (Haswell) kernels as with the machine's own (Newton solves its systems
+    without LAPACK, the kick direction does not depend on LAPACK's eigenvector phase)."""
+    outs = []
+    for core in (None, "Haswell", "Sandybridge"):
+        env = {**os.environ, "PGRID_PROGRESS": "0", "OPENBLAS_NUM_THREADS": "1"}
+        if core:
+            env["OPENBLAS_CORETYPE"] = core
+        out = subprocess.run([sys.executable, "-c", CPU_SCRIPT], env=env, capture_output=True, text=True, timeout=900)
+        assert out.returncode == 0, out.stderr[-3000:]
+        outs.append(out.stdout.strip())
+    assert outs[1] == outs[0] and outs[2] == outs[0], outs
+
+
+def test_newton_elimination_and_kick_direction():
+    import numpy as np
+
+    from pgrid._ode_kernels import _kick_direction, _lu_solve
+
+    rng = np.random.default_rng(1)
+    a = rng.normal(size=(9, 9))
+    b = rng.normal(size=9)
+    np.testing.assert_allclose(_lu_solve(a.copy(), b.copy()), np.linalg.solve(a, b), rtol=1e-12)
+    a[:, 3] = 0.0
+    assert np.all(np.isnan(_lu_solve(a.copy(), b.copy())))            # singular: NaN, not an exception
+    v = rng.normal(size=8) + 1j * rng.normal(size=8)
+    d = _kick_direction(v)
+    assert np.max(np.abs(d)) == 1.0
+    for phase in (0.3, 1.7, np.pi, -2.2):                              # LAPACK's arbitrary phase and sign
+        assert np.array_equal(_kick_direction(v * np.exp(1j * phase)), d)
