@@ -15,7 +15,7 @@ import numpy as np
 from ... import analytic
 from ...deterministic import steady_state
 from ...network import chain
-from ._common import bond_coords, dataset, parameters, require, state_vars
+from ._common import bond_coords, dataset, follow_branch, parameters, require, state_vars
 
 N, GAMMA = 10, 1e-3
 
@@ -101,14 +101,70 @@ def plot_a(ds):
     return fig
 
 
-def compute_b(*, states: list = None):
-    r"""Fig. 2(b): fine paths along :math:`\Gamma_e/\Gamma_i` for 18 values of :math:`\Gamma_i`.
+#: Fig. 2(b): the omega = 0 broken branch is followed from Gamma_e = BRANCH_TOP Gamma_i down to
+#: BRANCH_BOTTOM Gamma_i (below the single-mode state's stability edge, ~0.97, for every Gamma_i).
+BRANCH_TOP, BRANCH_BOTTOM = 2.0, 0.965
 
-    40 points up to :math:`0.96\,\Gamma_i`, then 160 over :math:`0.96`–:math:`1.01\,\Gamma_i`,
-    protocol A.  ``ridge_state``: linearly stable and either the single-mode symmetric branch
-    (:math:`|\omega|` within 20 % of :math:`g\sin\frac{\pi}{2(N+1)}`) or the :math:`\omega = 0` broken
-    branch of Eqs. (S30)–(S31); ``max_index``: where the largest current over those states sits;
-    ``last_stable``: the last :math:`\Gamma_e/\Gamma_i` at which the single-mode symmetric state is stable.
+
+#: Fig. 2(b): the omega = 0 broken branch is followed from Gamma_e = BRANCH_TOP Gamma_i down to
+#: BRANCH_BOTTOM Gamma_i (below the single-mode state's stability edge, ~0.97, for every Gamma_i).
+BRANCH_TOP, BRANCH_BOTTOM = 2.0, 0.965
+
+
+def _follow_broken_branch(gis, down, states, stages=(0.99,)):
+    """The omega = 0 broken branch along Gamma_e = down x Gamma_i (descending) for every Gamma_i:
+    currents into the loss site and states, NaN from the first point off the branch on.
+
+    Newton continuation from a seed at ``down[0]``.  The path is followed to ``stages[0]`` first,
+    then, only for the Gamma_i still on the branch there, to the next stage (the common start is
+    recomputed: Newton along the branch costs little and gives the same states), so little time
+    goes into integrating states after a path has left the branch.
+    """
+    J = np.full((gis.size, down.size), np.nan)
+    alpha = np.full((gis.size, down.size, N), np.nan, complex)
+    active = np.arange(gis.size)
+    for stop in list(stages) + [None]:
+        n_pts = down.size if stop is None else int(np.sum(down >= stop - 1e-12))
+        part = down[:n_pts]
+        nets = [[chain(N, gain=gis[i], loss=gis[i] * r, gamma=GAMMA) for r in part] for i in active]
+        s = _keep(states, nets, steady_state(nets, continuation=True, init="seed", t_max=2e3))
+        on = np.cumprod(np.asarray(s.stable) & (np.abs(s.frequency) < 1e-6), axis=1).astype(bool)
+        for k, i in enumerate(active):
+            hit = np.nonzero(on[k])[0]
+            J[i, hit] = s.current[k, hit, -1]
+            alpha[i, hit] = s.alpha[k, hit]
+        active = active[on[:, -1]]
+        if active.size == 0:
+            break
+    return J, alpha
+
+
+def compute_b(*, states: list = None):
+    r"""Fig. 2(b): the two branches of the ridge for 18 values of :math:`\Gamma_i`.
+
+    The ridge is made of two branches of stationary states, each followed by Newton continuation
+    (a point starts from the previous point's state) so that the result does not depend on which of
+    the coexisting attractors a switch-on happens to reach:
+
+    * the single-mode symmetric branch (:math:`|\omega|` within 20 % of
+      :math:`g\sin\frac{\pi}{2(N+1)}`): protocol A, from the band-centre mode at small
+      :math:`\Gamma_e` up the fine path, 40 points up to :math:`0.96\,\Gamma_i`, then 160 over
+      :math:`0.96`–:math:`1.01\,\Gamma_i`; ``last_stable``: the last :math:`\Gamma_e/\Gamma_i` at
+      which it is linearly stable;
+    * the :math:`\omega = 0` broken branch of Eqs. (S30)–(S31), followed *down* from
+      :math:`\Gamma_e = 2\Gamma_i` (engine on first, a seed on the gain site) over the same fine
+      points to :math:`0.965\,\Gamma_i`.  A real seed lies in the :math:`\omega = 0` subspace of the
+      real bipartite chain (the map :math:`\alpha_\ell\to(-1)^\ell\alpha_\ell^*`), which is why this
+      start finds that branch; the stability verdict is the full Jacobian's.  ``branch_*``: its
+      states (NaN off the branch: from its first unstable or rotating state on).
+
+    Past the single-mode state's stability edge protocol A lands on one of several broken-phase
+    attractors (:math:`|\omega| = 0`, :math:`0.81g`, :math:`0.95g`), and which one depends on round-off;
+    the ridge quantities use the branches only.  ``ridge_current``: the largest current of the two
+    branches at each point, the broken branch counted beyond ``last_stable`` (there and below, where it
+    coexists with the stable single-mode state, its states are the metastable ones the paper leaves
+    aside); ``current_at_equal`` its value at :math:`\Gamma_e = \Gamma_i`; ``current_max``, ``ge_star``
+    and ``max_index``: its maximum and where it sits; ``max_alpha``, ``max_frequency``: that state.
     """
     gis = np.linspace(1.5, 10, 18)
     rel = np.concatenate([np.linspace(0.05, 0.96, 40), np.linspace(0.96, 1.01, 161)[1:]])
@@ -118,23 +174,50 @@ def compute_b(*, states: list = None):
     Jf = fine.current[..., -1]
     okf = fine.stable
     wf = np.abs(fine.frequency)
-    ridge_states = okf & ((wf < 1e-6) | (np.abs(wf - omega_k0) < 0.2 * omega_k0))
-    i_eq = np.argmin(np.abs(rel - 1))
-    k_max = np.argmax(np.where(ridge_states, Jf, -np.inf), axis=1)
-    J_max = Jf[np.arange(gis.size), k_max]
-    J_eq = np.where(ridge_states[:, i_eq], Jf[:, i_eq], np.nan)
+    sym_branch = okf & (np.abs(wf - omega_k0) < 0.2 * omega_k0)
     sym = okf & (np.abs(fine.frequency) > 0.5 * omega_k0) & (np.abs(fine.frequency) < 1.5 * omega_k0)
     last_stable = np.array([rel[np.nonzero(sym[i])[0].max()] for i in range(gis.size)])
+
+    tail = np.nonzero(rel >= BRANCH_BOTTOM)[0][::-1]             # fine points, from 1.01 down
+    down = np.concatenate([np.linspace(BRANCH_TOP, rel[-1], 20)[:-1], rel[tail]])
+    down_paths = [[chain(N, gain=a, loss=a * r, gamma=GAMMA) for r in down] for a in gis]
+    _, branch = follow_branch(down_paths, lambda st, _: np.asarray(st.stable) & (np.abs(st.frequency) < 1e-6),
+                              states=states)
+    bJ, b_alpha = branch["current"], branch["alpha"]
+    n_top = down.size - tail.size
+    bJ_fine = np.full(Jf.shape, np.nan)
+    b_alpha_fine = np.full(fine.alpha.shape, np.nan, complex)
+    bJ_fine[:, tail], b_alpha_fine[:, tail] = bJ[:, n_top:], b_alpha[:, n_top:]
+    bJ, b_alpha = bJ_fine, b_alpha_fine
+    counted = np.isfinite(bJ) & (rel[None, :] > last_stable[:, None])
+    ridge_J = np.fmax(np.where(sym_branch, Jf, np.nan), np.where(counted, bJ, np.nan))
+    ridge_states = sym_branch | counted
+    require(np.all(ridge_states.any(axis=1)), "every path has a ridge state")
+    i_eq = np.argmin(np.abs(rel - 1))
+    k_max = np.nanargmax(ridge_J, axis=1)
+    rows = np.arange(gis.size)
+    J_max = ridge_J[rows, k_max]
+    from_branch = counted[rows, k_max] & (bJ[rows, k_max] >= np.where(sym_branch, Jf, -np.inf)[rows, k_max])
+    max_alpha = np.where(from_branch[:, None], b_alpha[rows, k_max], fine.alpha[rows, k_max])
+    max_frequency = np.where(from_branch, 0.0, fine.frequency[rows, k_max])
     v = state_vars(fine, ("gain", "ratio"))
     v.update(delivered=(("gain", "ratio"), Jf), ridge_state=(("gain", "ratio"), ridge_states),
+             ridge_current=(("gain", "ratio"), ridge_J), branch_delivered=(("gain", "ratio"), bJ),
+             branch_alpha=(("gain", "ratio", "site"), b_alpha),
              max_index=("gain", k_max), current_max=("gain", J_max), ge_star=("gain", rel[k_max]),
-             current_at_equal=("gain", J_eq), last_stable=("gain", last_stable),
+             max_alpha=(("gain", "site"), max_alpha), max_frequency=("gain", max_frequency),
+             max_on_branch=("gain", from_branch),
+             current_at_equal=("gain", ridge_J[:, i_eq]), last_stable=("gain", last_stable),
              s36=("gain", analytic.s36_transition(gis, GAMMA) / gis),
              s44=("gain", analytic.s44_transition(gis, GAMMA, N) / gis))
     return dataset(v, {"gain": gis, "ratio": rel, "loss": (("gain", "ratio"), gis[:, None] * rel[None, :]),
                        "site": np.arange(N), **bond_coords(fine)},
-                   parameters=dict(n_sites=N, gamma=GAMMA, gains=gis, protocol=dict(init="mode", t_max=1e4)),
-                   description="Fig. 2(b): fine paths Gamma_e = ratio x Gamma_i (protocol A); currents in g n0")
+                   parameters=dict(n_sites=N, gamma=GAMMA, gains=gis,
+                                   protocol=dict(init="mode", continuation="Gamma_e up", t_max=1e4),
+                                   broken_branch=dict(init="seed", continuation="Gamma_e down", top=BRANCH_TOP,
+                                                      bottom=BRANCH_BOTTOM, t_max=2e3)),
+                   description="Fig. 2(b): fine paths Gamma_e = ratio x Gamma_i; the single-mode branch (protocol A) "
+                               "and the omega = 0 broken branch (followed down); currents in g n0")
 
 
 def plot_b(ds):
@@ -180,8 +263,8 @@ def compute_c(*, fig2b, states: list = None):
         require(s.stable[0, -1], f"the {label} state at Gamma_e = {ge:.3f} g is linearly stable")
         cases[label] = (ge, s.alpha[0, -1], k0)
     k_tr = int(fig2b.max_index.values[i4])   # the maximal current at Gamma_i = 4g (omega -> 0, see Fig. 2b)
-    require(abs(fig2b.frequency.values[i4, k_tr]) < 1e-6, "the maximal current at Gamma_i = 4g sits on omega = 0")
-    cases["transition"] = (gi * fig2b.ratio.values[k_tr], fig2b.alpha.values[i4, k_tr], k_brk)
+    require(abs(fig2b.max_frequency.values[i4]) < 1e-6, "the maximal current at Gamma_i = 4g sits on omega = 0")
+    cases["transition"] = (gi * fig2b.ratio.values[k_tr], fig2b.max_alpha.values[i4], k_brk)
     fits = {label: analytic.fit_standing_wave(a, k0) for label, (ge, a, k0) in cases.items()}
     labels = list(cases)
     return dataset({"alpha": (("case", "site"), np.array([cases[k][1] for k in labels])),

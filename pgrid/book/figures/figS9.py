@@ -4,17 +4,23 @@ r"""Figs. S9 (and the noise-free part of S10): different saturation numbers for 
 With :math:`n_0^{(1)}\neq n_0^{(N)}` the supplement places the transition at
 :math:`\Gamma_e^* = \Gamma_i(n_0^{(1)}/n_0^{(N)})^2`.  Noise free, :math:`\gamma = 10^{-3}g`,
 protocol A over 400 values of :math:`\Gamma_e`: the end of the symmetric branch (last stable
-state with :math:`|\bar\Gamma| < 0.05g`), the start of the broken branch (first stable state with
-:math:`\bar\Gamma > 0.05g` after it), and the balance :math:`\Gamma_i f^2_{(1)}(n) = \Gamma_e f^2_{(N)}(n)`
-evaluated at the occupation where the symmetric branch ends.
+state with :math:`|\bar\Gamma| < 0.05g`); the start of the broken branch, the :math:`\omega = 0` state
+with :math:`\bar\Gamma > 0.05g` followed down from :math:`\Gamma_e = 8g` by Newton continuation
+(engine on first, a seed on the gain site: it lies in the :math:`\omega = 0` subspace of the real
+bipartite chain) to its last stable point; and the balance
+:math:`\Gamma_i f^2_{(1)}(n) = \Gamma_e f^2_{(N)}(n)` evaluated at the occupation where the
+symmetric branch ends.  (The first broken state that protocol A reaches *after* the symmetric
+branch ends is not used: past the end of that branch the chain can land on several attractors,
+and which one depends on round-off.)
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._common import dataset
-from .universality import state_dataset_vars, sweep_ge
+from ...deterministic import order_parameter
+from ._common import dataset, follow_branch
+from .universality import chain, state_dataset_vars, sweep_ge
 
 #: (Gamma_i, n0 of the gain, n0 of the loss)
 CASES = [(2.0, 1.0, 1.0), (2.0, 1.1, 1.0), (4.0, 1.0, 1.0), (4.0, 1.1, 1.0), (4.0, 1.0, 1.1), (4.0, 1.0, 1.5)]
@@ -26,15 +32,21 @@ def ge_star(gi, n0_gain, n0_loss):
 
 
 def compute():
-    """The six noise-free sweeps and where their symmetric branch ends."""
+    """The six noise-free sweeps, where their symmetric branch ends and where the broken branch begins."""
     ge9 = np.linspace(0.1, 8.0, 400)
     states, rows = [], []
+
+    def broken(s, paths):
+        order = np.array([[order_parameter(net, a) for net, a in zip(path, s.alpha[k])] for k, path in enumerate(paths)])
+        return np.asarray(s.stable) & (np.abs(s.frequency) < 1e-6) & (order > 0.05)
+
     for gi, n01, n0N in CASES:
         st = sweep_ge(ge9, gi=gi, n0_gain=n01, n0_loss=n0N)
         order = st["order"]
         ok = st["stable"]
         last_sym = ge9[ok & (np.abs(order) < 0.05)].max()
-        first_brk = ge9[ok & (order > 0.05) & (ge9 > last_sym)].min()
+        on, _ = follow_branch([[chain(gi, x, n0_gain=n01, n0_loss=n0N) for x in ge9[::-1]]], broken, t_max=2e4)
+        first_brk = ge9[::-1][on[0]].min()
         k = np.argmax(np.where(ok & (ge9 <= last_sym), ge9, -1))
         n_end = st["occupation"][k, 0]
         finite_n = gi * (1 + n_end / n0N) ** 2 / (1 + n_end / n01) ** 2
@@ -47,10 +59,12 @@ def compute():
                    {"case": np.arange(len(CASES)), "gain": ("case", [c[0] for c in CASES]),
                     "n0_gain": ("case", [c[1] for c in CASES]), "n0_loss": ("case", [c[2] for c in CASES]),
                     "ge": ge9, "site": np.arange(10)},
-                   parameters=dict(n_sites=10, nu=2.0, gamma=1e-3, cases=CASES, protocol=dict(init="mode", t_max=2e4)),
+                   parameters=dict(n_sites=10, nu=2.0, gamma=1e-3, cases=CASES, protocol=dict(init="mode", t_max=2e4),
+                                   broken_branch=dict(init="seed", continuation="Gamma_e down from 8 g", t_max=2e4)),
                    description="Figs. S9/S10, noise free: states against Gamma_e (ge, g) for each case (gain = "
                                "Gamma_i; saturation numbers n0_gain, n0_loss); occupations absolute, currents in g "
-                               "(per unit of occupation); last_symmetric / first_broken: ends of the branches; "
+                               "(per unit of occupation); last_symmetric / first_broken: where the symmetric branch ends and the "
+                               "omega = 0 broken branch (followed down) begins; "
                                "formula: Gamma_i (n0(1)/n0(N))^2; balance_at_n: Gamma_i f1^2(n)/fN^2(n) at "
                                "n = occupation_end")
 
