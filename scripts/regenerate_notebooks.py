@@ -5,6 +5,7 @@ Usage (from the repository root)::
 
     python scripts/regenerate_notebooks.py            # every chapter
     python scripts/regenerate_notebooks.py model      # only book/model.md
+    python scripts/regenerate_notebooks.py --out DIR quantum_limit   # write DIR/quantum_limit.ipynb instead
 
 The status page (``book/status.md``) collects the checks recorded in the other executed
 notebooks, so it runs last; regenerate it whenever a chapter's checks change.
@@ -13,6 +14,8 @@ Each chapter is a MyST-markdown notebook ``book/<name>.md`` (jupytext); this wri
 ``book/<name>.ipynb`` with its outputs, executed in ``book/`` with the current Python's
 kernel.  Run it after an intended change of a chapter or of pgrid, then commit both files.
 """
+
+from __future__ import annotations
 
 import os
 import sys
@@ -33,7 +36,7 @@ def chapters():
             yield md
 
 
-def regenerate(md: Path) -> float:
+def regenerate(md: Path, out: Path | None = None) -> float:
     nb = jupytext.read(md)
     nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
     nb.metadata.setdefault("jupytext", {})["formats"] = "ipynb,md:myst"
@@ -49,11 +52,18 @@ def regenerate(md: Path) -> float:
               for k, c in enumerate(nb.cells) for o in c.get("outputs", []) if o.get("output_type") == "error"]
     if errors:
         sys.exit(f"{md.name}: error output(s), notebook not written:\n  " + "\n  ".join(errors))
-    nbformat.write(nb, md.with_suffix(".ipynb"))
+    nbformat.write(nb, md.with_suffix(".ipynb") if out is None else out / f"{md.stem}.ipynb")
     return elapsed
 
 
 def main(argv):
+    out = None
+    if argv[:1] == ["--out"]:
+        if len(argv) < 2:
+            sys.exit("--out needs a directory")
+        out = Path(argv[1]).resolve()
+        out.mkdir(parents=True, exist_ok=True)
+        argv = argv[2:]
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")       # no dates in SVG output
     os.environ.setdefault("PGRID_PROGRESS", "0")          # stored outputs hold no progress bars
@@ -66,8 +76,8 @@ def main(argv):
         sys.exit(f"unknown chapter(s): {sorted(unknown)}; chapters are {[m.stem for m in chapters()]}")
     for md in todo:
         print(f"executing {md.relative_to(BOOK.parent)} ...", flush=True)
-        print(f"  wrote {md.with_suffix('.ipynb').relative_to(BOOK.parent)} in {regenerate(md):.1f} s",
-              flush=True)
+        target = md.with_suffix(".ipynb").relative_to(BOOK.parent) if out is None else out / f"{md.stem}.ipynb"
+        print(f"  wrote {target} in {regenerate(md, out):.1f} s", flush=True)
 
 
 if __name__ == "__main__":
