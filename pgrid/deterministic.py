@@ -642,8 +642,14 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
         res0 = next(iter(ref.gain.values()), None)
         amplitude = 1e-2 * math.sqrt(res0.n0 if res0 is not None else 1.0)
     rng = numpy_generator(seed, INIT_RANDOM)
-    x0 = np.array([initial_state(nt, init, kinds=("seed", "mode", "random"), amplitude=amplitude, mode=mode,
-                                 rng=rng) for nt in nets])
+    if isinstance(init, np.ndarray) and init.ndim == 2:          # one start per point
+        if init.shape != (npts, n):
+            raise ValueError(f"`init` has {init.shape[0]} starts of {init.shape[1]} amplitudes; this batch needs "
+                             f"one per point: shape ({npts}, {n}) (points in order, paths one after the other).")
+        x0 = init.copy()
+    else:
+        x0 = np.array([initial_state(nt, init, kinds=("seed", "mode", "random"), amplitude=amplitude, mode=mode,
+                                     rng=rng) for nt in nets])
 
     lay = layout(nets)
     nvar = np.full((npts, n), 0.5 * noise * dt)

@@ -64,7 +64,10 @@ class Protocol:
         Initial amplitudes: ``amplitude`` on every gain site; the normal mode ``mode`` of
         :math:`g/2-\Delta` (default: the one closest to zero frequency, the band centre
         :math:`k_0 \approx \pi/2`) with largest amplitude ``amplitude``; complex Gaussian
-        amplitudes (seeded); or given amplitudes (an array of shape (N,), stored as a tuple).
+        amplitudes (seeded); or given amplitudes: an array of shape (N,) for every point, or one
+        start per point, shape (..., N) with the batch's points in order (for paths: the path's
+        first point starts from its row, the others continue, as with any ``init``); stored as a
+        tuple (of tuples).
     mode : int, optional
         Normal mode for ``init="mode"`` (eigenvectors sorted by frequency).
     amplitude : float, optional
@@ -91,10 +94,18 @@ class Protocol:
                 raise ValueError(f"Protocol: `init` must be 'seed', 'mode', 'random' or an array of "
                                  f"amplitudes, got {init!r}.")
         else:
-            a = np.asarray(init, dtype=complex)
-            if a.ndim != 1 or not np.all(np.isfinite(a)):
-                raise ValueError("Protocol: `init` amplitudes must be a finite 1-D array (one per site).")
-            object.__setattr__(self, "init", tuple(complex(x) for x in a))
+            try:
+                a = np.asarray(init, dtype=complex)
+            except (TypeError, ValueError):
+                a = np.full(0, np.nan)
+            if a.ndim == 0 or a.size == 0 or not np.all(np.isfinite(a)):
+                raise ValueError("Protocol: `init` amplitudes must be finite: an array of shape (N,) (one per "
+                                 "site) or (points, N) (one start per point).")
+            if a.ndim == 1:
+                object.__setattr__(self, "init", tuple(complex(x) for x in a))
+            else:
+                rows = a.reshape(-1, a.shape[-1])
+                object.__setattr__(self, "init", tuple(tuple(complex(x) for x in r) for r in rows))
         _integer("Protocol", "mode", self.mode, 0, optional=True)
         _number("Protocol", "amplitude", self.amplitude, positive=True, optional=True)
         _number("Protocol", "noise", self.noise, minimum=0.0)
