@@ -61,11 +61,11 @@ def follow_branch(paths, on_branch, *, init="seed", t_max=2e3, stage: int = 25, 
     ``on_branch(state, paths)``: a boolean array (paths, points) marking the states that belong to the
     branch (stable ones, with the branch's frequency, order parameter, ...).  Every point continues
     from the previous point's state (:func:`pgrid.steady_state` with ``continuation=True``, Newton
-    first).  The paths are computed ``stage`` points further at a time, and only those still on the
-    branch go on (their common start is recomputed: Newton along a stable branch costs little and
-    gives the same states), so hardly any time goes into integrating states after a path has left
-    the branch.  Returns ``(on, result)``: the branch mask (False from a path's first miss on) and
-    the :class:`pgrid.SteadyState` fields ``alpha``, ``current`` (last bond), ``frequency`` as arrays
+    first).  The paths are computed ``stage`` points at a time, each stage starting from the last
+    state of the one before (one start per path), and only the paths still on the branch go on, so
+    hardly any time goes into integrating states after a path has left the branch.  Returns
+    ``(on, result)``: the branch mask (False from a path's first miss on) and the
+    :class:`pgrid.SteadyState` fields ``alpha``, ``current`` (last bond), ``frequency`` as arrays
     (paths, points), NaN off the branch.  ``states``, if given, receives every batch computed.
     """
     from ...deterministic import steady_state
@@ -76,19 +76,22 @@ def follow_branch(paths, on_branch, *, init="seed", t_max=2e3, stage: int = 25, 
     out = {"alpha": np.full((n_paths, n_pts, n), np.nan, complex), "current": np.full((n_paths, n_pts), np.nan),
            "frequency": np.full((n_paths, n_pts), np.nan)}
     active = np.arange(n_paths)
-    length = 0
-    while active.size and length < n_pts:
-        length = min(n_pts, length + stage)
-        batch = [paths[i][:length] for i in active]
-        s = steady_state(batch, continuation=True, init=init, t_max=t_max)
+    start, first = init, 0
+    while active.size and first < n_pts:
+        last = min(n_pts, first + stage)
+        batch = [paths[i][first:last] for i in active]
+        if not isinstance(start, str):                   # every path from its own last state
+            start = np.repeat(start, last - first, axis=0)
+        s = steady_state(batch, continuation=True, init=start, t_max=t_max)
         if states is not None:
             states.append((batch, s))
         hit = np.cumprod(on_branch(s, batch), axis=1).astype(bool)
         for k, i in enumerate(active):
-            on[i, :length] = hit[k]
             pts = np.nonzero(hit[k])[0]
-            out["alpha"][i, pts] = s.alpha[k, pts]
-            out["current"][i, pts] = s.current[k, pts, -1]
-            out["frequency"][i, pts] = s.frequency[k, pts]
-        active = active[hit[:, -1]]
+            on[i, first + pts] = True
+            out["alpha"][i, first + pts] = s.alpha[k, pts]
+            out["current"][i, first + pts] = s.current[k, pts, -1]
+            out["frequency"][i, first + pts] = s.frequency[k, pts]
+        keep = hit[:, -1]
+        active, start, first = active[keep], s.alpha[keep, -1], last
     return on, out
