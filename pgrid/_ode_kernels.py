@@ -186,7 +186,7 @@ def _lu_solve(a, b):
 def newton(xr, xi, omega, tol, max_iter, m):
     """Refine a rotating steady state in place; returns (converged, omega, residual)."""
     n = xr.size
-    r = 0
+    r = np.int64(0)       # not a literal: one compiled _residual
     big = 0.0
     for l in range(n):
         o = xr[l] * xr[l] + xi[l] * xi[l]
@@ -569,7 +569,7 @@ def _solve_point(xr, xi, p, lay, s, noise_var, try_newton_first, omega0, out):
             w_fp = omega[p]
             _kick_unstable(xr, xi, w_fp, kick, m)
             n_kick += 1
-            conv, div, steps = _integrate_point(xr, xi, m, lay, s, noise_var[p], 0, rng, window)
+            conv, div, steps = _integrate_point(xr, xi, m, lay, s, noise_var[p], np.int64(0), rng, window)
             out.t_end[p] += steps * s.dt
             if div:
                 out.diverged[p] = True

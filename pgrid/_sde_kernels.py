@@ -280,7 +280,7 @@ def run_sde(n_traj, x0r, x0i, lay, noise, run, out):
         accG = np.zeros(BLOCK)            # ... and per lane
         accG2 = np.zeros(BLOCK)
         gbar = np.zeros(BLOCK)
-        cur_tb = 0
+        cur_tb = np.int64(0)       # not a literal: one compiled _flush
         for b in range(BLOCK):
             t = blk * BLOCK + b
             s0, s1, s2, s3 = seed_state(uint64(seed), uint64(t) + (uint64(segment) << uint64(40)))
