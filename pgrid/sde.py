@@ -295,7 +295,7 @@ def _check_memory(n_traj, n_tb, nb, n, n_blocks, h_bins, n_rec, n_sample):
          "lower `n_record` or `t_sample`, or raise `sample_every`"),
         ("the per-trajectory sums (n_traj x time blocks)", 8.0 * n_traj * n_tb * 2 * (nb + n + 1),
          "lower `n_traj` or `n_time_blocks` (or run in batches)"),
-        ("the histograms (one per block of 16 trajectories)", 8.0 * n_blocks * n * h_bins ** 2,
+        (f"the histograms (one per block of {_k.BLOCK} trajectories)", 8.0 * n_blocks * n * h_bins ** 2,
          "lower the histogram's `bins`"),
         ("the states", 8.0 * n_traj * n * 6, "lower `n_traj` (or run in batches)")]
     worst, _, fix = max(parts, key=lambda part: part[1])
@@ -341,7 +341,9 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
         uses :math:`s = \sqrt{n_0}`), see :class:`pgrid.Histogram`; a dict of its fields is
         accepted.
     threads : int, optional
-        Numba threads (default: all).
+        Numba threads (default: all).  Threads share out blocks of 32 trajectories integrated
+        side by side, so a run of 32 or fewer uses one thread: map many small runs with
+        :func:`pgrid.sweep` (one point per core) rather than looping over them.
     throw : bool, default: True
         If trajectories blow up, raise :class:`pgrid.DivergenceError` (it says whether the
         dynamics or the time step is to blame and carries the statistics of the trajectories
@@ -446,7 +448,7 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
                    _k.Output(sJ, sJ2, sN, sN2, sG, sG2, hist, rec, status, xfr, xfi))
 
     diverged = status > 0
-    blocks_failed = np.add.reduceat(diverged, np.arange(0, n_traj, _k.BLOCK)) > 0     # one block: 16 lanes
+    blocks_failed = np.add.reduceat(diverged, np.arange(0, n_traj, _k.BLOCK)) > 0     # one block: BLOCK lanes
     block_failed = np.repeat(blocks_failed, _k.BLOCK)[:n_traj]
     traj_status = np.where(diverged, "diverged", np.where(block_failed, "stopped", "ok")).astype("<U8")
     good = traj_status == "ok"
