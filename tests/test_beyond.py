@@ -84,3 +84,18 @@ def test_peak_shape():
     assert s["position"] == pytest.approx(4.0) and s["height"] == pytest.approx(3.0)
     assert s["width"] == pytest.approx(2.3548 * 0.5, rel=1e-3) and s["right_width"] == pytest.approx(0.5887, rel=1e-3)
     assert np.isnan(peak_shape(x[400:], y[400:])["width"])          # the left side is cut off
+
+
+def test_sde_current_noise_is_the_loop_it_replaces():
+    # a pgrid.sweep over the loss rates, point k with seed `seed + k`: the same numbers as running the
+    # points one after the other (not sweep's derived per-point seeds)
+    import pgrid
+    from pgrid.book.beyond import sde_current_noise
+    from pgrid.book.precompute import beyond_network
+
+    losses = [2.0, 4.5]
+    got = sde_current_noise(3, 5.0, 0.2, losses, t_relax=20.0, t_sample=50.0, seed=3)
+    for k, ge in enumerate(losses):
+        net = beyond_network("chain", n_sites=3, gain=4.0, loss=ge, n0=5.0, gamma=0.2)
+        ens = pgrid.simulate(net, dt=0.02, t_relax=20.0, t_sample=50.0, n_traj=32, seed=3 + k)
+        assert got[0, k] == ens.current_std_operator[-1] and got[1, k] == ens.current_mean[-1]

@@ -12,8 +12,9 @@ import numpy as np
 
 from ..deterministic import order_parameter, steady_state
 from ..network import Reservoir, ring, site_inflow
+from ..sweeps import sweep
 
-__all__ = ["flux_map", "peak_shape", "OSCILLATION_AMPLITUDE"]
+__all__ = ["flux_map", "peak_shape", "sde_current_noise", "OSCILLATION_AMPLITUDE"]
 
 #: A point that is not stationary counts as "oscillating" (a sustained oscillation: a limit cycle, or
 #: a quasi-periodic or more complex motion; the map does not tell them apart) when a bond current
@@ -84,3 +85,31 @@ def peak_shape(x, y, *, baseline: float | None = None) -> dict:
     right = crossing(list(range(k, len(x))))
     return {"position": float(x[k]), "height": float(y[k]), "width": float(right - left),
             "right_width": float(right - x[k])}
+
+
+def _sde_point(k, *, n_sites, n0, gamma, losses, gain, dt, t_relax, t_sample, n_traj, first_seed):
+    from ..sde import simulate
+    from .precompute import beyond_network
+    net = beyond_network("chain", n_sites=n_sites, gain=gain, loss=float(losses[k]), n0=n0, gamma=gamma)
+    ens = simulate(net, dt=dt, t_relax=t_relax, t_sample=t_sample, n_traj=n_traj, seed=first_seed + k)
+    return {"delta_j": ens.current_std_operator[-1], "current": ens.current_mean[-1]}
+
+
+def sde_current_noise(n_sites: int, n0: float, gamma: float, losses, *, gain: float = 4.0, dt: float = 0.02,
+                      t_relax: float = 200.0, t_sample: float, n_traj: int = 32, seed: int = 1):
+    r"""Operator :math:`\Delta J` (P-function spread plus the vacuum term, Eq. S45) and mean current
+    on the last bond (into the loss site) of a :func:`~pgrid.book.precompute.beyond_network` chain,
+    from the SDE at every loss rate of ``losses``.
+
+    Point k runs :func:`pgrid.simulate` with seed ``seed + k``; the points run side by side
+    (:func:`pgrid.sweep`, one per core), so the result is the same for any number of threads.
+
+    Returns
+    -------
+    ndarray, shape (2, len(losses))
+        :math:`\Delta J` and :math:`\langle J\rangle`.
+    """
+    res = sweep(_sde_point, {"k": range(len(losses))}, progress=False, n_sites=n_sites, n0=n0, gamma=gamma,
+                losses=tuple(float(x) for x in losses), gain=gain, dt=dt, t_relax=t_relax, t_sample=t_sample,
+                n_traj=n_traj, first_seed=seed)       # not sweep's seed=, which derives a seed per point
+    return np.array([res["delta_j"], res["current"]])
