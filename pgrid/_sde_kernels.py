@@ -37,8 +37,9 @@ from ._rng import seed_state, next_u64, box_muller
 
 BLOCK = 32   # trajectories per block (benchmarks/bench_sde_block.py, one thread): 16 is 1.7x slower for
              # 2 sites, 1.3x for 4, 1.1x for 10; 64 is 8-15 % faster per trajectory but pads the common
-             # 32-trajectory runs to twice the work.  Changing it changes results only in round-off
-             # (each lane follows its trajectory's stream).
+             # 32-trajectory runs to twice the work.  Changing it changes the arithmetic in the last bit
+             # (each lane still follows its trajectory's stream): short or stable runs agree to round-off,
+             # long runs near a transition, whose trajectories amplify round-off, within their errors.
 _FASTMATH = {"contract", "arcp", "nsz"}   # no 'nnan'/'ninf': divergence checks rely on NaN
 _DIVERGED = 1e30
 
