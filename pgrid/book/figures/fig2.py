@@ -106,39 +106,6 @@ def plot_a(ds):
 BRANCH_TOP, BRANCH_BOTTOM = 2.0, 0.965
 
 
-#: Fig. 2(b): the omega = 0 broken branch is followed from Gamma_e = BRANCH_TOP Gamma_i down to
-#: BRANCH_BOTTOM Gamma_i (below the single-mode state's stability edge, ~0.97, for every Gamma_i).
-BRANCH_TOP, BRANCH_BOTTOM = 2.0, 0.965
-
-
-def _follow_broken_branch(gis, down, states, stages=(0.99,)):
-    """The omega = 0 broken branch along Gamma_e = down x Gamma_i (descending) for every Gamma_i:
-    currents into the loss site and states, NaN from the first point off the branch on.
-
-    Newton continuation from a seed at ``down[0]``.  The path is followed to ``stages[0]`` first,
-    then, only for the Gamma_i still on the branch there, to the next stage (the common start is
-    recomputed: Newton along the branch costs little and gives the same states), so little time
-    goes into integrating states after a path has left the branch.
-    """
-    J = np.full((gis.size, down.size), np.nan)
-    alpha = np.full((gis.size, down.size, N), np.nan, complex)
-    active = np.arange(gis.size)
-    for stop in list(stages) + [None]:
-        n_pts = down.size if stop is None else int(np.sum(down >= stop - 1e-12))
-        part = down[:n_pts]
-        nets = [[chain(N, gain=gis[i], loss=gis[i] * r, gamma=GAMMA) for r in part] for i in active]
-        s = _keep(states, nets, steady_state(nets, continuation=True, init="seed", t_max=2e3))
-        on = np.cumprod(np.asarray(s.stable) & (np.abs(s.frequency) < 1e-6), axis=1).astype(bool)
-        for k, i in enumerate(active):
-            hit = np.nonzero(on[k])[0]
-            J[i, hit] = s.current[k, hit, -1]
-            alpha[i, hit] = s.alpha[k, hit]
-        active = active[on[:, -1]]
-        if active.size == 0:
-            break
-    return J, alpha
-
-
 def compute_b(*, states: list = None):
     r"""Fig. 2(b): the two branches of the ridge for 18 values of :math:`\Gamma_i`.
 
