@@ -20,16 +20,14 @@ from pgrid.book.numbers import ROUNDOFF_FLOOR, below, floored, sci
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 sys.path.insert(0, str(BOOK / "_ext"))
-from pgrid_book import _texts, compare_notebooks, sanitize_patterns  # noqa: E402
+from pgrid_book import _texts, compare_notebooks, sanitize, sanitize_patterns  # noqa: E402
 
 PATTERNS = sanitize_patterns()
 NOTEBOOKS = sorted(BOOK.glob("*.ipynb"))
 
 
 def clean(text: str) -> str:
-    for rx, rep in PATTERNS:
-        text = rx.sub(rep, text)
-    return text
+    return sanitize(text, PATTERNS)
 
 
 @pytest.mark.parametrize("a, b", [

@@ -80,12 +80,14 @@ def _texts(cell, patterns):
                     out.append((kind, mime, data if isinstance(data, str) else "".join(data)))
         elif kind == "error":
             out.append((kind, o.get("ename"), o.get("evalue")))
-    clean = []
-    for kind, name, text in out:
-        for rx, rep in patterns:
-            text = rx.sub(rep, text)
-        clean.append((kind, name, text))
-    return clean
+    return [(kind, name, sanitize(text, patterns)) for kind, name, text in out]
+
+
+def sanitize(text: str, patterns) -> str:
+    """``text`` after the substitutions ``patterns`` (:func:`sanitize_patterns`), in order."""
+    for rx, rep in patterns:
+        text = rx.sub(rep, text)
+    return text
 
 
 def compare_notebooks(executed, committed, patterns):
