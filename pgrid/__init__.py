@@ -19,6 +19,9 @@ from .sweeps import sweep as sweep, SweepResult as SweepResult, SweepPointError 
 from .xarray_io import save as save, load as load
 from . import xarray_io as xarray_io
 from .lna import linear_noise as linear_noise, LinearNoise as LinearNoise
+from . import lna as lna
+from .symmetry import (symmetries as symmetries, Symmetry as Symmetry, invariant_subspaces as invariant_subspaces,
+                       equivalent as equivalent, attractors as attractors, Attractors as Attractors)
 from . import analytic as analytic
 from . import quantum as quantum
 from .deterministic import (steady_state as steady_state, SteadyState as SteadyState, drift as drift,
@@ -33,4 +36,4 @@ __version__ = "0.1.0"
 
 __all__ = ["DivergenceError", "Protocol", "Convergence", "Sampling", "Histogram", "SimulationRun", "Reservoir", "Network", "chain", "square_grid", "ring", "loop_fluxes", "site_inflow", "simulate", "Ensemble",
            "max_stable_dt", "steady_state", "SteadyState", "drift", "jacobian", "stability",
-           "linear_eigenvalues", "energy_balance", "order_parameter", "relaxation_time", "relaxation_analysis", "RelaxationAnalysis", "linear_noise", "LinearNoise", "sweep", "SweepResult", "SweepPointError", "save", "load", "xarray_io", "analytic", "quantum", "__version__"]
+           "linear_eigenvalues", "energy_balance", "order_parameter", "relaxation_time", "relaxation_analysis", "RelaxationAnalysis", "linear_noise", "LinearNoise", "lna", "symmetries", "Symmetry", "invariant_subspaces", "equivalent", "attractors", "Attractors", "sweep", "SweepResult", "SweepPointError", "save", "load", "xarray_io", "analytic", "quantum", "__version__"]

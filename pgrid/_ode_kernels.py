@@ -22,7 +22,7 @@ import numpy as np
 from numba import njit, prange, uint64
 
 from ._layout import point, saturable_rate_derivative, bond_current, bond_current_complex
-from ._rng import seed_state, normal_pair
+from ._rng import seed_state, normal_pair, KICK_STREAM as _KICK_STREAM
 from ._rng import ZIG_K as _K, ZIG_W as _W, ZIG_F as _F   # frozen into the kernels as constants
 
 #: The convergence settings of :func:`solve_many` (built by :mod:`pgrid.deterministic` from a
@@ -248,7 +248,9 @@ def _phase_free_eig(xr, xi, omega, m):
     and the (complex, 2N) eigenvector of the first one.
 
     The dropped eigenvalue is the one whose eigenvector overlaps most with the phase
-    mode (-Im alpha, Re alpha), penalised by |lambda| (robust near other soft modes).
+    mode (-Im alpha, Re alpha), penalised by |lambda| (robust near other soft modes).  Nothing
+    is dropped at a zero state, recognised by the phase mode not being a zero mode (not by
+    alpha == 0: a zero state reached by integration has amplitudes of ~1e-16).
     """
     n = xr.size
     jac = np.zeros((2 * n, 2 * n))
@@ -258,7 +260,18 @@ def _phase_free_eig(xr, xi, omega, m):
     for l in range(n):
         norm += xr[l] * xr[l] + xi[l] * xi[l]
     drop = -1
-    if norm > 0.0:
+    # the phase mode v0 = (-Im alpha, Re alpha) is a zero mode of a non-zero rotating state
+    # (J v0 = 0 to round-off); at a zero state (amplitudes ~1e-16) there is none to drop
+    jv = 0.0
+    jmax = 0.0
+    for a in range(2 * n):
+        acc = 0.0
+        for l in range(n):
+            acc += -jac[a, l] * xi[l] + jac[a, n + l] * xr[l]
+        jv += acc * acc
+        for b in range(2 * n):
+            jmax = max(jmax, abs(jac[a, b]))
+    if norm > 0.0 and math.sqrt(jv) <= 1e-6 * jmax * math.sqrt(norm):
         norm = math.sqrt(norm)
         best = -np.inf
         drop = 0
@@ -316,6 +329,30 @@ def _kick_unstable(xr, xi, omega, size, m):
     for l in range(n):
         xr[l] += amp * d[l]
         xi[l] += amp * d[n + l]
+
+
+@njit(cache=True)
+def _kick_random(xr, xi, size, rng):
+    """Displace a state (in place) by a complex Gaussian vector from the stream ``rng`` (returned
+    advanced), its largest component ``size`` times the largest amplitude (``size`` absolute for
+    the zero state): every symmetry of the network broken, the same on every machine."""
+    n = xr.size
+    s0, s1, s2, s3 = rng
+    dr = np.empty(n)
+    di = np.empty(n)
+    big = 0.0
+    vmax = 0.0
+    for l in range(n):
+        z1, z2, s0, s1, s2, s3 = normal_pair(s0, s1, s2, s3, _K, _W, _F)
+        dr[l] = z1
+        di[l] = z2
+        big = max(big, xr[l] * xr[l] + xi[l] * xi[l])
+        vmax = max(vmax, math.sqrt(z1 * z1 + z2 * z2))
+    amp = size * (math.sqrt(big) if big > 1e-20 else 1.0) / vmax
+    for l in range(n):
+        xr[l] += amp * dr[l]
+        xi[l] += amp * di[l]
+    return s0, s1, s2, s3
 
 
 @njit(cache=True)
@@ -526,7 +563,12 @@ def _solve_point(xr, xi, p, lay, s, noise_var, try_newton_first, omega0, out):
     modulo the global phase above ``s.left_fixed_point`` times the kick, relative to its
     norm) without settling is reported as not stationary (its last window); a run still
     near the fixed point at ``t_max`` (growth too slow to leave it) keeps the fixed point,
-    which the caller then reports as unstable.  ``out.kicks[p]`` counts the kicks.
+    which the caller then reports as unstable.  A run that ends without settling (at the
+    first integration or after leaving a fixed point) is displaced once by a random complex
+    vector of relative size ``s.kick`` (stream ``p + KICK_STREAM`` of ``s.seed``) and
+    integrated again: it is reported not stationary only if the motion survives that kick;
+    if it settles, the state it settles in is judged as above.  ``out.kicks[p]`` counts the
+    kicks of both kinds (at most ``s.max_kicks``).
     """
     n = xr.size
     nb = lay.bond_i.size
@@ -562,12 +604,26 @@ def _solve_point(xr, xi, p, lay, s, noise_var, try_newton_first, omega0, out):
             _polish(xr, xi, p, omega, s, m)
             g_now = max_growth(xr, xi, omega[p], m)
         n_kick = 0
+        shaken = False              # the non-stationary outcome has had its random kick
         left2 = s.left_fixed_point * s.left_fixed_point
-        while stationary[p] and kick > 0.0 and n_kick < s.max_kicks and g_now > s.growth_tol:
-            fr = xr.copy()
-            fi = xi.copy()
-            w_fp = omega[p]
-            _kick_unstable(xr, xi, w_fp, kick, m)
+        krng = seed_state(uint64(s.seed), uint64(p) + uint64(_KICK_STREAM))
+        while kick > 0.0 and n_kick < s.max_kicks and not out.diverged[p]:
+            if stationary[p]:
+                if not g_now > s.growth_tol:
+                    break
+                fr = xr.copy()
+                fi = xi.copy()
+                w_fp = omega[p]
+                _kick_unstable(xr, xi, w_fp, kick, m)
+            else:
+                if shaken:
+                    break
+                fr = xr.copy()
+                fi = xi.copy()
+                w_fp = omega[p]
+                krng = _kick_random(xr, xi, kick, krng)
+                shaken = True
+            was_stationary = stationary[p]
             n_kick += 1
             conv, div, steps = _integrate_point(xr, xi, m, lay, s, noise_var[p], np.int64(0), rng, window)
             out.t_end[p] += steps * s.dt
@@ -576,10 +632,14 @@ def _solve_point(xr, xi, p, lay, s, noise_var, try_newton_first, omega0, out):
                 stationary[p] = False
                 break
             if conv:
+                stationary[p] = True
                 omega[p] = _frequency(xr, xi, m)
                 _polish(xr, xi, p, omega, s, m)
                 g_now = max_growth(xr, xi, omega[p], m)
                 continue
+            if not was_stationary:      # the motion survived a random kick: not stationary
+                omega[p] = _frequency(xr, xi, m)
+                break
             # distance from the fixed point modulo the global phase, relative to its norm
             nf = 0.0
             nx = 0.0
@@ -594,10 +654,10 @@ def _solve_point(xr, xi, p, lay, s, noise_var, try_newton_first, omega0, out):
             if dist2 > left2 * kick * kick * (nf if nf > 1e-20 else 1.0):   # left the fixed point
                 stationary[p] = False
                 omega[p] = _frequency(xr, xi, m)
-            else:                       # still at the fixed point: keep it (reported unstable)
-                xr[:] = fr
-                xi[:] = fi
-                omega[p] = w_fp
+                continue                # the motion it went to gets its random kick
+            xr[:] = fr                  # still at the fixed point: keep it (reported unstable)
+            xi[:] = fi
+            omega[p] = w_fp
             break
         out.kicks[p] = n_kick
     bond_i, bond_j, bond_g, bond_gi, cplx = lay.bond_i, lay.bond_j, lay.bond_g, lay.bond_gi, lay.cplx

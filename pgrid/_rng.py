@@ -36,7 +36,9 @@ from the index of the thing being randomised, never from the thread or executor:
 * NumPy draws made before a kernel runs (the random initial amplitudes of
   :func:`pgrid.steady_state`, drawn point after point) come from :func:`numpy_generator`
   ``(seed, purpose)``, a ``SeedSequence([seed, purpose])`` with one fixed tag per purpose
-  (:data:`INIT_RANDOM`), so they never coincide with the kernel streams;
+  (:data:`INIT_RANDOM`, :data:`INIT_PERTURB`), so they never coincide with the kernel streams;
+* the random kick that tests a non-stationary outcome of point k of a steady_state batch:
+  stream ``k + KICK_STREAM`` of ``seed``;
 * a sweep gives its point at flat index i the seed :func:`pgrid.sweeps.point_seed`
   ``(seed, i)`` (a spawned ``SeedSequence``), which the point then uses as above.
 """
@@ -50,6 +52,10 @@ from numba.extending import intrinsic
 
 #: :func:`numpy_generator` purpose: random initial amplitudes of steady_state.
 INIT_RANDOM = 11
+#: :func:`numpy_generator` purpose: the symmetry-breaking perturbation of steady_state's starts.
+INIT_PERTURB = 12
+#: Offset of the kernel streams of steady_state's random kicks (point k: stream k + KICK_STREAM).
+KICK_STREAM = 1 << 62
 
 
 def numpy_generator(seed: int, purpose: int) -> np.random.Generator:

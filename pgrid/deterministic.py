@@ -40,8 +40,8 @@ import numpy as np
 from . import _ode_kernels as _k
 from .errors import DivergenceError, divergence_reason
 from ._config import announce_compilation, numba_threads, progress_bar, progress_enabled
-from ._initial import initial_state
-from ._rng import INIT_RANDOM, numpy_generator
+from ._initial import initial_state, perturb
+from ._rng import INIT_PERTURB, INIT_RANDOM, numpy_generator
 from ._validate import integer
 from .options import Convergence, Protocol, merged, split_fields
 from ._layout import layout, model, split_complex, stable_step
@@ -650,6 +650,8 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     else:
         x0 = np.array([initial_state(nt, init, kinds=("seed", "mode", "random"), amplitude=amplitude, mode=mode,
                                      rng=rng) for nt in nets])
+    if protocol.perturbation > 0 and not (isinstance(init, str) and init == "random"):
+        x0 = perturb(x0, protocol.perturbation, amplitude, numpy_generator(seed, INIT_PERTURB))
 
     lay = layout(nets)
     nvar = np.full((npts, n), 0.5 * noise * dt)
@@ -695,7 +697,11 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
                       np.where(growth < -c.growth_tol, "stable",
                                np.where(growth > c.growth_tol, "unstable", "marginal"))).astype("<U14")
     status[div] = "diverged"
-    msg = _status_message(status, growth, kicks, t_max, shape)
+    msg = _status_message(status, growth, kicks, t_max, shape, c.kick if c.max_kicks > 0 else 0.0)
+    if protocol.special:
+        msg = ("SPECIAL START (perturbation=0): the start may lie in an invariant subspace of the noise-free "
+               "dynamics (a symmetry of the network), which it never leaves; the verdicts hold in that subspace "
+               "only; " + msg)
     if np.any(div):
         first = int(np.argmax(div))
         where = np.unravel_index(first, shape) if shape else first
@@ -714,7 +720,7 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     return result
 
 
-def _status_message(status, growth, kicks, t_max, shape) -> str:
+def _status_message(status, growth, kicks, t_max, shape, kick=0.0) -> str:
     """One line per kind of point that is not stable, naming the first few points."""
     npts = status.size
     where = lambda mask: ", ".join(str(np.unravel_index(k, shape) if shape else k) for k in np.flatnonzero(mask)[:4]) \
@@ -731,13 +737,18 @@ def _status_message(status, growth, kicks, t_max, shape) -> str:
                      f"stability not established [{where(bad)}]")
     bad = status == "not stationary"
     if bad.any():
-        parts.append(f"{int(bad.sum())} of {npts} point(s) not stationary within t_max = {t_max:g} (oscillating "
-                     f"or multimode: time averages over the last window are reported) [{where(bad)}]")
+        shaken = int((bad & (kicks > 0)).sum())
+        survived = (" (not kicked)" if shaken == 0 else
+                    " (the motion survived a random kick of relative size " + f"{kick:g}" +
+                    ("" if shaken == bad.sum() else f" at {shaken} of them; the others were not kicked") + ")")
+        parts.append(f"{int(bad.sum())} of {npts} point(s) not stationary within t_max = {t_max:g}"
+                     f"{survived}: oscillating or multimode, time averages over the last window are "
+                     f"reported [{where(bad)}]")
     if not parts:
         parts.append("the other points stationary and linearly stable" if np.any(status == "diverged")
                      else "all points stationary and linearly stable")
     kicked = (kicks > 0) & (status == "stable")
     if kicked.any():
-        parts.append(f"{int(kicked.sum())} point(s) reached a stable state after being kicked off an unstable "
-                     "fixed point")
+        parts.append(f"{int(kicked.sum())} point(s) reached a stable state only after a kick (off an unstable "
+                     "fixed point or out of a motion that had not settled)")
     return "; ".join(parts)

@@ -54,6 +54,7 @@ fluctuates around.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Sequence, Union
 
@@ -64,7 +65,7 @@ from .deterministic import SteadyState, jacobian, stability
 from .network import Network
 from .sde import vacuum_term
 
-__all__ = ["linear_noise", "LinearNoise"]
+__all__ = ["linear_noise", "LinearNoise", "LinearNoiseWarning", "EPSILON_LIMIT"]
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,10 @@ class LinearNoise:
     alpha, frequency : the steady state used.
     bonds, bond_coupling : as in :class:`pgrid.Network`.
     status : ndarray of str, shape ([P,])
-        ``"ok"``, or why the point has no result (the state's status).
+        ``"ok"``; ``"unreliable: ..."`` where ``relative_fluctuation`` exceeds
+        :data:`EPSILON_LIMIT` (the numbers are given but the theory does not hold there; a
+        :class:`LinearNoiseWarning` is issued); or ``"no result: ..."`` (the state is not
+        linearly stable).
     message : str
     """
 
@@ -200,8 +204,39 @@ def _mean_bilinears(net: Network, alpha: np.ndarray, cov: np.ndarray, diffusion:
     return rho0 + 0.5 * (x + x.conj().T)
 
 
+def _is_zero_state(net: Network, alpha: np.ndarray, omega: float) -> bool:
+    r"""Whether ``alpha`` is the zero state, judged by the Jacobian's phase mode, not by ``alpha != 0``.
+
+    A non-zero rotating state has the exact zero mode :math:`v_0 = (-{\rm Im}\,\alpha, {\rm Re}\,\alpha)`
+    (:math:`Av_0 = 0` to round-off); at a zero state that :func:`pgrid.steady_state` returns as
+    amplitudes of ~1e-16, :math:`Av_0` is :math:`v_0` times the linear decay rates, not zero.
+    """
+    v0 = np.concatenate([-alpha.imag, alpha.real])
+    nv = float(np.linalg.norm(v0))
+    if nv == 0.0:
+        return True
+    a = jacobian(net, alpha, omega)
+    return float(np.linalg.norm(a @ v0)) > ZERO_MODE_TOL * max(float(np.max(np.abs(a))), 1e-300) * nv
+
+
+#: :math:`|Av_0| \le` this times :math:`\max|A_{ij}|\,|v_0|`: the phase mode is a zero mode (a non-zero state).
+ZERO_MODE_TOL = 1e-6
+
+#: ``relative_fluctuation`` above this gives the status ``"unreliable"`` and a warning.  Calibrated
+#: against the SDE (chains N = 2 and 6, see :attr:`LinearNoise.relative_fluctuation`): below 0.03
+#: :math:`\Delta J` within 3 %, 0.05-0.1 within 2-20 %, above it errors of order one.
+EPSILON_LIMIT = 0.1
+
+
+class LinearNoiseWarning(UserWarning):
+    """Linear-noise results outside the theory's validity (``relative_fluctuation > EPSILON_LIMIT``)."""
+
+
 def _one_point(net: Network, alpha: np.ndarray, omega: float):
     n = net.n_sites
+    if _is_zero_state(net, alpha, omega):
+        alpha = np.zeros(n, complex)            # exact equilibrium: the drift is linear there
+        omega = 0.0
     z0 = np.concatenate([alpha.real, alpha.imag])
     a = jacobian(net, alpha, omega)
     gain_rate, _ = net.saturated_rates(alpha)
@@ -307,8 +342,11 @@ def linear_noise(net: Union[Network, Sequence[Network]], state: Union[SteadyStat
             rows.append(None)
             status.append(f"no result: the steady state is {verdict[k]}")
             continue
-        rows.append(_one_point(nt, alpha[k], omega[k]))
-        status.append("ok")
+        row = _one_point(nt, alpha[k], omega[k])
+        rows.append(row)
+        eps = row["relative_fluctuation"]
+        status.append("ok" if not (np.isfinite(eps) and eps > EPSILON_LIMIT) else
+                      f"unreliable: relative_fluctuation {eps:.2g} > {EPSILON_LIMIT:g}")
     ref = nets[0]
     n, nb = ref.n_sites, len(ref.bonds)
     blank = dict(current_mean=np.full(nb, np.nan), current_std=np.full(nb, np.nan),
@@ -317,9 +355,19 @@ def linear_noise(net: Union[Network, Sequence[Network]], state: Union[SteadyStat
                  slowest_rate=np.nan, relative_fluctuation=np.nan)
     stack = {key: np.array([(r if r is not None else blank)[key] for r in rows]) for key in blank}
     out = lambda x: x.reshape(shape + x.shape[1:])  # noqa: E731
-    bad = sum(s != "ok" for s in status)
-    msg = ("linear-noise statistics for every point" if bad == 0 else
-           f"{bad} of {len(status)} point(s) without a result (no linearly stable steady state)")
+    bad = sum(s.startswith("no result") for s in status)
+    weak = [k for k, s in enumerate(status) if s.startswith("unreliable")]
+    parts = []
+    if bad:
+        parts.append(f"{bad} of {len(status)} point(s) without a result (no linearly stable steady state)")
+    if weak:
+        worst = max(float(rows[k]["relative_fluctuation"]) for k in weak)
+        text = (f"{len(weak)} of {len(status)} point(s) outside the theory's validity: fluctuations "
+                f"relative_fluctuation up to {worst:.2g} > {EPSILON_LIMIT:g} of the amplitudes (status "
+                f"'unreliable', first points {weak[:4]}); compare with pgrid.simulate there")
+        parts.append(text)
+        warnings.warn("pgrid.linear_noise: " + text, LinearNoiseWarning, stacklevel=2)
+    msg = "; ".join(parts) if parts else "linear-noise statistics for every point"
     return LinearNoise(**{k: out(v) for k, v in stack.items()}, alpha=out(alpha), frequency=out(omega),
                        bonds=np.array(ref.bonds), bond_coupling=np.array(ref.bond_coupling),
                        status=out(np.array(status)), message=msg)

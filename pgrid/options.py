@@ -77,7 +77,20 @@ class Protocol:
         :math:`\langle|d\alpha|^2\rangle = D\,dt`) during the first ``t_noise`` time units of
         every integration, then noiseless evolution.
     seed : int, default: 0
-        Seed of ``init="random"`` and of the noise (point p uses stream p of it).
+        Seed of ``init="random"``, of the start's perturbation and of the noise (point p uses
+        stream p of it).
+    perturbation : float, default: 1e-3
+        **Generic starts.**  Every start but ``init="random"`` (the seed, the mode, given
+        amplitudes) gets a complex Gaussian displacement on every site, drawn from ``seed``
+        (the same direction for every point of a batch), its largest component
+        ``perturbation`` times the start's largest amplitude (times ``amplitude`` for an
+        all-zero start).  A start with symmetries (a real seed on a bipartite network, a
+        mirror-symmetric mode) lies in an invariant subspace of the noise-free dynamics,
+        which never leaves it, so whatever it reaches is a verdict about that subspace only;
+        the displacement breaks every symmetry (mirror and other site permutations, the
+        conjugation map of real bipartite networks, flux reversal).  ``0`` keeps the start
+        exactly (a *special start*, for showing an invariant subspace): the result's message
+        then says so.
     """
 
     init: Union[str, Tuple[complex, ...]] = "seed"
@@ -86,6 +99,7 @@ class Protocol:
     noise: float = 0.0
     t_noise: float = 0.0
     seed: int = 0
+    perturbation: float = 1e-3
 
     def __post_init__(self):
         init = self.init
@@ -111,6 +125,12 @@ class Protocol:
         _number("Protocol", "noise", self.noise, minimum=0.0)
         _number("Protocol", "t_noise", self.t_noise, minimum=0.0)
         _integer("Protocol", "seed", self.seed, 0)
+        _number("Protocol", "perturbation", self.perturbation, minimum=0.0)
+
+    @property
+    def special(self) -> bool:
+        """True for a special start: a given, seed or mode start kept without perturbation."""
+        return self.perturbation == 0.0 and not (isinstance(self.init, str) and self.init == "random")
 
     @property
     def initial(self):
@@ -152,11 +172,14 @@ class Convergence:
         ``-growth_tol``, *unstable* above ``+growth_tol``, *marginal* in between.  Newton
         shortcuts (continuation, slow approaches) accept stable states only.
     kick : float, default: 1e-3
-        Invariant-subspace test: a stationary but unstable state is displaced along its most
-        unstable mode by ``kick`` times its largest amplitude and integrated again; 0 reports
-        unstable fixed points without kicking them.
+        Invariant-subspace test, relative to the state's largest amplitude: a stationary but
+        unstable state is displaced along its most unstable mode by ``kick`` and integrated
+        again; a run that ends without settling (oscillating, multimode, still drifting) is
+        displaced once by a random complex vector of that size (seeded by the protocol's
+        ``seed``) and integrated again, and is reported "not stationary" only if the motion
+        survives.  0 reports both as they are, without kicking them.
     max_kicks : int, default: 3
-        Kicks per point at most.
+        Kicks per point at most (both kinds together).
     left_fixed_point : float, default: 10
         A kicked run that ends (not stationary) farther than ``left_fixed_point`` times the
         kick from the fixed point (modulo the global phase, relative to its norm) left it: the
