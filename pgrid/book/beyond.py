@@ -13,8 +13,10 @@ import numpy as np
 from ..deterministic import order_parameter, steady_state
 from ..network import Reservoir, ring, site_inflow
 from ..sweeps import sweep
+from ..symmetry import equivalent, symmetries
 
-__all__ = ["flux_map", "peak_shape", "sde_current_noise", "OSCILLATION_AMPLITUDE"]
+__all__ = ["flux_map", "flux_attractors", "same_attractors", "peak_shape", "sde_current_noise",
+           "OSCILLATION_AMPLITUDE"]
 
 #: A point that is not stationary counts as "oscillating" (a sustained oscillation: a limit cycle, or
 #: a quasi-periodic or more complex motion; the map does not tell them apart) when a bond current
@@ -59,6 +61,79 @@ def flux_map(n_sites: int, loss_sites: Sequence[int], fluxes, losses, *, gain: f
     res = {k: np.asarray(v) for k, v in out.items()}
     res.update(flux=fluxes, loss=losses)
     return res
+
+
+def flux_attractors(n_sites: int, loss_sites: Sequence[int], fluxes, losses, *, n_starts: int = 24,
+                    gain: float = 4.0, n0: float = 1.0, gamma: float, seed: int = 0, max_attractors: int = 6,
+                    **options) -> dict:
+    r"""Where random starts end on the rings of :func:`flux_map`: multistability measured, not assumed.
+
+    Every point of the grid ``fluxes`` x ``losses`` is solved from ``n_starts`` complex Gaussian
+    starts of scale :math:`\sqrt{n_0}` (``init="random"``, ``seed``); the stable states are grouped
+    up to a symmetry of the network (:func:`pgrid.equivalent`: a mirror image is the same attractor).
+
+    Returns
+    -------
+    dict of arrays, leading axes (flux, loss)
+        ``share`` (..., K): fraction of the starts reaching each stable attractor (largest first, NaN
+        padded; K = ``max_attractors``, further ones are counted in ``other``); ``inflow`` (..., K, N):
+        :func:`pgrid.site_inflow` of each; ``n_attractors``; ``not_stationary`` (share of starts still
+        moving after their kick); ``other`` (unstable, marginal, diverged, or beyond K); and the axes.
+    """
+    fluxes = np.asarray(fluxes, float)
+    losses = np.asarray(losses, float)
+    nf, nl, k_max = fluxes.size, losses.size, int(max_attractors)
+    share = np.full((nf, nl, k_max), np.nan)
+    inflow = np.full((nf, nl, k_max, n_sites), np.nan)
+    n_att = np.zeros((nf, nl), int)
+    moving = np.zeros((nf, nl))
+    other = np.zeros((nf, nl))
+    for f, phi in enumerate(fluxes):
+        nets = [ring(n_sites, gain={0: Reservoir(gain, n0=n0)},
+                     loss={s: Reservoir(b, n0=n0) for s in loss_sites}, gamma=gamma, flux=phi) for b in losses]
+        batch = [x for x in nets for _ in range(n_starts)]
+        st = steady_state(batch, init="random", seed=seed, amplitude=float(np.sqrt(n0)), **options)
+        syms = symmetries(nets[0])          # the same for every loss: equal loss on every loss site
+        for b, net in enumerate(nets):
+            part = st[b * n_starts:(b + 1) * n_starts]
+            reps, counts = [], []                   # index of the first start reaching each attractor
+            for k in np.flatnonzero(part.status == "stable"):
+                for r, rep in enumerate(reps):
+                    if equivalent(net, part.alpha[rep], part.alpha[k], syms=syms):
+                        counts[r] += 1
+                        break
+                else:
+                    reps.append(k)
+                    counts.append(1)
+            order = np.argsort(-np.asarray(counts), kind="stable")[:k_max]
+            n_att[f, b] = len(reps)
+            for j, r in enumerate(order):
+                share[f, b, j] = counts[r] / n_starts
+                inflow[f, b, j] = site_inflow(net, part.current[reps[r]])
+            moving[f, b] = np.mean(part.status == "not stationary")
+            other[f, b] = 1.0 - moving[f, b] - np.nansum(share[f, b])
+    return dict(share=share, inflow=inflow, n_attractors=n_att, not_stationary=moving, other=other,
+                flux=fluxes, loss=losses, n_starts=int(n_starts))
+
+
+def same_attractors(att: dict, f: int, b: int, f2: int, b2: int, *, sites, min_share: float = 0.3,
+                    tol: float = 1e-6) -> float:
+    """Largest distance from an attractor of point (f, b) with share at least ``min_share`` to the
+    nearest attractor of point (f2, b2), comparing the inflows into ``sites`` (sorted): 0 when
+    every well-sampled attractor of the one point is found at the other.  Missing: ``inf``."""
+    worst = 0.0
+    for j in range(att["share"].shape[-1]):
+        if not att["share"][f, b, j] >= min_share:
+            continue
+        x = np.sort(att["inflow"][f, b, j][list(sites)])
+        best = np.inf
+        for j2 in range(att["share"].shape[-1]):
+            if np.isnan(att["share"][f2, b2, j2]):
+                continue
+            y = np.sort(att["inflow"][f2, b2, j2][list(sites)])
+            best = min(best, float(np.max(np.abs(x - y))))
+        worst = max(worst, best)
+    return worst
 
 
 def peak_shape(x, y, *, baseline: float | None = None) -> dict:

@@ -20,7 +20,7 @@ from typing import Iterable, Optional
 from ._display import escape as _esc, show
 from ._mystnb import MIME  # one definition, shared with the myst-nb renderer plugin
 
-__all__ = ["check", "collect", "status_table", "status_html", "paper_item", "PAPER_ITEMS", "BEYOND_ITEMS", "NOT_YET",
+__all__ = ["check", "collect", "FALSIFIERS", "status_table", "status_html", "paper_item", "PAPER_ITEMS", "BEYOND_ITEMS", "NOT_YET",
            "MIME",
            "STATUSES", "ITEM_STATUS"]
 
@@ -111,7 +111,11 @@ def _slug(item: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", item.lower()).strip("-")
 
 
-def check(item: str, condition, claim: str, *, status: str = "reproduced") -> None:
+#: The module whose test functions are the falsifiers named by :func:`check`.
+FALSIFIERS = "tests/test_falsifiers.py"
+
+
+def check(item: str, condition, claim: str, *, status: str = "reproduced", falsifier: Optional[str] = None) -> None:
     """Assert ``condition`` for paper item ``item`` and record the check.
 
     Parameters
@@ -130,6 +134,11 @@ def check(item: str, condition, claim: str, *, status: str = "reproduced") -> No
         result depends on something the paper does not state, and the chapter shows the
         alternatives; "difference": a measured number differs from the paper's for a
         documented reason.
+    falsifier : str, optional
+        Name of the test function in :data:`FALSIFIERS` that feeds this check's predicate a plausible
+        alternative (the other geometry, the printed formula, the other protocol, a mutated
+        parameter) and asserts that it then fails: the evidence that the check could have failed.
+        The status page counts the checks that have one; a test makes sure every name exists.
     """
     base = paper_item(item)
     if status not in STATUSES:
@@ -143,6 +152,10 @@ def check(item: str, condition, claim: str, *, status: str = "reproduced") -> No
     anchor = f"check-{_slug(base)}-{n}"
     mark = _MARK[status]
     record = {"item": base, "label": item, "claim": claim, "status": status, "anchor": anchor}
+    if falsifier is not None:
+        if not re.fullmatch(r"test_\w+", falsifier):
+            raise ValueError(f"`falsifier` must name a test function (test_...), got {falsifier!r}.")
+        record["falsifier"] = falsifier
     note = _NOTE.get(status)
     text = f"{mark} {item}: {claim}" + (f"  [{note}]" if note else "")
     html = (f'<p class="pgrid-check pgrid-check-{status}" id="{anchor}">{mark} <strong>{_esc(item)}</strong>: '

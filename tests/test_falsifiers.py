@@ -1,0 +1,111 @@
+"""Falsifiers: for a check of the book, the same predicate (``pgrid.book.claims``) fed a plausible
+alternative — the other protocol, the wrong image flux, another pair of sites, a mutated parameter —
+must be false.  A check names its falsifier (``check(..., falsifier="test_...")``) and the status page
+counts them; ``test_every_named_falsifier_exists`` keeps the names honest.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import pgrid
+from pgrid import analytic
+from pgrid.book import claims
+from pgrid.book.beyond import flux_attractors
+
+BOOK = Path(__file__).resolve().parents[1] / "book"
+
+
+def test_every_named_falsifier_exists():
+    here = set(re.findall(r"^def (test_\w+)", Path(__file__).read_text(), flags=re.M))
+    named = set()
+    for md in BOOK.glob("*.md"):
+        named |= set(re.findall(r'falsifier="(test_\w+)"', md.read_text(encoding="utf8")))
+    for nb in BOOK.glob("*.ipynb"):
+        for cell in json.loads(nb.read_text(encoding="utf8"))["cells"]:
+            for out in cell.get("outputs", []):
+                rec = out.get("data", {}).get("application/vnd.pgrid.check+json")
+                if rec and "falsifier" in rec:
+                    named.add(rec["falsifier"])
+    assert named, "no check names a falsifier"
+    assert not named - here, f"falsifiers named by checks but not defined here: {sorted(named - here)}"
+
+
+def test_check_rejects_a_malformed_falsifier_name():
+    from pgrid.book.reproduction import check
+
+    with pytest.raises(ValueError, match="falsifier"):
+        check("Fig. 2a", True, "a claim", falsifier="not a test")
+
+
+# transport, Fig. 2a: "every generic start reaches the single-mode state"
+def test_the_real_seed_kept_exactly_misses_the_single_mode_state():
+    n, gamma = 10, 1e-3
+    net = pgrid.chain(n, gain=4.0, loss=2.0, gamma=gamma)
+    omega = np.sin(np.pi / (2 * (n + 1)))
+    j = analytic.s41_current(4.0, 2.0, gamma, n)
+    generic = pgrid.steady_state(net, t_max=3e4)
+    special = pgrid.steady_state(net, t_max=3e4, perturbation=0.0, kick=0.0)
+    assert claims.single_mode_state(generic, omega, j)
+    assert not claims.single_mode_state(special, omega, j)          # the other protocol
+    assert not claims.single_mode_state(generic, omega, analytic.s41_current(4.0, 2.0, gamma, n + 1))
+
+
+@pytest.fixture(scope="module")
+def small_census():
+    phis = np.linspace(-np.pi, np.pi, 9)
+    losses = np.array([1.0, 3.0, 6.0])
+    tri = flux_attractors(3, [1], phis, losses, gamma=0.02, n_starts=12, progress=False)
+    sq = flux_attractors(4, [2], phis, losses, gamma=0.02, n_starts=12, progress=False)
+    return tri, sq
+
+
+# beyond, flux loops: "the triangle's maps are symmetric under Phi -> pi - Phi, the ring's under -Phi"
+def test_flux_symmetry_fails_for_the_wrong_image(small_census):
+    tri, sq = small_census
+    assert np.max(claims.image_distance(tri, lambda p: np.pi - p, [0, 1])) < 1e-6
+    assert np.max(claims.image_distance(sq, lambda p: -p, [0, 2])) < 1e-6
+    assert np.max(claims.image_distance(tri, lambda p: -p, [0, 1])) > 1e-3           # the wrong image
+    assert np.max(claims.image_distance(sq, lambda p: p + np.pi / 4, [0, 2])) > 1e-3
+
+
+# beyond, flux loops: "the triangle is non-reciprocal"
+def test_the_ring_of_four_is_reciprocal(small_census):
+    tri, sq = small_census
+    assert claims.nonreciprocity(tri, 1)[0] > 1.05              # (the chapter: > 1.5 on its finer grid)
+    assert claims.nonreciprocity(sq, 2)[0] < 1 + 1e-6            # the other geometry: reciprocal
+
+
+# beyond, flux loops: "at Phi = pi the ring of four's loss site receives nothing"
+def test_ring_of_four_is_dark_only_at_flux_pi(small_census):
+    _, sq = small_census
+    k_pi = int(np.argmin(np.abs(np.abs(sq["flux"]) - np.pi)))
+    k_half = int(np.argmin(np.abs(sq["flux"] - np.pi / 2)))
+    assert np.nanmax(np.abs(sq["inflow"][k_pi, :, :, 2])) < 1e-6
+    assert np.nanmax(np.abs(sq["inflow"][k_half, :, :, 2])) > 1e-3   # another flux: not dark
+
+
+# beyond, flux switch: "at Phi = 0 the two engines break the mirror symmetry"
+def test_strong_damping_keeps_the_flux_switch_mirror_symmetric():
+    weak = pgrid.ring(3, gain={0: 4.0}, loss={1: 1.0, 2: 1.0}, gamma=0.02)
+    strong = weak.replace(gamma=0.2)
+    assert claims.mirror_broken(weak, pgrid.steady_state(weak).alpha)
+    assert not claims.mirror_broken(strong, pgrid.steady_state(strong).alpha)    # a mutated parameter
+    lopsided = pgrid.ring(3, gain={0: 4.0}, loss={1: 1.0, 2: 1.5}, gamma=0.02)  # no mirror to break
+    assert not claims.mirror_broken(lopsided, pgrid.steady_state(lopsided).alpha)
+
+
+# beyond, three quantum sites: "the pair 1-2 is entangled most strongly deep in the broken phase"
+def test_only_the_gain_pair_grows_deep_in_the_broken_phase(monkeypatch):
+    from pgrid.book import precompute
+
+    monkeypatch.chdir(BOOK)
+    for n0 in (1, 2):
+        d = precompute.load(f"beyond_chain3_n0_{n0}")[0]
+        loss, neg = d["loss"], d["negativity"][:, 0, :]
+        broken = 2.5                      # the noise-free switch of the middle site (chapter: 2.5 g)
+        assert claims.grows_deep_in_broken_phase(neg[:, 0], loss, broken)
+        assert not claims.grows_deep_in_broken_phase(neg[:, 2], loss, broken)   # the pair 2-3
