@@ -565,8 +565,9 @@ def _solve_point(xr, xi, p, lay, s, noise_var, try_newton_first, omega0, out):
     near the fixed point at ``t_max`` (growth too slow to leave it) keeps the fixed point,
     which the caller then reports as unstable.  A run that ends without settling (at the
     first integration or after leaving a fixed point) is displaced once by a random complex
-    vector of relative size ``s.kick`` (stream ``p + KICK_STREAM`` of ``s.seed``) and
-    integrated again: it is reported not stationary only if the motion survives that kick;
+    vector of relative size ``s.kick`` and
+    integrated again (stream ``KICK_STREAM`` of ``s.seed``, the same for every point, so that a point
+    kicks alike in any batch): it is reported not stationary only if the motion survives that kick;
     if it settles, the state it settles in is judged as above.  ``out.kicks[p]`` counts the
     kicks of both kinds (at most ``s.max_kicks``).
     """
@@ -606,7 +607,8 @@ def _solve_point(xr, xi, p, lay, s, noise_var, try_newton_first, omega0, out):
         n_kick = 0
         shaken = False              # the non-stationary outcome has had its random kick
         left2 = s.left_fixed_point * s.left_fixed_point
-        krng = seed_state(uint64(s.seed), uint64(p) + uint64(_KICK_STREAM))
+        krng = seed_state(uint64(s.seed), uint64(_KICK_STREAM))   # the same for every point: a batch
+        # and a live recomputation of one of its points kick alike
         while kick > 0.0 and n_kick < s.max_kicks and not out.diverged[p]:
             if stationary[p]:
                 if not g_now > s.growth_tol:
@@ -720,6 +722,8 @@ def solve_many(x0r, x0i, path_len, lay, s, noise_var, path_start, path_stop, out
             if tot < 1e-20 or not tot < _DIVERGED:   # previous point decayed to zero or diverged: restart
                 xr[:] = x0r[p]
                 xi[:] = x0i[p]
+            if not math.isfinite(w0):                # the predecessor diverged: no frequency to start from
+                w0 = 0.0
             _solve_point(xr, xi, p, lay, s, noise_var, mm > 0, w0, out)
             w0 = omega[p]
             for l in range(n):

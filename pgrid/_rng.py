@@ -37,8 +37,8 @@ from the index of the thing being randomised, never from the thread or executor:
   :func:`pgrid.steady_state`, drawn point after point) come from :func:`numpy_generator`
   ``(seed, purpose)``, a ``SeedSequence([seed, purpose])`` with one fixed tag per purpose
   (:data:`INIT_RANDOM`, :data:`INIT_PERTURB`), so they never coincide with the kernel streams;
-* the random kick that tests a non-stationary outcome of point k of a steady_state batch:
-  stream ``k + KICK_STREAM`` of ``seed``;
+* the random kick that tests a non-stationary outcome of a steady_state point: stream
+  ``KICK_STREAM`` of ``seed``, the same for every point (a point kicks alike in any batch);
 * a sweep gives its point at flat index i the seed :func:`pgrid.sweeps.point_seed`
   ``(seed, i)`` (a spawned ``SeedSequence``), which the point then uses as above.
 """
@@ -54,7 +54,7 @@ from numba.extending import intrinsic
 INIT_RANDOM = 11
 #: :func:`numpy_generator` purpose: the symmetry-breaking perturbation of steady_state's starts.
 INIT_PERTURB = 12
-#: Offset of the kernel streams of steady_state's random kicks (point k: stream k + KICK_STREAM).
+#: The kernel stream of steady_state's random kicks (the same for every point of a batch).
 KICK_STREAM = 1 << 62
 
 

@@ -20,9 +20,13 @@ Newton's method in the co-rotating frame (unknowns :math:`\alpha^0` and
 States that never settle are reported with ``stationary=False`` and time
 averages over the last window.
 
-A state that stops changing is not thereby stable: started in a symmetry-invariant
-subspace, the noise-free dynamics never leaves it and can converge to a fixed point
-with a growing mode.  Every stationary state therefore gets a verdict from its
+No verdict comes from a special start: a start in a symmetry-invariant subspace (a real
+seed on a real bipartite network, a mirror-symmetric mode) never leaves it under the
+noise-free dynamics, so every start is displaced by a small seeded random vector
+(:class:`pgrid.Protocol`'s ``perturbation``; see :mod:`pgrid.symmetry`), and a motion that
+does not settle is kicked once in a random direction before it is reported.  A state
+that stops changing is not thereby stable either: it can be a fixed point with a
+growing mode.  Every stationary state therefore gets a verdict from its
 Jacobian (``SteadyState.stable``, ``status``), and an unstable one is kicked along its
 unstable mode and integrated again before anything is reported (see the ``kick`` field
 of :class:`pgrid.Convergence`).
@@ -561,7 +565,9 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
         (``init="mode", t_max=1e4``): it replaces that field of ``protocol`` / ``convergence``.
 
         Protocol: a seed on the gain sites, a normal mode (``init="mode"``; the band-centre
-        one by default), random amplitudes, or given ones; optional weak noise.  A point is
+        one by default), random amplitudes, or given ones, each displaced by a small seeded
+        random vector that breaks every symmetry of the network (``perturbation``; 0 keeps a
+        *special start*, named in the message); optional weak noise.  A point is
         *stationary* when its occupations and currents stop changing (``tol``), or when a
         slow approach ends in a nearby linearly stable state found by Newton's method.
         Stationary states are refined by Newton's method and judged by their Jacobian
@@ -571,7 +577,9 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
         along its most unstable mode (``kick``, at most ``max_kicks`` times): a stable state
         reached so is the result (``kicks`` counts the kicks); if the run leaves the fixed
         point without settling the point is ``"not stationary"``; if the growth is too slow
-        to leave it within ``t_max`` the fixed point is kept with status ``"unstable"``.
+        to leave it within ``t_max`` the fixed point is kept with status ``"unstable"``.  A run
+        that does not settle is kicked once in a random direction (same ``kick``) and integrated
+        again: ``"not stationary"`` means the motion survived that kick.
 
     Returns
     -------
@@ -650,8 +658,8 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     else:
         x0 = np.array([initial_state(nt, init, kinds=("seed", "mode", "random"), amplitude=amplitude, mode=mode,
                                      rng=rng) for nt in nets])
-    if protocol.perturbation > 0 and not (isinstance(init, str) and init == "random"):
-        x0 = perturb(x0, protocol.perturbation, amplitude, numpy_generator(seed, INIT_PERTURB))
+    if protocol.displacement > 0:
+        x0 = perturb(x0, protocol.displacement, amplitude, numpy_generator(seed, INIT_PERTURB))
 
     lay = layout(nets)
     nvar = np.full((npts, n), 0.5 * noise * dt)

@@ -79,18 +79,24 @@ class Protocol:
     seed : int, default: 0
         Seed of ``init="random"``, of the start's perturbation and of the noise (point p uses
         stream p of it).
-    perturbation : float, default: 1e-3
+    perturbation : float, optional
         **Generic starts.**  Every start but ``init="random"`` (the seed, the mode, given
         amplitudes) gets a complex Gaussian displacement on every site, drawn from ``seed``
         (the same direction for every point of a batch), its largest component
         ``perturbation`` times the start's largest amplitude (times ``amplitude`` for an
-        all-zero start).  A start with symmetries (a real seed on a bipartite network, a
-        mirror-symmetric mode) lies in an invariant subspace of the noise-free dynamics,
-        which never leaves it, so whatever it reaches is a verdict about that subspace only;
-        the displacement breaks every symmetry (mirror and other site permutations, the
-        conjugation map of real bipartite networks, flux reversal).  ``0`` keeps the start
-        exactly (a *special start*, for showing an invariant subspace): the result's message
-        then says so.
+        all-zero start).  Default: 1e-2 for the seed and the mode (small starts in the linear
+        regime; with 1e-3 the growth still remembered the start's symmetry: the seed of a
+        multistable chain of five, Gamma_i = Gamma_e = 6g, landed in a basin that none of 48
+        small random starts reached), 1e-3 for given amplitudes (states someone chose:
+        displaced without leaving their basin).  In a multistable network any one start
+        reaches one of the attractors: :func:`pgrid.attractors` counts where random starts
+        end.  A start with
+        symmetries (a real seed on a bipartite network, a mirror-symmetric mode) lies in an
+        invariant subspace of the noise-free dynamics, which never leaves it, so whatever it
+        reaches is a verdict about that subspace only; the displacement breaks every symmetry
+        (mirror and other site permutations, the conjugation map of real bipartite networks,
+        flux reversal).  ``0`` keeps the start exactly (a *special start*, for showing an
+        invariant subspace): the result's message then says so.
     """
 
     init: Union[str, Tuple[complex, ...]] = "seed"
@@ -99,7 +105,7 @@ class Protocol:
     noise: float = 0.0
     t_noise: float = 0.0
     seed: int = 0
-    perturbation: float = 1e-3
+    perturbation: Optional[float] = None
 
     def __post_init__(self):
         init = self.init
@@ -125,12 +131,21 @@ class Protocol:
         _number("Protocol", "noise", self.noise, minimum=0.0)
         _number("Protocol", "t_noise", self.t_noise, minimum=0.0)
         _integer("Protocol", "seed", self.seed, 0)
-        _number("Protocol", "perturbation", self.perturbation, minimum=0.0)
+        _number("Protocol", "perturbation", self.perturbation, minimum=0.0, optional=True)
 
     @property
     def special(self) -> bool:
         """True for a special start: a given, seed or mode start kept without perturbation."""
         return self.perturbation == 0.0 and not (isinstance(self.init, str) and self.init == "random")
+
+    @property
+    def displacement(self) -> float:
+        """The relative size of the start's displacement actually used (see ``perturbation``)."""
+        if isinstance(self.init, str) and self.init == "random":
+            return 0.0
+        if self.perturbation is not None:
+            return float(self.perturbation)
+        return 1e-2 if isinstance(self.init, str) else 1e-3
 
     @property
     def initial(self):

@@ -51,7 +51,10 @@ def test_loops_obey_the_conjugation_symmetries_and_a_triangle_is_non_reciprocal(
     np.testing.assert_allclose(tri["inflow"][2], tri["inflow"][3], atol=1e-8)
     assert np.max(np.abs(tri["inflow"][1, :, 1] - tri["inflow"][2, :, 1])) > 0.05    # -pi/3 vs +pi/3 differ
     sq = flux_map(4, [2], [-0.5, 0.5, np.pi], [1.0], gamma=0.2, t_max=2e3, throw=False)
-    np.testing.assert_allclose(sq["inflow"][0], sq["inflow"][1], atol=1e-6)
+    # from generic starts the states at -Phi and +Phi may be mirror images (sites 1 <-> 3): compare the
+    # inflows into the sites every symmetry fixes, and the mirror pair sorted
+    fixed = lambda x: np.concatenate([x[..., [0, 2]], np.sort(x[..., [1, 3]], axis=-1)], axis=-1)  # noqa: E731
+    np.testing.assert_allclose(fixed(sq["inflow"][0]), fixed(sq["inflow"][1]), atol=1e-6)
     assert abs(sq["inflow"][2, 0, 2]) < 1e-8                                        # destructive interference
     assert set(np.unique(sq["status"])) <= {"stable", "oscillating", "not stationary", "unstable", "marginal"}
 

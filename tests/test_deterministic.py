@@ -139,9 +139,15 @@ def test_continuation_hysteresis_in_bistable_region():
 def test_broken_phase_ends_only_damping_solves_s30_s31(loss):
     # damping only on the end sites (the supplement's simplified model), N even, k0 = pi/2:
     # Eqs. (S30)-(S31) are exact; A and B are read off the computed state with the ansatz (S17)
+    # The exact solution is real (omega = 0, the conjugation-invariant subspace of the bipartite chain) and
+    # only marginally stable: with the interior undamped a neutral mode neither grows nor decays, and a
+    # generic start drifts along it forever.  The special start (the real seed kept exactly) shows the
+    # subspace's state.
     gamma = np.zeros(10)
     gamma[[0, -1]] = 1e-3
-    s = pgrid.steady_state(pgrid.chain(10, gain=4.0, loss=loss, gamma=gamma))
+    net = pgrid.chain(10, gain=4.0, loss=loss, gamma=gamma)
+    s = pgrid.steady_state(net, perturbation=0.0)
+    assert s.status == "marginal" and abs(s.frequency) < 1e-12
     a2, b2, current = analytic.s30_s31_amplitudes(4.0, loss, 1e-3)
     A, B = analytic.fit_standing_wave(s.alpha, np.pi / 2)
     np.testing.assert_allclose([abs(A) ** 2, abs(B) ** 2], [a2, b2], rtol=1e-8)
@@ -207,12 +213,15 @@ def _ring(n):
 def test_unstable_fixed_point_on_a_ring_is_reported_unstable():
     # a seed on site 0 of a ring of 8 converges to a fixed point with a slowly growing mode
     net = pgrid.Network(_ring(8), gamma=1e-2, gain={0: 4.0}, loss={4: 2.0})
-    s = pgrid.steady_state(net)
+    s = pgrid.steady_state(net, perturbation=0.0)          # the special start: the real seed kept exactly
     assert s.stationary and s.max_growth > 1e-6
     assert not s.stable and s.status == "unstable" and s.kicks == 1      # the kick could not leave it in t_max
     assert "UNSTABLE" in s.message
     lam, tau = pgrid.stability(net, s.alpha, s.frequency)
     assert lam[0].real > 0 and tau == np.inf
+    # from the generic default start, as from random starts, the ring keeps moving (after its kick)
+    generic = pgrid.steady_state(net)
+    assert generic.status == "not stationary" and generic.kicks == 1
 
 
 def _fig5_like(ge7):

@@ -76,7 +76,7 @@ def test_flux_symmetry_fails_for_the_wrong_image(small_census):
 def test_the_ring_of_four_is_reciprocal(small_census):
     tri, sq = small_census
     assert claims.nonreciprocity(tri, 1)[0] > 1.05              # (the chapter: > 1.5 on its finer grid)
-    assert claims.nonreciprocity(sq, 2)[0] < 1 + 1e-6            # the other geometry: reciprocal
+    assert claims.nonreciprocity(sq, 2)[0] < 1 + 1e-6 < 1.2      # the other geometry: reciprocal
 
 
 # beyond, flux loops: "at Phi = pi the ring of four's loss site receives nothing"
@@ -109,3 +109,27 @@ def test_only_the_gain_pair_grows_deep_in_the_broken_phase(monkeypatch):
         broken = 2.5                      # the noise-free switch of the middle site (chapter: 2.5 g)
         assert claims.grows_deep_in_broken_phase(neg[:, 0], loss, broken)
         assert not claims.grows_deep_in_broken_phase(neg[:, 2], loss, broken)   # the pair 2-3
+
+
+# transport, Eq. S36: "N = 2: the symmetric state ends at Eq. (S36)'s Gamma_e*"
+def test_s36_tells_the_damped_transition_from_the_undamped_one():
+    gamma = 1e-3
+    losses = np.linspace(3.98, 4.0, 201)
+    end = claims.symmetric_branch_end(2, 4.0, losses, gamma)
+    assert claims.matches(end, analytic.s36_transition(4.0, gamma), 2e-4)
+    assert not claims.matches(end, 4.0, 2e-4)                                  # no damping: Gamma_e* = Gamma_i
+    assert not claims.matches(end, analytic.s36_transition(4.0, 2 * gamma), 2e-4)   # the damping mutated
+
+
+# grids, Fig. 5: "only the 3 x 3 lattice with 1-4-7 as its middle row meets every statement; the switch
+# location rules out the line with a branch 4-8-9"
+def test_fig5_switch_location_rules_out_the_line_with_a_branch():
+    from pgrid.book.figures import fig5
+
+    line = [(k, k + 1) for k in range(1, 7)] + [(4, 8), (8, 9)]
+    pos = {**{k: (k - 1, 0) for k in range(1, 8)}, 8: (3, -1), 9: (3, -2)}
+    runs_a = fig5.protocol_runs(fig5.geometry(fig5.GRID_A)[0], protocols=("up", "down"))
+    runs_b = fig5.protocol_runs(fig5.geometry((line, pos))[0], protocols=("up", "down"))
+    assert claims.switches_near_gain(runs_a, fig5.GI)
+    assert not claims.switches_near_gain(runs_b, fig5.GI)               # the other geometry
+    assert not claims.switches_near_gain(runs_a, fig5.GI, window=(0.3, 0.7))   # the runner-up's window

@@ -14,7 +14,8 @@ import numpy as np
 from ..network import Network
 from ..symmetry import invariant_subspaces, symmetries
 
-__all__ = ["single_mode_state", "grows_deep_in_broken_phase", "mirror_broken", "image_distance", "nonreciprocity"]
+__all__ = ["single_mode_state", "grows_deep_in_broken_phase", "mirror_broken", "image_distance", "nonreciprocity",
+           "symmetric_branch_end", "matches", "switch_point", "switches_near_gain"]
 
 
 def single_mode_state(state, omega: float, current: float, *, rtol_omega: float = 1e-3,
@@ -68,3 +69,36 @@ def nonreciprocity(att: dict, site: int):
         return np.nan, (0, 0)
     f, b = np.unravel_index(np.nanargmax(ratio), ratio.shape)
     return float(ratio[f, b]), (int(f), int(b))
+
+
+def symmetric_branch_end(n_sites: int, gain: float, losses, gamma: float, *, t_max: float = 5e4) -> float:
+    r"""Largest :math:`\Gamma_e` of ``losses`` (ascending) at which the chain's mirror-symmetric state
+    (end occupations equal to 1e-3) is still stable, ramped up from the band-centre mode."""
+    from ..deterministic import steady_state
+    from ..network import chain
+
+    s = steady_state([[chain(n_sites, gain=gain, loss=x, gamma=gamma) for x in losses]], continuation=True,
+                     init="mode", t_max=t_max)
+    sym = s.stable[0] & (np.abs(s.occupation[0, :, 0] / s.occupation[0, :, -1] - 1) < 1e-3)
+    return float(np.asarray(losses)[sym].max()) if sym.any() else np.nan
+
+
+def matches(value: float, predicted: float, tol: float) -> bool:
+    """``|value - predicted| < tol``: a measured transition point against a closed form."""
+    return bool(abs(value - predicted) < tol)
+
+
+def switch_point(run: dict) -> float:
+    r"""First :math:`\Gamma_e^{(7)}` (in the run's order of x) of a Fig. 5 protocol run
+    (:func:`pgrid.book.figures.fig5.protocol_runs`) at which the state reached carries a large
+    current to site 9 (:math:`J_9 > 0.1\,gn_0`, stable or a time average): ramping up the first,
+    ramping down the last."""
+    big = run["valid"] & (run["J"][:, 2] > 0.1)
+    return float(run["x"][big].min()) if big.any() else np.nan
+
+
+def switches_near_gain(runs: dict, gain: float, *, window=(0.75, 1.25)) -> bool:
+    r"""Fig. 5's statement 4: ramping :math:`\Gamma_e^{(7)}` up and down, the current to site 9 switches
+    on within ``window`` times :math:`\Gamma_i^{(1)}` ("above the value of about :math:`\Gamma_i^{(1)}`")."""
+    lo, hi = window
+    return all(lo <= switch_point(runs[k]) / gain <= hi for k in ("up", "down"))
