@@ -133,3 +133,67 @@ def test_fig5_switch_location_rules_out_the_line_with_a_branch():
     assert claims.switches_near_gain(runs_a, fig5.GI)
     assert not claims.switches_near_gain(runs_b, fig5.GI)               # the other geometry
     assert not claims.switches_near_gain(runs_a, fig5.GI, window=(0.3, 0.7))   # the runner-up's window
+
+
+def _ramped(n, gain, loss, gamma=1e-3):
+    """The last state of a ramp of Gamma_e up to ``loss`` from the band-centre mode (Fig. 2c's protocol)."""
+    path = [pgrid.chain(n, gain=gain, loss=x, gamma=gamma) for x in np.linspace(0.1, loss, 30)]
+    s = pgrid.steady_state([path], continuation=True, init="mode", t_max=1e4)
+    assert s.stable[0, -1]
+    return path[-1], s.alpha[0, -1]
+
+
+# transport, Eq. 6: "symmetric and broken profiles fit Eq. (6) with the stated k0 to 5 %"
+def test_eq6_profiles_need_the_stated_k0():
+    n = 10
+    k_sym, k_brk = analytic.eq6_k0(n, symmetric=True), analytic.eq6_k0(n, symmetric=False)
+    _, sym = _ramped(n, 4.0, 4.0 / 1.05)
+    _, brk = _ramped(n, 4.0, 6.0)
+    assert claims.eq6_residual(sym, k_sym) < 0.05 and claims.eq6_residual(brk, k_brk) < 0.05
+    assert claims.eq6_residual(sym, k_brk) > 0.05 and claims.eq6_residual(brk, k_sym) > 0.05   # k0 swapped
+
+
+# transport, Eq. S42: "energy balance in every stationary nonzero state to 1e-8"
+def test_energy_balance_needs_the_bath_term():
+    for net, alpha in (_ramped(10, 4.0, 4.0 / 1.05), _ramped(10, 4.0, 6.0)):
+        assert claims.balance_error(net, alpha) < 1e-8
+        assert claims.balance_error(net, alpha, bath=False) > 1e-3       # the bath's share left out
+        mutated = net.replace(gamma=2e-3)                                  # another damping
+        assert claims.balance_error(mutated, alpha) > 1e-3
+
+
+# transport, Eq. S40: "|A| of the uniformly damped chain within 5 % of Eq. (S40) for Gamma_e <= 0.9 Gamma_i"
+def test_s40_is_not_the_end_damped_amplitude():
+    n, gain, gamma = 10, 4.0, 1e-3
+    losses = np.linspace(0.1, 0.9 * gain, 30)
+    path = [pgrid.chain(n, gain=gain, loss=x, gamma=gamma) for x in losses]
+    s = pgrid.steady_state([path], continuation=True, init="mode", t_max=1e4)
+    sym = s.stable[0] & (np.abs(s.occupation[0, :, 0] / s.occupation[0, :, -1] - 1) < 0.05)
+    k0 = analytic.eq6_k0(n, symmetric=True)
+    a = np.array([abs(analytic.fit_standing_wave(x, k0)[0]) for x in s.alpha[0][sym]])
+    assert sym.sum() > 20
+    assert claims.relative_error(a, np.sqrt(analytic.s40_amplitudes(gain, losses[sym], gamma, n)[0])) < 0.05
+    # the other model: damping only at the ends (Eq. S24's amplitude)
+    assert claims.relative_error(a, np.sqrt(analytic.s24_amplitudes(gain, losses[sym], gamma)[0])) > 0.05
+
+
+# beyond, three quantum sites: "the end sites 1 and 3 are never entangled"
+def test_only_the_end_pair_is_never_entangled(monkeypatch):
+    from pgrid.book import precompute
+
+    monkeypatch.chdir(BOOK)
+    for n0 in (1, 2):
+        neg = precompute.load(f"beyond_chain3_n0_{n0}")[0]["negativity"][:, 0, :]    # pairs 1-2, 1-3, 2-3
+        assert claims.never_entangled(neg[:, 1])
+        assert not claims.never_entangled(neg[:, 0]) and not claims.never_entangled(neg[:, 2])   # other pairs
+
+
+# beyond, quantum triangle: "the exact steady states obey Phi -> pi - Phi"
+def test_the_quantum_triangle_is_not_symmetric_under_flux_reversal(monkeypatch):
+    from pgrid.book import precompute
+
+    monkeypatch.chdir(BOOK)
+    d = precompute.load("beyond_triangle_n0_1")[0]
+    inflow, fluxes = d["inflow"][0, :, 1], d["flux"]
+    assert claims.image_difference(inflow, fluxes, lambda p: np.pi - p) < 1e-6
+    assert claims.image_difference(inflow, fluxes, lambda p: -p) > 1e-3             # the wrong image

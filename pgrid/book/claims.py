@@ -15,7 +15,8 @@ from ..network import Network
 from ..symmetry import invariant_subspaces, symmetries
 
 __all__ = ["single_mode_state", "grows_deep_in_broken_phase", "mirror_broken", "image_distance", "nonreciprocity",
-           "symmetric_branch_end", "matches", "switch_point", "switches_near_gain"]
+           "symmetric_branch_end", "matches", "switch_point", "switches_near_gain", "balance_error", "eq6_residual",
+           "relative_error", "never_entangled", "image_difference"]
 
 
 def single_mode_state(state, omega: float, current: float, *, rtol_omega: float = 1e-3,
@@ -102,3 +103,44 @@ def switches_near_gain(runs: dict, gain: float, *, window=(0.75, 1.25)) -> bool:
     on within ``window`` times :math:`\Gamma_i^{(1)}` ("above the value of about :math:`\Gamma_i^{(1)}`")."""
     lo, hi = window
     return all(lo <= switch_point(runs[k]) / gain <= hi for k in ("up", "down"))
+
+
+def balance_error(net: Network, alpha, *, bath: bool = True) -> float:
+    r"""Relative violation of the energy balance (Eq. S42) in a stationary state:
+    :math:`|P_{\rm in} - P_{\rm out} - P_{\rm bath}| / P_{\rm in}`; ``bath=False`` leaves the bath's
+    share out (the balance of an undamped network)."""
+    from ..deterministic import energy_balance
+
+    inj, ext, loss_bath = energy_balance(net, alpha)
+    return float(abs(inj - ext - (loss_bath if bath else 0.0)) / inj)
+
+
+def eq6_residual(alpha, k0: float) -> float:
+    r"""Largest deviation of the occupations from Eq. (6) with wave number ``k0`` (A and B fitted by
+    least squares, :func:`pgrid.analytic.fit_standing_wave`), relative to the largest occupation."""
+    from .. import analytic
+
+    alpha = np.asarray(alpha, complex)
+    a, b = analytic.fit_standing_wave(alpha, k0)
+    occ = np.abs(alpha) ** 2
+    fit = analytic.eq6_occupation(np.arange(1, alpha.size + 1), a, b, k0)
+    return float(np.max(np.abs(fit - occ)) / occ.max())
+
+
+
+def relative_error(measured, predicted) -> float:
+    """Largest relative deviation ``max |measured / predicted - 1|``: a computed quantity against a closed form."""
+    return float(np.max(np.abs(np.asarray(measured, float) / np.asarray(predicted, float) - 1)))
+
+
+def never_entangled(negativity, *, below: float = 1e-6) -> bool:
+    """A pair's logarithmic negativity stays below ``below`` at every point (not entangled anywhere)."""
+    return bool(np.max(np.asarray(negativity, float)) < below)
+
+
+def image_difference(values, fluxes, image) -> float:
+    """Largest difference between ``values`` at each flux and at the flux ``image(flux)`` (the nearest
+    grid point, modulo 2 pi): zero for a map symmetric under that image."""
+    values, fluxes = np.asarray(values, float), np.asarray(fluxes, float)
+    j = [int(np.argmin(np.abs(np.angle(np.exp(1j * (fluxes - image(p))))))) for p in fluxes]
+    return float(np.max(np.abs(values - values[j])))
