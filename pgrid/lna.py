@@ -105,7 +105,7 @@ class LinearNoise:
     bonds, bond_coupling : as in :class:`pgrid.Network`.
     status : ndarray of str, shape ([P,])
         ``"ok"``; ``"unreliable: ..."`` where ``relative_fluctuation`` exceeds
-        :data:`EPSILON_LIMIT` (the numbers are given but the theory does not hold there; a
+        :data:`pgrid.lna.EPSILON_LIMIT` (the numbers are given but the theory does not hold there; a
         :class:`LinearNoiseWarning` is issued); or ``"no result: ..."`` (the state is not
         linearly stable).
     message : str
@@ -223,7 +223,7 @@ def _is_zero_state(net: Network, alpha: np.ndarray, omega: float) -> bool:
 ZERO_MODE_TOL = 1e-6
 
 #: ``relative_fluctuation`` above this gives the status ``"unreliable"`` and a warning.  Calibrated
-#: against the SDE (chains N = 2 and 6, see :attr:`LinearNoise.relative_fluctuation`): below 0.03
+#: against the SDE (chains N = 2 and 6, see ``LinearNoise.relative_fluctuation``): below 0.03
 #: :math:`\Delta J` within 3 %, 0.05-0.1 within 2-20 %, above it errors of order one.
 EPSILON_LIMIT = 0.1
 

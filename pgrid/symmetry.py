@@ -1,7 +1,7 @@
 r"""Symmetries of a network's noise-free dynamics and their invariant subspaces.
 
 A *symmetry* maps solutions of the noise-free equations (Eqs. 3-5 without noise, see
-:mod:`pgrid.deterministic`) onto solutions.  Two kinds are found:
+:func:`pgrid.steady_state`) onto solutions.  Two kinds are found:
 
 * **linear** maps :math:`\alpha \to D P\alpha` (:math:`P` a permutation of the sites, :math:`D` a
   diagonal of phases): a symmetry when :math:`P` maps every site's bath, detuning and reservoirs
@@ -17,9 +17,9 @@ The identity is not listed.  Every symmetry :math:`S` has invariant subspaces: i
 :math:`S\alpha(0) = e^{i\theta}\alpha(0)` then :math:`S\alpha(t) = e^{i\theta}\alpha(t)` for all
 times (both sides solve the equations from the same start), so noise-free dynamics started there
 never leaves; a real seed on a real bipartite network lies in one (only non-rotating, ω = 0, states
-live there), a mirror-symmetric start in another.  :func:`invariant_subspaces` names the ones a state
-lies in; :func:`equivalent` says whether two states are images of each other (the same attractor up
-to a symmetry), which is how :func:`attractors` counts the attractors random starts reach.
+live there), a mirror-symmetric start in another.  :func:`pgrid.invariant_subspaces` names the ones a state
+lies in; :func:`pgrid.equivalent` says whether two states are images of each other (the same attractor up
+to a symmetry), which is how :func:`pgrid.attractors` counts the attractors random starts reach.
 
 >>> import pgrid
 >>> [s.name for s in pgrid.symmetries(pgrid.chain(4, gain=2.0, loss=2.0, gamma=1e-2))]
@@ -184,7 +184,7 @@ def symmetries(net: Network) -> List[Symmetry]:
     Raises
     ------
     ValueError
-        If more than :data:`MAX_PERMUTATIONS` permutations preserve the coupling (a large lattice
+        If more than ``MAX_PERMUTATIONS`` permutations preserve the coupling (a large lattice
         without reservoirs; the search is meant for the small networks of the paper).
     """
     if not isinstance(net, Network):
@@ -218,7 +218,7 @@ def invariant_subspaces(net: Network, alpha, *, tol: float = 1e-6, syms: Optiona
 
     A state found in one was reached inside it, or is a symmetric attractor: only its stability in
     the full space (:func:`pgrid.stability`, the ``status`` of :func:`pgrid.steady_state`) tells
-    which.  ``syms`` reuses a list from :func:`symmetries`.
+    which.  ``syms`` reuses a list from :func:`pgrid.symmetries`.
     """
     syms = symmetries(net) if syms is None else syms
     return [s for s in syms if s.distance(alpha) <= tol]
@@ -241,7 +241,7 @@ def equivalent(net: Network, a, b, *, tol: float = 1e-6, syms: Optional[List[Sym
 
 @dataclass(frozen=True)
 class Attractors:
-    """Result of :func:`attractors`.
+    """Result of :func:`pgrid.attractors`.
 
     Attributes
     ----------
@@ -273,7 +273,7 @@ def attractors(net: Network, *, n_starts: int = 32, seed: int = 0, amplitude: Op
 
     Runs :func:`pgrid.steady_state` from ``n_starts`` complex Gaussian starts (``init="random"``,
     ``seed``; ``amplitude`` their scale, default :math:`\sqrt{n_0}`) and groups the stable states
-    that are images of each other under a symmetry (:func:`equivalent`).  Other keywords go to
+    that are images of each other under a symmetry (:func:`pgrid.equivalent`).  Other keywords go to
     :func:`pgrid.steady_state`.
     """
     from .deterministic import steady_state

@@ -135,7 +135,7 @@ def check(item: str, condition, claim: str, *, status: str = "reproduced", falsi
         alternatives; "difference": a measured number differs from the paper's for a
         documented reason.
     falsifier : str, optional
-        Name of the test function in :data:`FALSIFIERS` that feeds this check's predicate a plausible
+        Name of the test function in ``FALSIFIERS`` that feeds this check's predicate a plausible
         alternative (the other geometry, the printed formula, the other protocol, a mutated
         parameter) and asserts that it then fails: the evidence that the check could have failed.
         The status page counts the checks that have one; a test makes sure every name exists.
