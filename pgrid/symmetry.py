@@ -239,6 +239,27 @@ def equivalent(net: Network, a, b, *, tol: float = 1e-6, syms: Optional[List[Sym
     return False
 
 
+def group_states(net: Network, alpha, keep, *, tol: float = 1e-6, syms: Optional[List[Symmetry]] = None):
+    """Group the states ``alpha[k]`` with ``keep[k]`` into classes of states equal up to a symmetry
+    (:func:`pgrid.equivalent`).
+
+    Returns ``(first, counts)``: the index of the first state of each class and the class sizes, largest
+    class first (ties in order of first appearance).
+    """
+    syms = symmetries(net) if syms is None else syms
+    first, counts = [], []
+    for k in np.flatnonzero(keep):
+        for r, rep in enumerate(first):
+            if equivalent(net, alpha[rep], alpha[k], tol=tol, syms=syms):
+                counts[r] += 1
+                break
+        else:
+            first.append(int(k))
+            counts.append(1)
+    order = np.argsort(-np.asarray(counts, float), kind="stable")
+    return [first[k] for k in order], np.asarray(counts, float)[order]
+
+
 @dataclass(frozen=True)
 class Attractors:
     """Result of :func:`pgrid.attractors`.
@@ -282,19 +303,9 @@ def attractors(net: Network, *, n_starts: int = 32, seed: int = 0, amplitude: Op
         res0 = next(iter(net.gain.values()), None)
         amplitude = math.sqrt(res0.n0 if res0 is not None else 1.0)
     s = steady_state([net] * int(n_starts), init="random", seed=seed, amplitude=amplitude, **options)
-    syms = symmetries(net)
-    reps, counts = [], []
-    for k in np.flatnonzero(s.status == "stable"):
-        for r, rep in enumerate(reps):
-            if equivalent(net, rep.alpha, s.alpha[k], tol=tol, syms=syms):
-                counts[r] += 1
-                break
-        else:
-            reps.append(s[int(k)])
-            counts.append(1)
-    order = np.argsort(-np.asarray(counts, float), kind="stable")
-    reps = [reps[k] for k in order]
-    frac = np.asarray(counts, float)[order] / n_starts if counts else np.zeros(0)
+    first, counts = group_states(net, s.alpha, s.status == "stable", tol=tol)
+    reps = [s[int(k)] for k in first]
+    frac = counts / n_starts if counts.size else np.zeros(0)
     ns = float(np.mean(s.status == "not stationary"))
     other = 1.0 - float(frac.sum()) - ns
     msg = (f"{n_starts} random starts: {len(reps)} stable attractor(s) up to symmetry, shares "

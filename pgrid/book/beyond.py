@@ -13,7 +13,7 @@ import numpy as np
 from ..deterministic import order_parameter, steady_state
 from ..network import Reservoir, ring, site_inflow
 from ..sweeps import sweep
-from ..symmetry import equivalent, symmetries
+from ..symmetry import group_states, symmetries
 
 __all__ = ["flux_map", "flux_attractors", "same_attractors", "peak_shape", "sde_current_noise",
            "OSCILLATION_AMPLITUDE"]
@@ -96,20 +96,11 @@ def flux_attractors(n_sites: int, loss_sites: Sequence[int], fluxes, losses, *, 
         syms = symmetries(nets[0])          # the same for every loss: equal loss on every loss site
         for b, net in enumerate(nets):
             part = st[b * n_starts:(b + 1) * n_starts]
-            reps, counts = [], []                   # index of the first start reaching each attractor
-            for k in np.flatnonzero(part.status == "stable"):
-                for r, rep in enumerate(reps):
-                    if equivalent(net, part.alpha[rep], part.alpha[k], syms=syms):
-                        counts[r] += 1
-                        break
-                else:
-                    reps.append(k)
-                    counts.append(1)
-            order = np.argsort(-np.asarray(counts), kind="stable")[:k_max]
-            n_att[f, b] = len(reps)
-            for j, r in enumerate(order):
-                share[f, b, j] = counts[r] / n_starts
-                inflow[f, b, j] = site_inflow(net, part.current[reps[r]])
+            first, counts = group_states(net, part.alpha, part.status == "stable", syms=syms)
+            n_att[f, b] = len(first)
+            for j in range(min(k_max, len(first))):
+                share[f, b, j] = counts[j] / n_starts
+                inflow[f, b, j] = site_inflow(net, part.current[first[j]])
             moving[f, b] = np.mean(part.status == "not stationary")
             other[f, b] = 1.0 - moving[f, b] - np.nansum(share[f, b])
     return dict(share=share, inflow=inflow, n_attractors=n_att, not_stationary=moving, other=other,

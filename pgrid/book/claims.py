@@ -19,6 +19,11 @@ __all__ = ["single_mode_state", "grows_deep_in_broken_phase", "mirror_broken", "
            "relative_error", "never_entangled", "image_difference"]
 
 
+def _image_index(fluxes: np.ndarray, image) -> np.ndarray:
+    """For every flux of the grid ``fluxes``, the index of the grid point nearest ``image(flux)`` modulo 2 pi."""
+    return np.array([int(np.argmin(np.abs(np.angle(np.exp(1j * (fluxes - image(p))))))) for p in fluxes])
+
+
 def single_mode_state(state, omega: float, current: float, *, rtol_omega: float = 1e-3,
                       rtol_current: float = 0.02) -> bool:
     r"""The state is the stable single-mode state: stable, :math:`|\omega|` within ``rtol_omega`` of
@@ -49,7 +54,7 @@ def image_distance(att: dict, image, sites, *, min_share: float = 0.5) -> np.nda
     from .beyond import same_attractors
 
     fl = np.asarray(att["flux"], float)
-    j = [int(np.argmin(np.abs(np.angle(np.exp(1j * (fl - image(p))))))) for p in fl]
+    j = _image_index(fl, image)
     return np.array([[same_attractors(att, f, b, j[f], b, sites=sites, min_share=min_share)
                       for b in range(np.size(att["loss"]))] for f in range(fl.size)])
 
@@ -60,7 +65,7 @@ def nonreciprocity(att: dict, site: int):
     1 for a reciprocal network.  Points where either delivers less than 1e-6 are left out."""
     fl = np.asarray(att["flux"], float)
     major = att["share"][..., 0] >= 0.5
-    jr = np.array([int(np.argmin(np.abs(np.angle(np.exp(1j * (fl + p)))))) for p in fl])
+    jr = _image_index(fl, lambda p: -p)
     inflow = att["inflow"][..., 0, site]
     lit = inflow > 1e-6                 # a dark point (nothing delivered) has no ratio
     pair = major & major[jr] & lit & lit[jr]
@@ -142,5 +147,5 @@ def image_difference(values, fluxes, image) -> float:
     """Largest difference between ``values`` at each flux and at the flux ``image(flux)`` (the nearest
     grid point, modulo 2 pi): zero for a map symmetric under that image."""
     values, fluxes = np.asarray(values, float), np.asarray(fluxes, float)
-    j = [int(np.argmin(np.abs(np.angle(np.exp(1j * (fluxes - image(p))))))) for p in fluxes]
+    j = _image_index(fluxes, image)
     return float(np.max(np.abs(values - values[j])))
