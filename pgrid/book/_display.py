@@ -8,13 +8,13 @@ def escape(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def show(bundle: dict) -> None:
-    """Display the MIME ``bundle`` (its ``text/plain`` is printed outside IPython)."""
+def show(bundle: dict, metadata: dict | None = None) -> None:
+    """Display the MIME ``bundle`` with ``metadata`` (its ``text/plain`` is printed outside IPython)."""
     try:
         from IPython import get_ipython
         from IPython.display import display
         if get_ipython() is not None:
-            display(bundle, raw=True)
+            display(bundle, metadata=metadata, raw=True)
             return
     except ImportError:          # pragma: no cover
         pass

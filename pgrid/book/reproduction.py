@@ -12,10 +12,13 @@ is the inventory of the paper's numbered figures and closed-form results, and
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from pathlib import Path
 from typing import Iterable, Optional
+
+import numpy as np
 
 from ._display import escape as _esc, show
 from ._mystnb import MIME  # one definition, shared with the myst-nb renderer plugin
@@ -115,7 +118,8 @@ def _slug(item: str) -> str:
 FALSIFIERS = "tests/test_falsifiers.py"
 
 
-def check(item: str, condition, claim: str, *, status: str = "reproduced", falsifier: Optional[str] = None) -> None:
+def check(item: str, condition, claim: str, *, status: str = "reproduced", falsifier: Optional[str] = None,
+          evidence: Optional[dict] = None, context: Optional[dict] = None) -> None:
     """Assert ``condition`` for paper item ``item`` and record the check.
 
     Parameters
@@ -124,8 +128,9 @@ def check(item: str, condition, claim: str, *, status: str = "reproduced", falsi
         A key of :data:`PAPER_ITEMS` ("Fig. 3", "Eq. S41", ...); a panel may follow a
         figure number ("Fig. 3a" counts for "Fig. 3").  Or a key of :data:`BEYOND_ITEMS`
         (a result beyond the paper, with ``status="new"``).
-    condition : bool
-        What was measured holds (numpy booleans are accepted).
+    condition : bool or callable
+        What was measured holds (numpy booleans are accepted).  A callable (a predicate of
+        :mod:`pgrid.book.claims`) is called with ``**evidence``; its name is recorded.
     claim : str
         The claim in words, with the tolerance (shown in the chapter and on the status page).
     status : {"reproduced", "error", "ambiguous", "difference", "new"}
@@ -139,6 +144,15 @@ def check(item: str, condition, claim: str, *, status: str = "reproduced", falsi
         alternative (the other geometry, the printed formula, the other protocol, a mutated
         parameter) and asserts that it then fails: the evidence that the check could have failed.
         The status page counts the checks that have one; a test makes sure every name exists.
+    evidence : dict, optional
+        The measured numbers the predicate was given (names -> numbers or small arrays).  They are
+        stored with the check (in the output's metadata, which nbval does not compare, so they
+        never make a chapter machine-dependent) and read back by :func:`evidence`: a falsifier
+        test feeds the same predicate this evidence with one thing changed, and a test re-evaluates
+        every recorded predicate on its stored evidence.
+    context : dict, optional
+        Parameters a falsifier needs to compute the alternative (Gamma_i, gamma, N_th, ...), stored
+        with the evidence but not passed to the predicate.
     """
     base = paper_item(item)
     if status not in STATUSES:
@@ -146,6 +160,12 @@ def check(item: str, condition, claim: str, *, status: str = "reproduced", falsi
     if (status == "new") != (base in BEYOND_ITEMS):
         raise ValueError(f"{item!r}: status 'new' is for the items of BEYOND_ITEMS (results beyond the paper), "
                          "and those take no other status.")
+    predicate = None
+    if callable(condition):
+        if evidence is None:
+            raise ValueError("a callable `condition` is called with `evidence`: pass evidence={...}.")
+        predicate = f"{condition.__module__}.{condition.__qualname__}"
+        condition = condition(**evidence)
     if not bool(condition):
         raise AssertionError(f"{item}: {claim}")
     n = _counter[base] = _counter.get(base, 0) + 1
@@ -156,11 +176,118 @@ def check(item: str, condition, claim: str, *, status: str = "reproduced", falsi
         if not re.fullmatch(r"test_\w+", falsifier):
             raise ValueError(f"`falsifier` must name a test function (test_...), got {falsifier!r}.")
         record["falsifier"] = falsifier
+    if predicate is not None:
+        record["predicate"] = predicate
     note = _NOTE.get(status)
     text = f"{mark} {item}: {claim}" + (f"  [{note}]" if note else "")
     html = (f'<p class="pgrid-check pgrid-check-{status}" id="{anchor}">{mark} <strong>{_esc(item)}</strong>: '
             f'{_esc(claim)}{f" <em>({note})</em>" if note else ""}</p>')
-    show({"text/plain": text, "text/html": html, MIME: record})
+    show({"text/plain": text, "text/html": html, MIME: record},
+         None if evidence is None else {MIME: {"evidence": _to_json(evidence), "context": _to_json(context or {})}})
+
+
+def _to_json(value):
+    """``value`` (numbers, numpy arrays, dicts, lists) as JSON: arrays as lists, NaN as ``None``."""
+    if isinstance(value, dict):
+        return {str(k): _to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_to_json(v) for v in value]
+    if isinstance(value, np.ndarray) and value.dtype == bool and value.size > 256:    # maps: packed bits
+        return {"__packbits__": base64.b64encode(np.packbits(value.ravel())).decode("ascii"),
+                "shape": list(value.shape)}
+    if hasattr(value, "tolist"):                  # numpy arrays and scalars
+        return _to_json(value.tolist())
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, float) and value in (float("inf"), float("-inf")):
+        return "inf" if value > 0 else "-inf"
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(f"evidence must hold numbers, arrays, strings, lists or dicts, got {type(value).__name__}.")
+
+
+def _from_json(value):
+    """Inverse of :func:`_to_json`: rectangular lists of numbers become numpy arrays (``None`` -> NaN)."""
+    if isinstance(value, dict) and "__packbits__" in value:
+        shape = tuple(value["shape"])
+        bits = np.unpackbits(np.frombuffer(base64.b64decode(value["__packbits__"]), np.uint8))
+        return bits[:int(np.prod(shape))].reshape(shape).astype(bool)
+    if isinstance(value, dict):
+        return {k: _from_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        kind = _numeric_kind(value)
+        if kind == "bool":
+            return np.asarray(value, bool)
+        if kind == "float":
+            try:
+                return np.asarray(_map_nested(value, lambda x: np.nan if x is None else float(x)), float)
+            except ValueError:                    # ragged
+                pass
+        return [_from_json(v) for v in value]
+    if value is None:
+        return np.nan
+    if value in ("inf", "-inf"):
+        return float(value)
+    return value
+
+
+def _numeric_kind(value):
+    """"bool" or "float" for a (nested) list of only booleans or only numbers, else None."""
+    if not value:
+        return "float"
+    if all(isinstance(x, list) for x in value):
+        kinds = {_numeric_kind(x) for x in value}
+        return kinds.pop() if len(kinds) == 1 else None
+    if all(isinstance(x, bool) for x in value):
+        return "bool"
+    if all(x is None or x in ("inf", "-inf") or (isinstance(x, (int, float)) and not isinstance(x, bool))
+           for x in value):
+        return "float"
+    return None
+
+
+def _map_nested(value, f):
+    return [_map_nested(v, f) for v in value] if isinstance(value, list) else f(value)
+
+
+def predicate_of(ev: dict):
+    """The predicate function recorded with the evidence ``ev`` (from :func:`evidence`)."""
+    import importlib
+    module, _, name = ev["_record"]["predicate"].rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def args_of(ev: dict, **changes) -> dict:
+    """The predicate's arguments stored in ``ev``, with ``changes`` applied."""
+    return {**{k: v for k, v in ev.items() if not k.startswith("_")}, **changes}
+
+
+def evidence(chapter: str | Path, predicate: Optional[str] = None, item: Optional[str] = None) -> list:
+    """The evidence stored with the checks of the executed notebook ``chapter`` (a path, or the
+    name of a chapter in ``book/``): a list of dicts of numpy arrays and numbers, one per check
+    that recorded evidence, optionally only those whose predicate's name ends with ``predicate``
+    and whose paper item (or label) is ``item``.  Each dict carries the check's record under
+    ``"_record"`` and its ``context`` under ``"_context"``; :func:`predicate_of` gives the predicate."""
+    path = Path(chapter)
+    if not path.suffix:
+        path = Path(__file__).resolve().parents[2] / "book" / f"{chapter}.ipynb"
+    nb = json.loads(path.read_text(encoding="utf8"))
+    out = []
+    for cell in nb.get("cells", []):
+        for o in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            rec = o.get("data", {}).get(MIME)
+            stored = o.get("metadata", {}).get(MIME, {}).get("evidence")
+            if rec is None or stored is None:
+                continue
+            if predicate is not None and not rec.get("predicate", "").endswith(predicate):
+                continue
+            if item is not None and item not in (rec["item"], rec["label"]):
+                continue
+            ev = {k: _from_json(v) for k, v in stored.items()}
+            ev["_record"] = rec
+            ev["_context"] = _from_json(o["metadata"][MIME].get("context", {}))
+            out.append(ev)
+    return out
 
 
 def paper_item(item: str) -> str:
