@@ -61,7 +61,7 @@ from typing import Sequence, Union
 import numpy as np
 from scipy.linalg import solve_continuous_lyapunov
 
-from .deterministic import SteadyState, jacobian, stability
+from .deterministic import SteadyState, drift, jacobian, stability
 from .network import Network
 from .sde import vacuum_term
 
@@ -106,8 +106,9 @@ class LinearNoise:
     status : ndarray of str, shape ([P,])
         ``"ok"``; ``"unreliable: ..."`` where ``relative_fluctuation`` exceeds
         :data:`pgrid.lna.EPSILON_LIMIT` (the numbers are given but the theory does not hold there; a
-        :class:`LinearNoiseWarning` is issued); or ``"no result: ..."`` (the state is not
-        linearly stable).
+        :class:`LinearNoiseWarning` is issued); ``"invalid: ..."`` where a mean occupation
+        comes out negative (the Gaussian closure has failed outright; also warned); or
+        ``"no result: ..."`` (the state is not linearly stable).
     message : str
     """
 
@@ -228,6 +229,21 @@ ZERO_MODE_TOL = 1e-6
 EPSILON_LIMIT = 0.1
 
 
+#: A mean occupation below ``-NEGATIVE_TOL`` times the largest one is impossible: status ``"invalid"``.
+NEGATIVE_TOL = 1e-9
+
+
+def _require_fixed_point(net: Network, alpha: np.ndarray, omega: float, k: int, tol: float = 1e-7) -> None:
+    """Raise unless ``alpha`` rotating at ``omega`` is a fixed point of ``net`` (point ``k`` of a batch)."""
+    resid = float(np.max(np.abs(drift(net, alpha) + 1j * float(omega) * alpha)))
+    scale = max(1.0, float(np.max(np.abs(alpha))))
+    if not resid <= tol * scale:
+        raise ValueError(f"point {k}: the steady state is not a fixed point of `net` item {k} (residual "
+                         f"max|d alpha/dt + i omega alpha| = {resid:.3g} > {tol * scale:.3g}); was it computed "
+                         "for another network?  Pass the networks the steady states were computed for "
+                         "(their n_th may differ: the drift is noise free).")
+
+
 class LinearNoiseWarning(UserWarning):
     """Linear-noise results outside the theory's validity (``relative_fluctuation > EPSILON_LIMIT``)."""
 
@@ -342,11 +358,18 @@ def linear_noise(net: Union[Network, Sequence[Network]], state: Union[SteadyStat
             rows.append(None)
             status.append(f"no result: the steady state is {verdict[k]}")
             continue
+        _require_fixed_point(nt, alpha[k], omega[k], k)
         row = _one_point(nt, alpha[k], omega[k])
         rows.append(row)
         eps = row["relative_fluctuation"]
-        status.append("ok" if not (np.isfinite(eps) and eps > EPSILON_LIMIT) else
-                      f"unreliable: relative_fluctuation {eps:.2g} > {EPSILON_LIMIT:g}")
+        occ = row["occupation_mean"]
+        negative = np.flatnonzero(occ < -NEGATIVE_TOL * max(1.0, float(np.max(np.abs(occ)))))
+        if negative.size:
+            status.append(f"invalid: negative mean occupation at site(s) {negative.tolist()} "
+                          f"(relative_fluctuation {eps:.2g}): the Gaussian closure fails")
+        else:
+            status.append("ok" if not (np.isfinite(eps) and eps > EPSILON_LIMIT) else
+                          f"unreliable: relative_fluctuation {eps:.2g} > {EPSILON_LIMIT:g}")
     ref = nets[0]
     n, nb = ref.n_sites, len(ref.bonds)
     blank = dict(current_mean=np.full(nb, np.nan), current_std=np.full(nb, np.nan),
@@ -356,15 +379,18 @@ def linear_noise(net: Union[Network, Sequence[Network]], state: Union[SteadyStat
     stack = {key: np.array([(r if r is not None else blank)[key] for r in rows]) for key in blank}
     out = lambda x: x.reshape(shape + x.shape[1:])  # noqa: E731
     bad = sum(s.startswith("no result") for s in status)
-    weak = [k for k, s in enumerate(status) if s.startswith("unreliable")]
+    weak = [k for k, s in enumerate(status) if s.startswith(("unreliable", "invalid"))]
     parts = []
     if bad:
         parts.append(f"{bad} of {len(status)} point(s) without a result (no linearly stable steady state)")
     if weak:
         worst = max(float(rows[k]["relative_fluctuation"]) for k in weak)
+        n_invalid = sum(status[k].startswith("invalid") for k in weak)
         text = (f"{len(weak)} of {len(status)} point(s) outside the theory's validity: fluctuations "
                 f"relative_fluctuation up to {worst:.2g} > {EPSILON_LIMIT:g} of the amplitudes (status "
-                f"'unreliable', first points {weak[:4]}); compare with pgrid.simulate there")
+                f"'unreliable', first points {weak[:4]})"
+                + (f", {n_invalid} with a negative mean occupation (status 'invalid')" if n_invalid else "")
+                + "; compare with pgrid.simulate there")
         parts.append(text)
         warnings.warn("pgrid.linear_noise: " + text, LinearNoiseWarning, stacklevel=2)
     msg = "; ".join(parts) if parts else "linear-noise statistics for every point"

@@ -180,7 +180,7 @@ def test_linear_noise_flags_results_outside_its_validity():
     with pytest.warns(pgrid.lna.LinearNoiseWarning, match="relative_fluctuation"):
         ln = pgrid.linear_noise(net, s)
     assert ln.relative_fluctuation > pgrid.lna.EPSILON_LIMIT
-    assert str(ln.status).startswith("unreliable")
+    assert str(ln.status).startswith(("unreliable", "invalid"))
     big = pgrid.chain(6, gain=Reservoir(4.0, 1e4), loss=Reservoir(8.0, 1e4), gamma=1e-2)   # macroscopic
     quiet = pgrid.linear_noise(big, pgrid.steady_state(big))
     assert quiet.status == "ok" and quiet.relative_fluctuation < pgrid.lna.EPSILON_LIMIT

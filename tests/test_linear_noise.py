@@ -101,3 +101,20 @@ def test_gauge_invariance_and_site_balance(case):
     passive[list(net.gain) + list(net.loss)] = False
     np.testing.assert_allclose(flow[passive], (net.gamma * (ln.occupation_mean - net.n_th))[passive],
                                rtol=1e-6, atol=1e-9 * (1 + np.abs(ln.current_mean).max()))
+
+
+def test_linear_noise_refuses_a_state_of_another_network():
+    net = pgrid.chain(2, gain=pgrid.Reservoir(5.59, n0=3, nu=3), loss=pgrid.Reservoir(6.11, n0=1), gamma=0.1, n_th=3.0)
+    s = pgrid.steady_state(net.replace(n_th=0.0))
+    with pytest.raises(ValueError, match="not a fixed point of `net` item 0"):
+        pgrid.linear_noise(net.replace(loss={1: 2.0}), s)
+
+
+def test_negative_mean_occupations_are_invalid_not_ok():
+    # a user's network where the Gaussian closure gives <|alpha_1|^2> = -49 (SDE: 7.35)
+    net = pgrid.chain(2, gain=pgrid.Reservoir(5.59, n0=3, nu=3), loss=pgrid.Reservoir(6.11, n0=1), gamma=0.1, n_th=3.0)
+    s = pgrid.steady_state(net.replace(n_th=0.0))
+    with pytest.warns(pgrid.lna.LinearNoiseWarning, match="negative mean occupation"):
+        ln = pgrid.linear_noise(net, s)
+    assert str(ln.status).startswith("invalid: negative mean occupation at site(s) [0]")
+    assert ln.occupation_mean[0] < 0           # the numbers are kept, the status says what they are worth
