@@ -705,7 +705,8 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
                       np.where(growth < -c.growth_tol, "stable",
                                np.where(growth > c.growth_tol, "unstable", "marginal"))).astype("<U14")
     status[div] = "diverged"
-    msg = _status_message(status, growth, kicks, t_max, shape, c.kick if c.max_kicks > 0 else 0.0)
+    lossless = np.array([_lossless(nt) for nt in nets], bool)
+    msg = _status_message(status, growth, kicks, t_max, shape, c.kick if c.max_kicks > 0 else 0.0, lossless)
     if protocol.special:
         msg = ("SPECIAL START (perturbation=0): the start may lie in an invariant subspace of the noise-free "
                "dynamics (a symmetry of the network), which it never leaves; the verdicts hold in that subspace "
@@ -728,7 +729,12 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     return result
 
 
-def _status_message(status, growth, kicks, t_max, shape, kick=0.0) -> str:
+def _lossless(net: Network) -> bool:
+    """The network has gain but no channel that removes energy (no loss reservoir, gamma = 0 everywhere)."""
+    return bool(net.gain and not net.loss and np.all(np.asarray(net.gamma) == 0))
+
+
+def _status_message(status, growth, kicks, t_max, shape, kick=0.0, lossless=None) -> str:
     """One line per kind of point that is not stable, naming the first few points."""
     npts = status.size
     where = lambda mask: ", ".join(str(np.unravel_index(k, shape) if shape else k) for k in np.flatnonzero(mask)[:4]) \
@@ -743,7 +749,13 @@ def _status_message(status, growth, kicks, t_max, shape, kick=0.0) -> str:
     if bad.any():
         parts.append(f"{int(bad.sum())} of {npts} point(s) stationary but marginal (|growth| <= growth_tol): "
                      f"stability not established [{where(bad)}]")
-    bad = status == "not stationary"
+    growing = (status == "not stationary") & (np.zeros(status.shape, bool) if lossless is None
+                                              else np.asarray(lossless, bool).reshape(status.shape))
+    if growing.any():
+        parts.append(f"{int(growing.sum())} of {npts} point(s) STILL GROWING at t_max = {t_max:g}: the network has "
+                     "gain but no loss reservoir and gamma = 0 on every site, so the energy the gain injects has "
+                     f"nowhere to go and no stationary state exists [{where(growing)}]")
+    bad = (status == "not stationary") & ~growing
     if bad.any():
         shaken = int((bad & (kicks > 0)).sum())
         survived = (" (not kicked)" if shaken == 0 else

@@ -89,3 +89,13 @@ def test_first_compilation_is_announced_once(monkeypatch, capsys):
     monkeypatch.setenv("PGRID_PROGRESS", "0")
     _config.announce_compilation(FakeKernel(), "quiet kernel")
     assert "quiet kernel" not in capsys.readouterr().err
+
+
+def test_a_network_without_loss_is_said_to_grow_not_to_oscillate():
+    net = pgrid.Network([[0, 1], [1, 0]], gamma=0.0, gain={0: 4.0}, loss={})
+    s = pgrid.steady_state(net, t_max=2e3, throw=False)
+    assert s.status == "not stationary"
+    assert "STILL GROWING" in s.message and "no loss reservoir" in s.message
+    assert "oscillating" not in s.message
+    damped = pgrid.steady_state(net.replace(gamma=0.1), throw=False)      # a bath channel: it settles
+    assert "STILL GROWING" not in damped.message
