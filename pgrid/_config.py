@@ -23,17 +23,27 @@ import threading
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
+
 from ._validate import integer
 
 
 def cache_dir() -> Path:
     """Where cached sweeps live: ``$PGRID_CACHE_DIR`` or ``~/.cache/pgrid``."""
-    return Path(os.environ.get("PGRID_CACHE_DIR", Path.home() / ".cache" / "pgrid"))
+    value = os.environ.get("PGRID_CACHE_DIR")
+    if value is None:
+        return Path.home() / ".cache" / "pgrid"
+    if not value.strip():
+        raise ValueError("PGRID_CACHE_DIR is set but empty (it would put the cache in the working directory); "
+                         "unset it for ~/.cache/pgrid or give a directory.")
+    return Path(value)
 
 
 def progress_enabled(progress: Optional[bool] = None) -> bool:
     """Whether to draw progress bars: ``progress`` if given, else not when ``PGRID_PROGRESS=0``."""
     if progress is not None:
+        if not isinstance(progress, (bool, np.bool_)):
+            raise ValueError(f"`progress` must be True, False or None (the PGRID_PROGRESS default), got {progress!r}.")
         return bool(progress)
     return os.environ.get("PGRID_PROGRESS", "1").strip().lower() not in ("0", "false", "no", "off")
 

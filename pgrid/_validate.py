@@ -17,6 +17,26 @@ def integer(value, name: str, minimum: int = 1) -> int:
     return int(value)
 
 
+#: Largest seed the solvers take (their random streams are seeded from a 64-bit signed integer);
+#: :func:`pgrid.sweep` takes any non-negative integer and gives each point a seed below this.
+MAX_SEED = 2**63 - 1
+
+
+def seed_value(value, name: str = "seed") -> int:
+    """``value`` as a seed in [0, MAX_SEED], or a ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value <= MAX_SEED:
+        raise ValueError(f"`{name}` must be an integer in [0, 2**63 - 1], got {value!r}; for a larger number "
+                         f"use {name} % 2**63, or pgrid.sweep(seed=...), which derives one seed per point.")
+    return int(value)
+
+
+def flag(value, name: str) -> bool:
+    """``value`` as a bool (True/False or a numpy bool), or a ValueError naming ``name``."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise ValueError(f"`{name}` must be True or False, got {value!r}.")
+
+
 def number(value, name: str, *, minimum: Optional[float] = None, positive: bool = False) -> float:
     """``value`` as a finite float (``>= minimum``; ``> 0`` if ``positive``), or a ValueError naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, _NUMBER) or not math.isfinite(value):

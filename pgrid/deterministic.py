@@ -46,7 +46,7 @@ from .errors import DivergenceError, divergence_reason
 from ._config import announce_compilation, numba_threads, progress_bar, progress_enabled
 from ._initial import initial_state, perturb
 from ._rng import INIT_PERTURB, INIT_RANDOM, numpy_generator
-from ._validate import integer
+from ._validate import flag, integer
 from .options import Convergence, Protocol, merged, split_fields
 from ._layout import layout, model, split_complex, stable_step
 from .network import Network
@@ -600,6 +600,8 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     >>> bool(s.stationary)
     True
     """
+    throw = flag(throw, "throw")
+    continuation = flag(continuation, "continuation")
     (prot_kw, conv_kw) = split_fields(options, Protocol, Convergence)
     protocol = merged(protocol, Protocol, prot_kw)
     convergence = merged(convergence, Convergence, conv_kw)
@@ -641,6 +643,11 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     elif not (math.isfinite(dt) and 0 < dt <= 2.5 * dt_auto):
         raise ValueError(f"`dt` = {dt!r} is outside the RK4 stability range for these rates; "
                          f"use 0 < dt <= {2.5 * dt_auto:.3g}.")
+    steps = t_max / dt
+    if not steps <= MAX_STEPS:
+        raise ValueError(f"t_max = {t_max:g} at the RK4 step dt = {dt:.3g} (set by the fastest rate of the network, in "
+                         f"units of g) is {steps:.3g} steps per point, more than {MAX_STEPS:.0e} (hours per point): "
+                         "lower the largest rate or `t_max`.")
     if check_time is None:
         check_time = min(200.0, t_max / 20)
     check_steps = max(1, int(round(check_time / dt)))
@@ -727,6 +734,10 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
         raise DivergenceError(msg + "  (throw=False returns the other points)", result=result,
                               points=np.flatnonzero(div).tolist())
     return result
+
+
+#: Most RK4 steps :func:`steady_state` takes per point (``t_max / dt``); more is refused up front.
+MAX_STEPS = 1e10
 
 
 def _lossless(net: Network) -> bool:

@@ -104,6 +104,9 @@ def _phases(flux: float, n_bonds: int, on: str) -> np.ndarray:
 def _as_reservoir(value, name: str) -> Reservoir:
     if isinstance(value, Reservoir):
         return value
+    if isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"`{name}` must be a Reservoir or a rate (number), got the boolean {value!r}; "
+                         "give the rate (units of g), e.g. 1.0, or leave the site out.")
     if isinstance(value, (int, float, np.integer, np.floating)):
         return Reservoir(float(value))
     raise ValueError(f"`{name}` must be a Reservoir or a rate (number), got {value!r}.")

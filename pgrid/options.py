@@ -29,7 +29,7 @@ from typing import Optional, Tuple, Union
 
 import numpy as np
 
-from ._validate import integer, number
+from ._validate import integer, number, seed_value
 
 __all__ = ["Protocol", "Convergence", "Sampling", "Histogram"]
 
@@ -130,7 +130,10 @@ class Protocol:
         _number("Protocol", "amplitude", self.amplitude, positive=True, optional=True)
         _number("Protocol", "noise", self.noise, minimum=0.0)
         _number("Protocol", "t_noise", self.t_noise, minimum=0.0)
-        _integer("Protocol", "seed", self.seed, 0)
+        try:
+            seed_value(self.seed, "seed")
+        except ValueError as exc:
+            raise ValueError(f"Protocol: {exc}") from None
         _number("Protocol", "perturbation", self.perturbation, minimum=0.0, optional=True)
 
     @property

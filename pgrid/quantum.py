@@ -386,6 +386,12 @@ def steady_state(net: Network, n_fock: int, *, method: str = "auto",
     n_fock = _check(net, n_fock)
     if method not in ("auto", "direct", "matrix-free", "krylov", "qutip"):
         raise ValueError(f"method {method!r} not supported; use 'auto', 'direct', 'matrix-free', 'krylov' or 'qutip'.")
+    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)) or not 0 < tol < 1:
+        raise ValueError(f"`tol` must be a number in (0, 1) (the iterative solvers' relative residual), got {tol!r}.")
+    if (isinstance(max_top_population, bool) or not isinstance(max_top_population, (int, float, np.integer, np.floating))
+            or not 0 < max_top_population <= 1):
+        raise ValueError(f"`max_top_population` must be a number in (0, 1] (1 disables the truncation check), "
+                         f"got {max_top_population!r}.")
     n = net.n_sites
     check_memory(memory_estimate(net, n_fock, method),
                  f"the exact steady state of {n} modes with n_fock = {n_fock} (method {method!r})",

@@ -43,7 +43,7 @@ from .errors import DivergenceError, divergence_reason
 from ._config import announce_compilation, check_memory, numba_threads
 from ._initial import initial_state
 from ._layout import layout, split_complex, stable_step
-from ._validate import integer, number
+from ._validate import flag, integer, number, seed_value
 from .options import Histogram, Sampling, merged, split_fields
 from .network import Network
 
@@ -377,7 +377,8 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
     t_relax = number(t_relax, "t_relax", minimum=0.0)
     t_sample = number(t_sample, "t_sample")
     n_traj = integer(n_traj, "n_traj")
-    seed = integer(seed, "seed", minimum=0)
+    seed = seed_value(seed, "seed")
+    throw = flag(throw, "throw")
     (fields_,) = split_fields(sampling_fields, Sampling)
     sampling = merged(sampling, Sampling, fields_)
     histogram = Histogram.coerce(histogram)
@@ -392,6 +393,11 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
         raise ValueError(f"`t_sample` = {t_sample:g} gives no sample; it must be >= "
                          f"dt * sample_every = {dt * sample_every:g}.")
     n_tb = min(n_time_blocks, n_sample)
+    n_rec_ = min(sampling.n_record, n_traj)
+    h_bins_ = int(histogram.bins) if histogram is not None else 0
+    # refuse before allocating anything (the start states included)
+    _check_memory(n_traj, n_tb, net.bonds.shape[0], net.n_sites, (n_traj + _k.BLOCK - 1) // _k.BLOCK, h_bins_,
+                  n_rec_, n_sample)
 
     segment, init_kind = 0, init if isinstance(init, str) else "given"
     thermal = isinstance(init, str) and init == "thermal"

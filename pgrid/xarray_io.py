@@ -120,6 +120,11 @@ def options_attr(name: str, value) -> dict:
 
 def save(result, path: str | os.PathLike) -> None:
     """Write a result (anything with ``to_xarray()``, or an ``xarray.Dataset``) to a netCDF file."""
+    import xarray as xr
+
+    if not (hasattr(result, "to_xarray") or isinstance(result, xr.Dataset)):
+        raise TypeError(f"pgrid.save takes a pgrid result (SteadyState, Ensemble, LinearNoise, SweepResult, ...: "
+                        f"anything with to_xarray()) or an xarray.Dataset, got {type(result).__name__}.")
     ds = result.to_xarray() if hasattr(result, "to_xarray") else result
     ds.to_netcdf(path, engine=ENGINE)
 

@@ -130,7 +130,7 @@ def check(item: str, condition, claim: str, *, status: str = "reproduced", falsi
         (a result beyond the paper, with ``status="new"``).
     condition : bool or callable
         What was measured holds (numpy booleans are accepted).  A callable (a predicate of
-        :mod:`pgrid.book.claims`) is called with ``**evidence``; its name is recorded.
+        ``pgrid.book.claims``) is called with ``**evidence``; its name is recorded.
     claim : str
         The claim in words, with the tolerance (shown in the chapter and on the status page).
     status : {"reproduced", "error", "ambiguous", "difference", "new"}
