@@ -109,6 +109,9 @@ class SteadyState:
         The convergence settings used (see :class:`pgrid.Convergence`).
     bonds, bond_coupling : ndarray
         The bonds (i < j) of the (shared) coupling and their :math:`g_{ij}`.
+    networks : ndarray of Network, shape ([P,])
+        The network of every point (object array, the batch's shape; 0-d for one network).
+        :meth:`to_xarray` records them, :func:`pgrid.xarray_io.networks_from_dataset` reads them back.
     """
 
     alpha: np.ndarray
@@ -129,6 +132,7 @@ class SteadyState:
     convergence: Optional[Convergence] = None
     bonds: Optional[np.ndarray] = None
     bond_coupling: Optional[np.ndarray] = None
+    networks: Optional[np.ndarray] = None
 
     def __getitem__(self, index) -> "SteadyState":
         """The states at ``index`` of the batch axes (``s[3]``, ``s[0, 5]``, ``s[:, ::2]``)."""
@@ -148,11 +152,14 @@ class SteadyState:
         Dimensions: the batch axes (none for one network, ``point`` for a list, ``path`` and
         ``point`` for paths), ``site`` and ``bond`` (coordinates ``bond_i``, ``bond_j``,
         ``bond_g``).  Attributes: the protocol and convergence settings (JSON), the message,
-        pgrid's version and source hash.
+        pgrid's version and source hash, and the network(s) (:func:`pgrid.xarray_io.networks_attrs`:
+        ``pgrid_network`` when every point has the same one, else that of the first point and the
+        per-point rates as ``network_*`` variables; :func:`pgrid.xarray_io.networks_from_dataset`
+        reads them back).
         """
         import xarray as xr
 
-        from .xarray_io import options_attr, provenance_attrs
+        from .xarray_io import networks_variables, options_attr, provenance_attrs
 
         lead = {0: (), 1: ("point",), 2: ("path", "point")}[np.ndim(self.stationary)]
         v = {"alpha": (lead + ("site",), self.alpha), "occupation": (lead + ("site",), self.occupation),
@@ -167,6 +174,10 @@ class SteadyState:
                           bond_g=("bond", self.bond_coupling))
         attrs = {**provenance_attrs(), **options_attr("pgrid_protocol", self.protocol),
                  **options_attr("pgrid_convergence", self.convergence), "pgrid_message": self.message}
+        if self.networks is not None:
+            net_vars, net_attrs = networks_variables(self.networks, lead)
+            v.update(net_vars)
+            attrs.update(net_attrs)
         return xr.Dataset(v, coords=coords, attrs=attrs)
 
 
@@ -729,11 +740,20 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
                        stationary=out(stat), t_end=out(t_end), residual=out(resid),
                        max_growth=out(growth), stable=out(status == "stable"), status=out(status),
                        kicks=out(kicks), success=out(~div), message=msg, protocol=protocol,
-                       convergence=convergence, bonds=np.array(ref.bonds), bond_coupling=np.array(ref.bond_coupling))
+                       convergence=convergence, bonds=np.array(ref.bonds), bond_coupling=np.array(ref.bond_coupling),
+                       networks=_object_array(nets, shape))
     if throw and np.any(div):
         raise DivergenceError(msg + "  (throw=False returns the other points)", result=result,
                               points=np.flatnonzero(div).tolist())
     return result
+
+
+def _object_array(items, shape) -> np.ndarray:
+    """``items`` (a flat list) as an object array of ``shape``."""
+    arr = np.empty(len(items), dtype=object)
+    for k, x in enumerate(items):
+        arr[k] = x
+    return arr.reshape(shape)
 
 
 #: Most RK4 steps :func:`steady_state` takes per point (``t_max / dt``); more is refused up front.

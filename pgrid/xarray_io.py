@@ -7,7 +7,10 @@ axes; ``trajectory``, ``sample``, ``point``, ``path``) and coordinates (bond end
 beside its value, and record as attributes what produced them: the network (coupling,
 reservoirs, :math:`\gamma`, :math:`N_{\rm th}`, detuning), the run parameters, the seed,
 pgrid's version and source hash.  Nested attributes are JSON strings (netCDF attributes are
-numbers, strings or 1-D arrays); :func:`network_from_attrs` rebuilds the network.
+numbers, strings or 1-D arrays); :func:`network_from_attrs` rebuilds the network, and
+:func:`networks_from_dataset` the network of every point of a saved :class:`pgrid.SteadyState`
+batch.  A :class:`pgrid.SweepResult` knows no network unless given one
+(``result.to_xarray(network=net)``); :func:`pgrid.save` warns when it cannot keep it.
 
 :func:`pgrid.save` writes a result to netCDF with the ``h5netcdf`` engine, which stores complex
 arrays (amplitudes, records) natively, so a round trip through :func:`pgrid.load` is exact.
@@ -33,7 +36,8 @@ from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
-__all__ = ["save", "load", "network_attrs", "network_from_attrs", "value_dims", "bond_coords", "ENGINE"]
+__all__ = ["save", "load", "network_attrs", "network_from_attrs", "networks_variables", "networks_from_dataset",
+           "value_dims", "bond_coords", "ENGINE"]
 
 #: The netCDF engine: HDF5 through h5netcdf, which round-trips complex arrays.
 ENGINE = "h5netcdf"
@@ -81,6 +85,12 @@ def network_from_attrs(attrs: Mapping):
     """The :class:`pgrid.Network` recorded by :func:`network_attrs` in a dataset's attributes."""
     from .network import Network, Reservoir
 
+    if "pgrid_network" not in attrs:
+        if "pgrid_network_first" in attrs:
+            raise KeyError("this dataset holds one network per point (a batch with different rates): read them "
+                           "with pgrid.xarray_io.networks_from_dataset(ds)")
+        raise KeyError("this dataset records no network ('pgrid_network' attribute); a SweepResult records one "
+                       "only when given: result.to_xarray(network=net), then pgrid.save that dataset")
     spec = json.loads(attrs["pgrid_network"])
     res = lambda table: {int(s): Reservoir(*v) for s, v in table.items()}  # noqa: E731
     coupling = np.asarray(spec["coupling"], float)
@@ -88,6 +98,67 @@ def network_from_attrs(attrs: Mapping):
         coupling = coupling + 1j * np.asarray(spec["coupling_imag"], float)
     return Network(coupling, gamma=spec["gamma"], n_th=spec["n_th"], detuning=spec["detuning"],
                    gain=res(spec["gain"]), loss=res(spec["loss"]))
+
+
+_RES_FIELDS = ("rate", "n0", "nu")
+
+
+def networks_variables(networks: np.ndarray, lead: tuple) -> tuple:
+    """Data variables and attributes that record an object array of networks (one per point, dims
+    ``lead``): one ``pgrid_network`` attribute if they are all equal; else the first as
+    ``pgrid_network_first`` and what may differ per point (a batch shares the coupling) as
+    ``network_gamma``, ``network_n_th``, ``network_detuning`` (point, site) and ``network_gain_rate``,
+    ``_n0``, ``_nu``, ``network_loss_*`` (NaN where a site has no reservoir)."""
+    flat = list(np.asarray(networks, dtype=object).reshape(-1))
+    specs = [network_attrs(nt)["pgrid_network"] for nt in flat]
+    if all(x == specs[0] for x in specs):
+        return {}, {"pgrid_network": specs[0]}
+    n = flat[0].n_sites
+    shape = np.shape(networks)
+    out = {}
+    for name in ("gamma", "n_th", "detuning"):
+        out[f"network_{name}"] = (lead + ("site",), np.array([np.asarray(getattr(nt, name), float) * np.ones(n)
+                                                               for nt in flat]).reshape(shape + (n,)))
+    for kind in ("gain", "loss"):
+        for k, field in enumerate(_RES_FIELDS):
+            arr = np.full((len(flat), n), np.nan)
+            for p, nt in enumerate(flat):
+                for site, r in getattr(nt, kind).items():
+                    arr[p, site] = (r.rate, r.n0, r.nu)[k]
+            out[f"network_{kind}_{field}"] = (lead + ("site",), arr.reshape(shape + (n,)))
+    return out, {"pgrid_network_first": specs[0]}
+
+
+def networks_from_dataset(ds) -> np.ndarray:
+    """The networks a saved :class:`pgrid.SteadyState` recorded: an object array of
+    :class:`pgrid.Network` with the batch's shape (0-d for one network)."""
+    from .network import Network, Reservoir
+
+    lead = tuple(d for d in ds["stationary"].dims)
+    shape = tuple(ds.sizes[d] for d in lead)
+    if "pgrid_network" in ds.attrs:
+        net = network_from_attrs(ds.attrs)
+        arr = np.empty(int(np.prod(shape)) if shape else 1, dtype=object)
+        arr[:] = [net] * arr.size
+        return arr.reshape(shape)
+    if "pgrid_network_first" not in ds.attrs:
+        raise KeyError("this dataset records no networks (saved by a pgrid older than 0.1 or not a SteadyState)")
+    first = json.loads(ds.attrs["pgrid_network_first"])
+    coupling = np.asarray(first["coupling"], float)
+    if "coupling_imag" in first:
+        coupling = coupling + 1j * np.asarray(first["coupling_imag"], float)
+    flat = {k: ds[k].values.reshape(-1, ds[k].shape[-1]) for k in ds.data_vars if k.startswith("network_")}
+    nets = []
+    for p in range(flat["network_gamma"].shape[0]):
+        tables = {}
+        for kind in ("gain", "loss"):
+            rate, n0, nu = (flat[f"network_{kind}_{f}"][p] for f in _RES_FIELDS)
+            tables[kind] = {int(s): Reservoir(rate[s], n0[s], nu[s]) for s in np.flatnonzero(~np.isnan(rate))}
+        nets.append(Network(coupling, gamma=flat["network_gamma"][p], n_th=flat["network_n_th"][p],
+                            detuning=flat["network_detuning"][p], gain=tables["gain"], loss=tables["loss"]))
+    arr = np.empty(len(nets), dtype=object)
+    arr[:] = nets
+    return arr.reshape(shape)
 
 
 def _jsonable(value):
@@ -123,8 +194,13 @@ def save(result, path: str | os.PathLike) -> None:
     import xarray as xr
 
     if not (hasattr(result, "to_xarray") or isinstance(result, xr.Dataset)):
-        raise TypeError(f"pgrid.save takes a pgrid result (SteadyState, Ensemble, LinearNoise, SweepResult, ...: "
-                        f"anything with to_xarray()) or an xarray.Dataset, got {type(result).__name__}.")
+        raise TypeError(f"pgrid.save takes a pgrid result (SteadyState, Ensemble, SweepResult: anything with "
+                        f"to_xarray()) or an xarray.Dataset, got {type(result).__name__}.")
+    if hasattr(result, "to_xarray") and type(result).__name__ == "SweepResult":
+        import warnings
+
+        warnings.warn("pgrid.save: a SweepResult does not know its network(s); to keep one, save "
+                      "result.to_xarray(network=net) instead", UserWarning, stacklevel=2)
     ds = result.to_xarray() if hasattr(result, "to_xarray") else result
     ds.to_netcdf(path, engine=ENGINE)
 

@@ -43,3 +43,28 @@ def test_an_empty_cache_directory_variable_is_refused(monkeypatch):
 def test_the_largest_seed_is_accepted_and_numpy_flags_too():
     s = pgrid.steady_state(NET, seed=2**63 - 1, throw=np.bool_(True))
     assert s.status == "stable"
+
+
+def test_saved_steady_states_keep_their_networks(tmp_path):
+    from pgrid.xarray_io import network_attrs, network_from_attrs, networks_from_dataset
+
+    one = pgrid.chain(3, gain=pgrid.Reservoir(4.0, n0=2.0), loss=2.0, gamma=0.01, n_th=[0.1, 0.0, 0.2])
+    pgrid.save(pgrid.steady_state(one), tmp_path / "one.nc")
+    assert network_attrs(network_from_attrs(pgrid.load(tmp_path / "one.nc").attrs)) == network_attrs(one)
+    paths = [[pgrid.chain(3, gain=4.0, loss=b, gamma=0.01, detuning=[0.0, d, 0.0]) for b in (1.0, 2.0)]
+             for d in (0.0, 0.1)]
+    pgrid.save(pgrid.steady_state(paths, continuation=True), tmp_path / "batch.nc")
+    ds = pgrid.load(tmp_path / "batch.nc")
+    back = networks_from_dataset(ds)
+    assert back.shape == (2, 2)
+    assert all(network_attrs(a) == network_attrs(b) for a, b in zip(back.ravel(), [x for r in paths for x in r]))
+    with pytest.raises(KeyError, match="networks_from_dataset"):
+        network_from_attrs(ds.attrs)
+
+
+def test_saving_a_sweep_says_it_cannot_keep_the_network(tmp_path):
+    res = pgrid.sweep(lambda x: {"y": x}, {"x": [1.0, 2.0]}, progress=False)
+    with pytest.warns(UserWarning, match="does not know its network"):
+        pgrid.save(res, tmp_path / "s.nc")
+    with pytest.raises(KeyError, match="to_xarray\\(network=net\\)"):
+        pgrid.xarray_io.network_from_attrs(pgrid.load(tmp_path / "s.nc").attrs)
