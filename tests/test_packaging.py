@@ -50,6 +50,36 @@ def _python(tmp, code, **env):
                           env=environ)
 
 
+def test_wheel_installs_with_its_dependencies_into_a_clean_venv(installed, tmp_path):
+    """A clean virtual environment, the wheel and what its metadata declares (pinned to requirements.txt's
+    versions, which pip's cache holds after the README install), and a dataset saved and loaded."""
+    tmp, wheel = installed
+    venv = tmp_path / "venv"
+    out = subprocess.run([sys.executable, "-m", "venv", str(venv)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    pins = [line for line in (ROOT / "requirements.txt").read_text(encoding="utf8").splitlines()
+            if line.strip() and not line.startswith(("#", "-e"))]
+    (tmp_path / "constraints.txt").write_text("\n".join(pins) + "\n")
+    py = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
+    out = subprocess.run([str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-c",
+                          str(tmp_path / "constraints.txt"), str(wheel)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    code = textwrap.dedent("""
+        import os, tempfile, pgrid
+        from pgrid.xarray_io import network_attrs, network_from_attrs
+        net = pgrid.chain(2, gain=4.0, loss=8.0, gamma=0.1)
+        path = os.path.join(tempfile.mkdtemp(), "s.nc")
+        pgrid.save(pgrid.steady_state(net), path)
+        back = pgrid.load(path)
+        assert network_attrs(network_from_attrs(back.attrs)) == network_attrs(net)
+        print("ok", bool(back.stable))
+    """)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    out = subprocess.run([str(py), "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                         env={**env, "PGRID_PROGRESS": "0"})
+    assert out.returncode == 0 and out.stdout.strip() == "ok True", out.stdout + out.stderr
+
+
 def test_wheel_contents(installed):
     _, wheel = installed
     names = zipfile.ZipFile(wheel).namelist()
