@@ -135,3 +135,20 @@ def test_installed_figure_command(installed):
     block = "import sys; sys.modules['matplotlib'] = None; from pgrid.__main__ import main; sys.exit(main(['figure', 'figS1']))"
     out = _python(tmp, block)
     assert out.returncode == 1 and "pip install 'pgrid-microgrids[book]'" in out.stderr, out.stderr
+
+
+def test_the_api_page_documents_every_command_and_option():
+    text = (ROOT / "book" / "api.md").read_text(encoding="utf8")
+    section = text[text.index("## Command line"):]
+    out = subprocess.run([sys.executable, "-m", "pgrid", "--help"], capture_output=True, text=True)
+    commands = re.search(r"\{([a-z,]+)\}", out.stdout).group(1).split(",")
+    assert len(commands) >= 2, out.stdout
+    for cmd in commands:
+        assert f"`pgrid {cmd}" in section, cmd
+        out = subprocess.run([sys.executable, "-m", "pgrid", cmd, "--help"], capture_output=True, text=True)
+        for opt in set(re.findall(r"(--[a-z][a-z-]*)", out.stdout)) - {"--help"}:
+            assert opt in section, (cmd, opt)
+    out = subprocess.run([sys.executable, "-m", "pgrid.book.precompute", "--help"], capture_output=True, text=True)
+    assert "`python -m pgrid.book.precompute" in section
+    for opt in set(re.findall(r"(--[a-z][a-z-]*)", out.stdout)) - {"--help"}:
+        assert opt in section, ("precompute", opt)
