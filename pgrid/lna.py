@@ -62,6 +62,7 @@ import numpy as np
 from scipy.linalg import solve_continuous_lyapunov
 
 from .deterministic import SteadyState, drift, jacobian, stability
+from ._config import check_memory
 from .network import Network
 from .sde import vacuum_term
 
@@ -129,28 +130,32 @@ class LinearNoise:
 
 
 def _quadratic_forms(net: Network):
-    """Symmetric 2N x 2N matrices M with O = z^T M z for every bond current and occupation."""
+    """Every bond current and occupation as a sparse symmetric 2N x 2N form O = z^T M z: index
+    arrays ``(rows, cols)`` and values, shape (K, P) (P = 8 entries at most, unused ones zero)."""
     n = net.n_sites
-    mj = np.zeros((len(net.bonds), 2 * n, 2 * n))
+    nb = len(net.bonds)
+    rows, cols, vals = np.zeros((nb, 8), np.int64), np.zeros((nb, 8), np.int64), np.zeros((nb, 8))
     for q, ((i, j), g) in enumerate(zip(net.bonds, net.bond_coupling)):
         # Im(g a_i^* a_j) = Re g (x_i y_j - y_i x_j) + Im g (x_i x_j + y_i y_j)
         gr, gi = float(np.real(g)), float(np.imag(g))
-        mj[q, i, n + j] = mj[q, n + j, i] = 0.5 * gr
-        mj[q, n + i, j] = mj[q, j, n + i] = -0.5 * gr
-        if gi != 0.0:
-            mj[q, i, j] = mj[q, j, i] = 0.5 * gi
-            mj[q, n + i, n + j] = mj[q, n + j, n + i] = 0.5 * gi
-    mn = np.zeros((n, 2 * n, 2 * n))
-    for l in range(n):
-        mn[l, l, l] = mn[l, n + l, n + l] = 1.0
-    return mj, mn
+        entries = [(i, n + j, 0.5 * gr), (n + j, i, 0.5 * gr), (n + i, j, -0.5 * gr), (j, n + i, -0.5 * gr),
+                   (i, j, 0.5 * gi), (j, i, 0.5 * gi), (n + i, n + j, 0.5 * gi), (n + j, n + i, 0.5 * gi)]
+        for p, (r, c, v) in enumerate(entries):
+            rows[q, p], cols[q, p], vals[q, p] = r, c, v
+    sites = np.arange(n)
+    occ = (np.stack([sites, n + sites], 1), np.stack([sites, n + sites], 1), np.ones((n, 2)))
+    return (rows, cols, vals), occ
 
 
-def _variances(m, z0, cov):
-    """Variances l^T C l + 2 tr(MCMC) (l = 2 M z0) of the quadratic forms m (K, 2N, 2N)."""
-    mc = m @ cov                                          # (K, 2N, 2N)
-    lin = 2.0 * m @ z0                                    # (K, 2N)
-    return np.einsum("ki,ij,kj->k", lin, cov, lin) + 2.0 * np.einsum("kij,kji->k", mc, mc)
+def _variances(form, z0, cov):
+    """Variances l^T C l + 2 tr(MCMC) (l = 2 M z0) of the sparse quadratic forms ``form``
+    (:func:`_quadratic_forms`); O(K P^2), no dense 2N x 2N matrix per form."""
+    rows, cols, vals = form
+    coef = 2.0 * vals * z0[cols]                                  # l = sum_p coef_p e_{rows_p}
+    lin = np.einsum("kp,kpq,kq->k", coef, cov[rows[:, :, None], rows[:, None, :]], coef)
+    g = cov[cols[:, :, None], rows[:, None, :]]                   # C[b_p, a_q]
+    quad = np.einsum("kp,kq,kpq,kqp->k", vals, vals, g, g)        # tr(M C M C)
+    return lin + 2.0 * quad
 
 
 def _rate_derivatives(net: Network, occ: np.ndarray):
@@ -174,7 +179,8 @@ def _mean_bilinears(net: Network, alpha: np.ndarray, cov: np.ndarray, diffusion:
     + \langle(c_l(n_l) + c_m(n_m))\rho_{lm}\rangle + \delta_{lm}D_l` (Itô), with
     :math:`c = (\Gamma^{\rm gain} - \Gamma^{\rm loss})/2`.  Expanding :math:`c` to second
     order around :math:`n^0` with the linear-noise covariance gives a linear equation for
-    :math:`X = \langle\rho\rangle - \rho^0`, solved densely (:math:`N^2` unknowns).
+    :math:`X = \langle\rho\rangle - \rho^0`, solved densely (:math:`N^2` unknowns: memory
+    :math:`\sim 32 N^4` bytes, time :math:`\sim N^6`; :func:`linear_noise` checks the memory first).
     """
     n = net.n_sites
     occ0 = np.abs(alpha) ** 2
@@ -182,19 +188,25 @@ def _mean_bilinears(net: Network, alpha: np.ndarray, cov: np.ndarray, diffusion:
     m_eff = net.linear_matrix(gain_rate=gain_rate, loss_rate=loss_rate)
     rho0 = np.outer(alpha.conj(), alpha)
     d1, d2 = _rate_derivatives(net, occ0)
-    # gradients of rho_lm and n_l with respect to z = (Re alpha, Im alpha)
-    eye = np.eye(n)
-    u = np.empty((n, n, 2 * n), complex)
-    u[:, :, :n] = eye[:, None, :] * alpha[None, :, None] + alpha.conj()[:, None, None] * eye[None, :, :]
-    u[:, :, n:] = -1j * eye[:, None, :] * alpha[None, :, None] + 1j * alpha.conj()[:, None, None] * eye[None, :, :]
-    w = np.real(u[np.arange(n), np.arange(n)])                 # (n, 2n): gradient of n_l
+    # gradient of n_l with respect to z = (Re alpha, Im alpha): 2 x_l, 2 y_l on site l
+    w = np.zeros((n, 2 * n))
+    w[np.arange(n), np.arange(n)] = 2 * alpha.real
+    w[np.arange(n), n + np.arange(n)] = 2 * alpha.imag
     wc = w @ cov                                               # (n, 2n)
     var_n = np.einsum("lk,lk->l", wc, w)
-    k_nr = np.einsum("ak,lmk->alm", wc, u)                     # <dn_a drho_lm>
-    src = d1[:, None] * np.einsum("llm->lm", k_nr) + d1[None, :] * np.einsum("mlm->lm", k_nr)
+    # <dn_l drho_lm> and <dn_m drho_lm> (the gradient of rho_lm is sparse: sites l and m only)
+    cr, ci = wc[:, :n], wc[:, n:]
+    a1 = ((np.diag(cr) - 1j * np.diag(ci))[:, None] * alpha[None, :]
+          + alpha.conj()[:, None] * (cr + 1j * ci))
+    a2 = ((cr.T - 1j * ci.T) * alpha[None, :]
+          + alpha.conj()[:, None] * (np.diag(cr) + 1j * np.diag(ci))[None, :])
+    src = d1[:, None] * a1 + d1[None, :] * a2
     src = src + 0.5 * (d2 * var_n)[:, None] * rho0 + 0.5 * (d2 * var_n)[None, :] * rho0
     src = src + np.diag(diffusion)
-    # L[X] = conj(M) X + X M^T + sum_a c'_a X_aa (E_aa rho0 + rho0 E_aa); column-major vec
+    # L[X] = conj(M) X + X M^T + sum_a c'_a X_aa (E_aa rho0 + rho0 E_aa); column-major vec.  (The
+    # Sylvester part alone is singular at a lasing state -- the lasing mode gives lambda* + lambda = 0 --
+    # and only the reservoir terms make L regular, so L is solved whole: N^2 unknowns, see MEMORY.)
+    eye = np.eye(n)
     op = np.kron(eye, m_eff.conj()) + np.kron(m_eff, eye)
     for a in np.flatnonzero(d1):
         r = np.zeros((n, n), complex)
@@ -248,6 +260,11 @@ class LinearNoiseWarning(UserWarning):
     """Linear-noise results outside the theory's validity (``relative_fluctuation > EPSILON_LIMIT``)."""
 
 
+#: Bytes per :math:`N^4` of the dense mean-bilinear solve (the :math:`N^2 \times N^2` complex operator and its
+#: LU copy); :func:`linear_noise` refuses up front what would not fit.
+MEMORY_PER_N4 = 40.0
+
+
 def _one_point(net: Network, alpha: np.ndarray, omega: float):
     n = net.n_sites
     if _is_zero_state(net, alpha, omega):
@@ -294,7 +311,10 @@ def linear_noise(net: Union[Network, Sequence[Network]], state: Union[SteadyStat
     Answers in milliseconds what :func:`pgrid.simulate` answers in seconds, wherever the
     fluctuations are small against the steady-state amplitudes (deep in the
     symmetry-broken phase, thermal equilibrium); see the module notes for the method and
-    where it fails.
+    where it fails.  Cost: the mean occupations solve a dense system of :math:`N^2` unknowns,
+    time :math:`\sim N^6` and memory about :data:`pgrid.lna.MEMORY_PER_N4` :math:`\times N^4` bytes
+    (milliseconds for a few sites, a fraction of a second at N = 30, seconds at N = 60, minutes
+    near N = 100); the memory is checked before any work (``InsufficientMemoryError``).
 
     Parameters
     ----------
@@ -321,6 +341,15 @@ def linear_noise(net: Union[Network, Sequence[Network]], state: Union[SteadyStat
     >>> print(np.round(ln.current_std / (10 / np.sqrt(2)), 12), np.round(ln.occupation_mean, 12))
     [1.] [10. 10.]
     """
+    first = net if isinstance(net, Network) else next(iter(net), None)
+    while first is not None and not isinstance(first, Network) and isinstance(first, (list, tuple)):
+        first = first[0] if first else None
+    if isinstance(first, Network):        # refuse up front what cannot fit
+        n_sites = first.n_sites
+        check_memory(MEMORY_PER_N4 * float(n_sites) ** 4,
+                     f"linear_noise for {n_sites} sites (the mean equation has N^2 = {n_sites ** 2} unknowns, "
+                     "solved densely)", "use pgrid.simulate for networks this large (linear_noise costs ~N^6 time: "
+                     "milliseconds for N <= 10, about 45 s at N = 100)")
     if isinstance(state, SteadyState):
         shape = np.shape(state.stationary)
         alpha = np.asarray(state.alpha).reshape(-1, np.shape(state.alpha)[-1])

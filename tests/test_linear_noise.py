@@ -118,3 +118,30 @@ def test_negative_mean_occupations_are_invalid_not_ok():
         ln = pgrid.linear_noise(net, s)
     assert str(ln.status).startswith("invalid: negative mean occupation at site(s) [0]")
     assert ln.occupation_mean[0] < 0           # the numbers are kept, the status says what they are worth
+
+
+def test_linear_noise_refuses_a_network_too_large_before_any_work():
+    import time
+
+    net = pgrid.chain(400, gain=4.0, loss=2.0, gamma=0.01, n_th=1.0)
+    t0 = time.perf_counter()
+    with pytest.raises(pgrid.errors.InsufficientMemoryError, match="use pgrid.simulate"):
+        pgrid.linear_noise(net, (np.zeros(400), 0.0))
+    assert time.perf_counter() - t0 < 5.0          # refused up front (it used to ask numpy for 381 GiB)
+
+
+def test_sparse_quadratic_forms_give_the_dense_variances():
+    from pgrid.lna import _quadratic_forms, _variances
+
+    net = pgrid.ring(4, gain={0: 4.0}, loss={2: 5.0}, gamma=0.05, flux=np.pi / 3)
+    rng = np.random.default_rng(1)
+    a = rng.normal(size=(8, 8))
+    cov, z0 = a @ a.T, rng.normal(size=8)
+    for rows, cols, vals in _quadratic_forms(net):
+        dense = np.zeros((rows.shape[0], 8, 8))
+        for k in range(rows.shape[0]):
+            np.add.at(dense[k], (rows[k], cols[k]), vals[k])
+        lin = 2.0 * dense @ z0
+        mc = dense @ cov
+        ref = np.einsum("ki,ij,kj->k", lin, cov, lin) + 2.0 * np.einsum("kij,kji->k", mc, mc)
+        np.testing.assert_allclose(_variances((rows, cols, vals), z0, cov), ref, rtol=1e-12)
