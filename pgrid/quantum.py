@@ -57,8 +57,10 @@ class TruncationError(ValueError):
     n_fock : int
         The cutoff used.
     suggested_n_fock : int
-        A cutoff at which the top Fock state should hold less than the accepted population,
-        from the decay of the populations near the cutoff (raise further if it still fails).
+        A cutoff at which the top Fock state should hold less than the accepted population: 15 %
+        beyond where a parabola through the last ten log-populations reaches it (the tails bend
+        down; a straight line overshoots and wanders with the cutoff); the message says how it was
+        found, gives the geometric bound, and warns when that cutoff would not fit in memory.
     """
 
     def __init__(self, message, *, rho=None, n_fock=0, suggested_n_fock=0):
@@ -68,20 +70,40 @@ class TruncationError(ValueError):
         self.suggested_n_fock = int(suggested_n_fock)
 
 
-def _suggest_cutoff(rho, n_fock: int, target: float) -> int:
-    """A cutoff whose top population falls below ``target``, extrapolating the geometric tail of the
-    worst mode's Fock populations (last ten levels); 1.5 x the cutoff if the tail does not decay."""
-    worst = None
+def _suggest_cutoff(rho, n_fock: int, target: float) -> tuple:
+    """A cutoff whose top population should fall below ``target``, and how it was found.
+
+    The log-populations of a mode's tail bend down (a lasing mode's tail is Poisson-like, faster
+    than geometric), so a straight-line (geometric) extrapolation of the last levels overshoots --
+    by a factor of ten at a cutoff just past the peak -- and wanders as the cutoff grows.  A parabola
+    fitted to the last ten levels follows the bend; the suggestion is 15 % (+2) beyond where it
+    reaches ``target`` (at least the cutoff + 2), the geometric extrapolation is its upper bound.
+    Returns ``(suggestion, upper, basis)``: ``upper`` is None where the tail does not decay."""
+    lt = np.log(target)
+    best, upper, basis = 0, 0, "extrapolated from the curvature of the populations' tail near the cutoff"
     for site in range(len(rho.dims[0])):
         pops = np.real(rho.ptrace(site).diag())
-        if worst is None or pops[-1] > worst[-1]:
-            worst = pops
-    tail = np.log(np.maximum(worst[-10:], 1e-300))
-    slope = np.polyfit(np.arange(tail.size), tail, 1)[0] if tail.size >= 3 else 0.0
-    if not slope < -1e-3:
-        return int(np.ceil(1.5 * n_fock))
-    extra = np.log(target / worst[-1]) / slope       # levels until the population drops to target
-    return int(n_fock + np.ceil(1.2 * extra) + 2)
+        if pops[-1] <= target:
+            continue
+        k = min(10, n_fock)
+        n = np.arange(n_fock)[-k:]
+        y = np.log(np.maximum(pops[-k:], 1e-300))
+        slope, icpt = np.polyfit(n, y, 1) if k >= 2 else (0.0, y[-1])
+        lin = (lt - icpt) / slope if slope < -1e-3 else np.inf
+        est = np.inf
+        if k >= 4:
+            c2, c1, c0 = np.polyfit(n, y, 2)
+            disc = c1 ** 2 - 4 * c2 * (c0 - lt)
+            if c2 < 0 and disc >= 0:
+                est = (-c1 - np.sqrt(disc)) / (2 * c2)
+        if not np.isfinite(est):
+            est, basis = lin, "extrapolated from the geometric decay of the populations near the cutoff"
+        if not np.isfinite(est):
+            est, basis = 1.5 * n_fock, "1.5 x the cutoff: the populations do not decay near it yet"
+        best = max(best, est)
+        upper = max(upper, lin)
+    suggestion = int(max(n_fock + 2, np.ceil(1.15 * best) + 2))
+    return suggestion, (int(np.ceil(upper)) if np.isfinite(upper) and upper > suggestion else None), basis
 
 
 def _sector_sizes(n_sites: int, n_fock: int) -> np.ndarray:
@@ -425,12 +447,19 @@ def steady_state(net: Network, n_fock: int, *, method: str = "auto",
         rho = _density_matrix(vec, sectors, offsets, n, n_fock)
     top = top_fock_population(rho)
     if np.max(top) > max_top_population:
-        suggestion = _suggest_cutoff(rho, n_fock, max_top_population)
+        suggestion, upper, basis = _suggest_cutoff(rho, n_fock, max_top_population)
+        how = (basis + (f"; a geometric tail would need at most {upper}" if upper else "")
+               + "; an estimate: raise further if it still fails")
+        need = memory_estimate(net, suggestion, method)
+        from ._config import MEMORY_SHARE, available_memory
+        fits = need <= MEMORY_SHARE * available_memory()
         raise TruncationError(
             f"the highest Fock state (n = {n_fock - 1}) holds population {np.max(top):.2e} on site "
             f"{int(np.argmax(top))} (> {max_top_population:g}): the cutoff is too small for this "
-            f"state; raise `n_fock` (now {n_fock}; try n_fock = {suggestion}, from the decay of the "
-            "populations; the state computed here is the error's `rho`).", rho=rho, n_fock=n_fock,
+            f"state; raise `n_fock` (now {n_fock}; try n_fock = {suggestion}, {how}"
+            + ("" if fits else f"; that cutoff would need about {need / 1024 ** 3:.3g} GiB, more than this machine "
+               "has: use the semiclassical solvers (pgrid.simulate, pgrid.linear_noise) or a smaller n0")
+            + "; the state computed here is the error's `rho`).", rho=rho, n_fock=n_fock,
             suggested_n_fock=suggestion)
     return rho
 

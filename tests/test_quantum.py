@@ -209,3 +209,18 @@ def test_auto_method_takes_the_matrix_free_solver_for_large_blocks():
     # two modes: ~2M^3/3 unknowns -> 0.67 million at M = 100 (assembled), 1.5 million at M = 132 (matrix-free)
     assert quantum.memory_estimate(pair, 100) == quantum.memory_estimate(pair, 100, "krylov")
     assert quantum.memory_estimate(pair, 132) == quantum.memory_estimate(pair, 132, "matrix-free")
+
+
+def test_cutoff_advice_is_steady_and_sufficient():
+    # Fig. 4's pair at Gamma_e = 3g, n0 = 1 needs M ~ 37-40; the advice used to be 15, 151, 64, 49, 43, 39
+    from pgrid.book.figures.fig4 import pair
+
+    net = pair(3.0, 1.0, 1e-2)
+    advice = []
+    for m in (15, 20, 25, 30, 35):
+        with pytest.raises(quantum.TruncationError) as err:
+            quantum.steady_state(net, m)
+        advice.append(err.value.suggested_n_fock)
+        assert "an estimate" in str(err.value)
+    assert advice == sorted(advice) and max(advice) - min(advice) <= 5, advice
+    quantum.steady_state(net, advice[0])          # the first advice already works
