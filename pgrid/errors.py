@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["DivergenceError", "InsufficientMemoryError", "divergence_reason"]
+__all__ = ["DivergenceError", "InsufficientMemoryError", "CostWarning", "divergence_reason"]
 
 
 class DivergenceError(RuntimeError):
@@ -26,6 +26,11 @@ class DivergenceError(RuntimeError):
         super().__init__(message)
         self.result = result
         self.points = list(points)
+
+
+class CostWarning(UserWarning):
+    """A call is expected to take minutes or more (an estimate made before the work starts); the
+    message names the faster way where there is one."""
 
 
 class InsufficientMemoryError(MemoryError):

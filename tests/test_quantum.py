@@ -224,3 +224,19 @@ def test_cutoff_advice_is_steady_and_sufficient():
         assert "an estimate" in str(err.value)
     assert advice == sorted(advice) and max(advice) - min(advice) <= 5, advice
     quantum.steady_state(net, advice[0])          # the first advice already works
+
+
+def test_slow_methods_are_announced_with_the_faster_one():
+    from pgrid.errors import CostWarning
+
+    net = pgrid.chain(2, gain=pgrid.Reservoir(2.0, n0=1.0), loss=pgrid.Reservoir(2.0, n0=1.0), gamma=0.5)
+    with pytest.warns(CostWarning, match="method='auto'"):
+        quantum._warn_cost(2, 40, "direct")            # 2 modes, M = 40: ~43,000 unknowns
+    three = pgrid.chain(3, gain=4.0, loss=8.0, gamma=0.2)
+    with pytest.warns(CostWarning, match="full Liouvillian"):
+        quantum._warn_cost(three.n_sites, 8, "qutip")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CostWarning)
+        quantum.steady_state(net, 14, method="direct")  # small: no warning
