@@ -645,6 +645,14 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     n = nets[0].n_sites
     npts = len(nets)
     ref = nets[0]
+    if n >= LARGE_NETWORK:
+        import warnings
+
+        from .errors import CostWarning
+        warnings.warn(f"steady_state on {n} sites: expect minutes per point (a chain of 300 takes ~30 s on 2 cores, "
+                      "a chain of 2000 about 13 min; the cost grows faster than N^2) and no progress bar inside "
+                      "one point; pgrid.simulate or a smaller network first gives a quicker look", CostWarning,
+                      stacklevel=2)
     gmin = min(float(nt.gamma.min()) for nt in nets)
     if t_max is None:
         t_max = float(np.clip(50.0 / gmin, 2e3, 2e5)) if gmin > 0 else 2e5
@@ -755,6 +763,9 @@ def _object_array(items, shape) -> np.ndarray:
         arr[k] = x
     return arr.reshape(shape)
 
+
+#: Sites from which :func:`steady_state` announces its cost (a :class:`pgrid.errors.CostWarning`).
+LARGE_NETWORK = 500
 
 #: Most RK4 steps :func:`steady_state` takes per point (``t_max / dt``); more is refused up front.
 MAX_STEPS = 1e10

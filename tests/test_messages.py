@@ -99,3 +99,12 @@ def test_a_network_without_loss_is_said_to_grow_not_to_oscillate():
     assert "oscillating" not in s.message
     damped = pgrid.steady_state(net.replace(gamma=0.1), throw=False)      # a bath channel: it settles
     assert "STILL GROWING" not in damped.message
+
+
+def test_a_large_network_is_announced_before_the_work():
+    from pgrid.errors import CostWarning
+
+    big = pgrid.chain(600, gain=4.0, loss=2.0, gamma=0.01)
+    with pytest.warns(CostWarning, match="expect minutes per point"):
+        with pytest.raises(ValueError):            # (stopped right after the notice by a bad dt)
+            pgrid.steady_state(big, dt=1e9)
