@@ -111,7 +111,7 @@ class SteadyState:
         The bonds (i < j) of the (shared) coupling and their :math:`g_{ij}`.
     networks : ndarray of Network, shape ([P,])
         The network of every point (object array, the batch's shape; 0-d for one network).
-        :meth:`to_xarray` records them, :func:`pgrid.xarray_io.networks_from_dataset` reads them back.
+        :meth:`pgrid.SteadyState.to_xarray` records them, :func:`pgrid.xarray_io.networks_from_dataset` reads them back.
     """
 
     alpha: np.ndarray
