@@ -152,7 +152,7 @@ class SteadyState:
         Dimensions: the batch axes (none for one network, ``point`` for a list, ``path`` and
         ``point`` for paths), ``site`` and ``bond`` (coordinates ``bond_i``, ``bond_j``,
         ``bond_g``).  Attributes: the protocol and convergence settings (JSON), the message,
-        pgrid's version and source hash, and the network(s) (:func:`pgrid.xarray_io.networks_attrs`:
+        pgrid's version and source hash, and the network(s) (:func:`pgrid.xarray_io.networks_variables`:
         ``pgrid_network`` when every point has the same one, else that of the first point and the
         per-point rates as ``network_*`` variables; :func:`pgrid.xarray_io.networks_from_dataset`
         reads them back).

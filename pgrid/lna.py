@@ -261,7 +261,7 @@ class LinearNoiseWarning(UserWarning):
 
 
 #: Bytes per :math:`N^4` of the dense mean-bilinear solve (the :math:`N^2 \times N^2` complex operator and its
-#: LU copy); :func:`linear_noise` refuses up front what would not fit.
+#: LU copy); :func:`pgrid.linear_noise` refuses up front what would not fit.
 MEMORY_PER_N4 = 40.0
 
 
