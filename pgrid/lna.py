@@ -59,7 +59,7 @@ from dataclasses import dataclass
 from typing import Sequence, Union
 
 import numpy as np
-from scipy.linalg import solve_continuous_lyapunov
+from scipy.linalg import LinAlgWarning, solve as scipy_solve, solve_continuous_lyapunov
 
 from .deterministic import SteadyState, drift, jacobian, stability
 from ._config import check_memory
@@ -213,8 +213,25 @@ def _mean_bilinears(net: Network, alpha: np.ndarray, cov: np.ndarray, diffusion:
         r[a, :] += rho0[a, :]
         r[:, a] += rho0[:, a]
         op[:, a * n + a] += d1[a] * r.reshape(-1, order="F")
-    x = np.linalg.solve(op, -src.reshape(-1, order="F")).reshape((n, n), order="F")
-    return rho0 + 0.5 * (x + x.conj().T)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", LinAlgWarning)
+        x = scipy_solve(op, -src.reshape(-1, order="F")).reshape((n, n), order="F")
+    moved = None
+    if any(issubclass(w.category, LinAlgWarning) for w in caught):
+        # numerically singular (a second mode of the frozen-rate matrix on the imaginary axis): the
+        # solution is fixed only up to the null directions, which matter if they move an occupation or a
+        # bond current (a chain's usually do not, only coherences; a ring of four with a flux moves n1 - n3)
+        _, sv, vh = np.linalg.svd(op)
+        i, j = net.bonds[:, 0], net.bonds[:, 1]
+        moved = (np.zeros(n, bool), np.zeros(len(i), bool))
+        for vec in vh[sv < 1e-10 * sv[0]].conj():
+            xn = vec.reshape((n, n), order="F")
+            h = 0.5 * (xn + xn.conj().T)
+            moved[0][:] |= np.abs(np.real(np.diag(h))) > 1e-6
+            moved[1][:] |= np.abs(np.imag(net.bond_coupling * h[i, j])) > 1e-6
+    undetermined = (None if moved is None or not (moved[0].any() or moved[1].any())
+                    else (np.flatnonzero(moved[0]).tolist(), np.flatnonzero(moved[1]).tolist()))
+    return rho0 + 0.5 * (x + x.conj().T), undetermined
 
 
 def _is_zero_state(net: Network, alpha: np.ndarray, omega: float) -> bool:
@@ -291,7 +308,7 @@ def _one_point(net: Network, alpha: np.ndarray, omega: float):
     mj, mn = _quadratic_forms(net)
     j_var = _variances(mj, z0, cov)
     n_var = _variances(mn, z0, cov)
-    rho = _mean_bilinears(net, alpha, cov, d)
+    rho, undetermined = _mean_bilinears(net, alpha, cov, d)
     i, j = net.bonds[:, 0], net.bonds[:, 1]
     j_mean = (np.imag(net.bond_coupling * rho[i, j]) if net.is_complex
               else net.bond_coupling * rho[i, j].imag)         # Im(g_ij <a_i^* a_j>)
@@ -302,7 +319,7 @@ def _one_point(net: Network, alpha: np.ndarray, omega: float):
     eps = math.sqrt(np.trace(cov) / norm2) if norm2 > 0 else math.inf
     return dict(current_mean=j_mean, current_std=p_std, current_std_operator=op_std,
                 occupation_mean=occ, occupation_var=np.maximum(n_var, 0.0), covariance=cov,
-                slowest_rate=slowest, relative_fluctuation=eps)
+                slowest_rate=slowest, relative_fluctuation=eps, undetermined=undetermined)
 
 
 def linear_noise(net: Union[Network, Sequence[Network]], state: Union[SteadyState, tuple]) -> LinearNoise:
@@ -389,6 +406,7 @@ def linear_noise(net: Union[Network, Sequence[Network]], state: Union[SteadyStat
             continue
         _require_fixed_point(nt, alpha[k], omega[k], k)
         row = _one_point(nt, alpha[k], omega[k])
+        undetermined = row.pop("undetermined")
         rows.append(row)
         eps = row["relative_fluctuation"]
         occ = row["occupation_mean"]
@@ -396,6 +414,10 @@ def linear_noise(net: Union[Network, Sequence[Network]], state: Union[SteadyStat
         if negative.size:
             status.append(f"invalid: negative mean occupation at site(s) {negative.tolist()} "
                           f"(relative_fluctuation {eps:.2g}): the Gaussian closure fails")
+        elif undetermined is not None:
+            status.append(f"unreliable: mean occupations of site(s) {undetermined[0]} and currents of bond(s) "
+                          f"{undetermined[1]} not fixed at linear order (a second mode of the saturated-rate matrix "
+                          "has no net gain or loss); the spreads hold; compare with pgrid.simulate")
         else:
             status.append("ok" if not (np.isfinite(eps) and eps > EPSILON_LIMIT) else
                           f"unreliable: relative_fluctuation {eps:.2g} > {EPSILON_LIMIT:g}")
