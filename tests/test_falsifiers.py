@@ -218,6 +218,20 @@ def _holds(ev, **changes):
     return bool(reproduction.predicate_of(ev)(**reproduction.args_of(ev, **changes)))
 
 
+def _by_predicate(chapter, *, with_item=False):
+    """The chapter's stored evidence grouped by predicate name (or by (item, predicate name)), each
+    checked to hold on its own evidence first."""
+    ev = {}
+    for e in _stored(chapter, None):
+        if "predicate" in e["_record"]:
+            name = e["_record"]["predicate"].rpartition(".")[2]
+            ev.setdefault((e["_record"]["item"], name) if with_item else name, []).append(e)
+    for group in ev.values():
+        for e in group:
+            assert _holds(e)
+    return ev
+
+
 def test_every_recorded_predicate_holds_on_its_stored_evidence():
     seen = 0
     for nb in sorted(BOOK.glob("*.ipynb")):
@@ -311,12 +325,7 @@ def test_n2_broken_phase_formulas_fail_when_mutated():
 
 # universality, Figs. S6-S10: each check's predicate, fed the stored evidence with the alternative
 def test_universality_claims_fail_for_the_alternatives():
-    ev = {}
-    for e in _stored("universality", None):
-        ev.setdefault(e["_record"]["predicate"].rpartition(".")[2], []).append(e)
-    for group in ev.values():
-        for e in group:
-            assert _holds(e)
+    ev = _by_predicate("universality")
     (low,) = ev["substantially_lower"]                    # nu = 3 against nu = 2, and the other way round
     assert not _holds(low, j_a=low["j_b"], j_b=low["j_a"], occ_a=low["occ_b"], occ_b=low["occ_a"])
     (peak,) = ev["peak_near"]                             # the maximum is not at either edge of the window
@@ -424,13 +433,7 @@ def test_quantum_limit_checks_fail_for_the_alternatives():
 
 # grids, Fig. 5 (grid A against the runner-up geometry B with the same noise) and Fig. S5 (disorder)
 def test_grids_checks_fail_for_the_alternatives():
-    ev = {}
-    for e in _stored("grids", None):
-        if "predicate" in e["_record"]:
-            ev.setdefault(e["_record"]["predicate"].rpartition(".")[2], []).append(e)
-    for group in ev.values():
-        for e in group:
-            assert _holds(e)
+    ev = _by_predicate("grids")
     (nf,) = ev["grid_noise_free"]                 # B, C, E, F miss the noise-free statements; D (9 below 4)
     for name, other in nf["_context"].items():    # meets them and is ruled out by its J7, J8, J9 (grids table)
         assert _holds(nf, **other) == name.startswith("D:"), name
@@ -469,13 +472,7 @@ def test_grids_checks_fail_for_the_alternatives():
 
 # transport: the map, the ridge, the closed forms, each against its alternative
 def test_transport_checks_fail_for_the_alternatives():
-    ev = {}
-    for e in _stored("transport", None):
-        if "predicate" in e["_record"]:
-            ev.setdefault((e["_record"]["item"], e["_record"]["predicate"].rpartition(".")[2]), []).append(e)
-    for group in ev.values():
-        for e in group:
-            assert _holds(e)
+    ev = _by_predicate("transport", with_item=True)
     (census,) = ev["Fig. 2", "attractor_with_frequency"]      # not "every start reaches it" (the neighbouring
     n = census["_context"]["n_sites"]                        # level's state is an attractor too, for about a
     assert not _holds(census, min_share=1.0)                 # quarter of the starts); the band-edge level is none
@@ -535,13 +532,7 @@ def test_beyond_checks_fail_for_the_alternatives():
     from pgrid import quantum
     from pgrid.book.precompute import beyond_network
 
-    ev = {}
-    for e in _stored("beyond", None):
-        if "predicate" in e["_record"]:
-            ev.setdefault((e["_record"]["item"], e["_record"]["predicate"].rpartition(".")[2]), []).append(e)
-    for group in ev.values():
-        for e in group:
-            assert _holds(e)
+    ev = _by_predicate("beyond", with_item=True)
     # recomputed points: the live state against the stored neighbouring point
     recomputed = [e for e in ev["Three quantum sites", "all_below"] if "live" in e["_context"]]
     recomputed += ev["Quantum triangle", "all_below"]
