@@ -181,6 +181,14 @@ class SteadyState:
         return xr.Dataset(v, coords=coords, attrs=attrs)
 
 
+def fixed_point_residual(net: Network, alpha, omega: float) -> tuple:
+    """``(max|d alpha/dt + i omega alpha|, max(1, max|alpha|))``: how far ``alpha`` rotating at ``omega`` is from
+    a fixed point of ``net``, and the scale a tolerance is relative to."""
+    alpha = np.asarray(alpha, complex)
+    return (float(np.max(np.abs(drift(net, alpha) + 1j * float(omega) * alpha))),
+            max(1.0, float(np.max(np.abs(alpha)))))
+
+
 def drift(net: Network, alpha) -> np.ndarray:
     r"""Noiseless right-hand side :math:`\dot\alpha_\ell` of Eqs. (3)–(5) (generalised) for amplitudes ``alpha``.
 
@@ -251,8 +259,7 @@ def stability(net: Network, alpha, omega: float = 0.0, *, tol: float = 1e-7):
         raise ValueError(f"`alpha` must have shape ({net.n_sites},), got {alpha.shape}.")
     if not (math.isfinite(tol) and tol > 0):
         raise ValueError(f"`tol` must be a positive number, got {tol!r}.")
-    resid = float(np.max(np.abs(drift(net, alpha) + 1j * float(omega) * alpha)))
-    scale = max(1.0, float(np.max(np.abs(alpha))))
+    resid, scale = fixed_point_residual(net, alpha, omega)
     if not resid <= tol * scale:
         raise ValueError(f"`alpha` is not a fixed point of the drift in the frame rotating at omega = "
                          f"{float(omega):g}: residual max|d alpha/dt + i omega alpha| = {resid:.3g} > "

@@ -61,7 +61,7 @@ from typing import Sequence, Union
 import numpy as np
 from scipy.linalg import LinAlgWarning, solve as scipy_solve, solve_continuous_lyapunov
 
-from .deterministic import SteadyState, drift, jacobian, stability
+from .deterministic import SteadyState, fixed_point_residual, jacobian, stability
 from ._config import check_memory
 from .network import Network
 from .sde import vacuum_term
@@ -264,8 +264,7 @@ NEGATIVE_TOL = 1e-9
 
 def _require_fixed_point(net: Network, alpha: np.ndarray, omega: float, k: int, tol: float = 1e-7) -> None:
     """Raise unless ``alpha`` rotating at ``omega`` is a fixed point of ``net`` (point ``k`` of a batch)."""
-    resid = float(np.max(np.abs(drift(net, alpha) + 1j * float(omega) * alpha)))
-    scale = max(1.0, float(np.max(np.abs(alpha))))
+    resid, scale = fixed_point_residual(net, alpha, omega)
     if not resid <= tol * scale:
         raise ValueError(f"point {k}: the steady state is not a fixed point of `net` item {k} (residual "
                          f"max|d alpha/dt + i omega alpha| = {resid:.3g} > {tol * scale:.3g}); was it computed "

@@ -93,14 +93,20 @@ def network_from_attrs(attrs: Mapping):
                        "only when given: result.to_xarray(network=net), then pgrid.save that dataset")
     spec = json.loads(attrs["pgrid_network"])
     res = lambda table: {int(s): Reservoir(*v) for s, v in table.items()}  # noqa: E731
-    coupling = np.asarray(spec["coupling"], float)
-    if "coupling_imag" in spec:
-        coupling = coupling + 1j * np.asarray(spec["coupling_imag"], float)
+    coupling = _coupling(spec)
     return Network(coupling, gamma=spec["gamma"], n_th=spec["n_th"], detuning=spec["detuning"],
                    gain=res(spec["gain"]), loss=res(spec["loss"]))
 
 
 _RES_FIELDS = ("rate", "n0", "nu")
+
+
+def _coupling(spec: dict) -> np.ndarray:
+    """The coupling matrix of a network spec written by :func:`network_attrs` (complex with a flux)."""
+    coupling = np.asarray(spec["coupling"], float)
+    if "coupling_imag" in spec:
+        coupling = coupling + 1j * np.asarray(spec["coupling_imag"], float)
+    return coupling
 
 
 def networks_variables(networks: np.ndarray, lead: tuple) -> tuple:
@@ -143,10 +149,7 @@ def networks_from_dataset(ds) -> np.ndarray:
         return arr.reshape(shape)
     if "pgrid_network_first" not in ds.attrs:
         raise KeyError("this dataset records no networks (saved by a pgrid older than 0.1 or not a SteadyState)")
-    first = json.loads(ds.attrs["pgrid_network_first"])
-    coupling = np.asarray(first["coupling"], float)
-    if "coupling_imag" in first:
-        coupling = coupling + 1j * np.asarray(first["coupling_imag"], float)
+    coupling = _coupling(json.loads(ds.attrs["pgrid_network_first"]))
     flat = {k: ds[k].values.reshape(-1, ds[k].shape[-1]) for k in ds.data_vars if k.startswith("network_")}
     nets = []
     for p in range(flat["network_gamma"].shape[0]):
