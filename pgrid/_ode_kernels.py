@@ -33,8 +33,13 @@ from ._rng import ZIG_K as _K, ZIG_W as _W, ZIG_F as _F   # frozen into the kern
 Settings = namedtuple("Settings", "dt check_steps max_checks tol slow_approach newton_match newton_tol "
                                   "newton_iter growth_tol kick max_kicks left_fixed_point n_noise_steps seed")
 
-#: Per-point output arrays of :func:`solve_many` (leading axis: the point).
-Outcome = namedtuple("Outcome", "xfr xfi stationary omega t_end j_mean j_min j_max occ_mean diverged growth kicks")
+#: Per-point output arrays of :func:`solve_many` (leading axis: the point).  ``clock`` (P, 2) is
+#: written while a point runs, for a progress bar read by another thread: the time integrated in
+#: the current run (it restarts after a kick) and the phase (:data:`PHASE_INTEGRATING`, ...).
+Outcome = namedtuple("Outcome", "xfr xfi stationary omega t_end j_mean j_min j_max occ_mean diverged growth kicks "
+                                "clock")
+
+PHASE_WAITING, PHASE_INTEGRATING, PHASE_EIGENVALUES, PHASE_DONE = 0.0, 1.0, 2.0, 3.0
 
 _ZERO_OCC = 1e-24     # occupations below this count as the zero state (stationarity checks)
 _DIVERGED = 1e200     # an occupation above this is a blow-up
@@ -434,7 +439,7 @@ def _rk4_step(xr, xi, dt, omega, work, m):
 
 
 @njit(cache=True)
-def _integrate_point(xr, xi, m, lay, s, noise_var, n_noise_steps, rng, window):
+def _integrate_point(xr, xi, m, lay, s, noise_var, n_noise_steps, rng, window, clock):
     """RK4 from (xr, xi) in place; returns (converged, diverged, steps).
 
     Converged: occupations and currents changed by less than ``s.tol`` times the
@@ -446,7 +451,7 @@ def _integrate_point(xr, xi, m, lay, s, noise_var, n_noise_steps, rng, window):
     converged state may still be unstable (an invariant subspace): the caller tests its
     stability.  ``rng`` is the noise stream's state, ``window`` the arrays (jsum, jlo,
     jhi, osum) that receive the last check window's current mean, minimum, maximum and
-    occupation mean.
+    occupation mean, ``clock`` the point's row of ``Outcome.clock`` (progress, written only).
     """
     jsum, jlo, jhi, osum = window
     s0, s1, s2, s3 = rng
@@ -463,7 +468,9 @@ def _integrate_point(xr, xi, m, lay, s, noise_var, n_noise_steps, rng, window):
     next_try = 0
     backoff = 1
     yr = np.zeros(n); yi = np.zeros(n)
+    clock[1] = PHASE_INTEGRATING
     for chk in range(s.max_checks):
+        clock[0] = step * dt
         for q in range(nb):
             jsum[q] = 0.0
             jlo[q] = np.inf
@@ -522,7 +529,11 @@ def _integrate_point(xr, xi, m, lay, s, noise_var, n_noise_steps, rng, window):
                 for l in range(n):
                     if abs(yr[l] * yr[l] + yi[l] * yi[l] - prev_occ[l]) > s.newton_match * omax:
                         ok = False
-            if ok and max_growth(yr, yi, w, m) < -s.growth_tol:
+            if ok:
+                clock[1] = PHASE_EIGENVALUES
+                ok = max_growth(yr, yi, w, m) < -s.growth_tol
+                clock[1] = PHASE_INTEGRATING
+            if ok:
                 xr[:] = yr
                 xi[:] = yi
                 return True, False, step
@@ -578,6 +589,7 @@ def _solve_point(xr, xi, p, lay, s, noise_var, try_newton_first, omega0, out):
     m = point(lay, p)
     omega = out.omega
     stationary = out.stationary
+    clock = out.clock[p]
     kick = s.kick
     done = False
     g_now = np.nan                  # growth rate of the current state (computed once per state)
@@ -586,6 +598,7 @@ def _solve_point(xr, xi, p, lay, s, noise_var, try_newton_first, omega0, out):
         yi = xi.copy()
         ok, w, _ = newton(yr, yi, omega0, s.newton_tol, s.newton_iter, m)
         if ok:
+            clock[1] = PHASE_EIGENVALUES
             g_now = max_growth(yr, yi, w, m)
         if ok and g_now < -s.growth_tol:
             xr[:] = yr
@@ -596,13 +609,14 @@ def _solve_point(xr, xi, p, lay, s, noise_var, try_newton_first, omega0, out):
             done = True
     if not done:
         rng = seed_state(uint64(s.seed), uint64(p))
-        conv, div, steps = _integrate_point(xr, xi, m, lay, s, noise_var[p], s.n_noise_steps, rng, window)
+        conv, div, steps = _integrate_point(xr, xi, m, lay, s, noise_var[p], s.n_noise_steps, rng, window, clock)
         out.t_end[p] = steps * s.dt
         out.diverged[p] = div
         omega[p] = _frequency(xr, xi, m)
         stationary[p] = conv
         if conv:
             _polish(xr, xi, p, omega, s, m)
+            clock[1] = PHASE_EIGENVALUES
             g_now = max_growth(xr, xi, omega[p], m)
         n_kick = 0
         shaken = False              # the non-stationary outcome has had its random kick
@@ -616,6 +630,7 @@ def _solve_point(xr, xi, p, lay, s, noise_var, try_newton_first, omega0, out):
                 fr = xr.copy()
                 fi = xi.copy()
                 w_fp = omega[p]
+                clock[1] = PHASE_EIGENVALUES
                 _kick_unstable(xr, xi, w_fp, kick, m)
             else:
                 if shaken:
@@ -627,7 +642,7 @@ def _solve_point(xr, xi, p, lay, s, noise_var, try_newton_first, omega0, out):
                 shaken = True
             was_stationary = stationary[p]
             n_kick += 1
-            conv, div, steps = _integrate_point(xr, xi, m, lay, s, noise_var[p], np.int64(0), rng, window)
+            conv, div, steps = _integrate_point(xr, xi, m, lay, s, noise_var[p], np.int64(0), rng, window, clock)
             out.t_end[p] += steps * s.dt
             if div:
                 out.diverged[p] = True
@@ -637,6 +652,7 @@ def _solve_point(xr, xi, p, lay, s, noise_var, try_newton_first, omega0, out):
                 stationary[p] = True
                 omega[p] = _frequency(xr, xi, m)
                 _polish(xr, xi, p, omega, s, m)
+                clock[1] = PHASE_EIGENVALUES
                 g_now = max_growth(xr, xi, omega[p], m)
                 continue
             if not was_stationary:      # the motion survived a random kick: not stationary
@@ -662,6 +678,7 @@ def _solve_point(xr, xi, p, lay, s, noise_var, try_newton_first, omega0, out):
             omega[p] = w_fp
             break
         out.kicks[p] = n_kick
+    clock[1] = PHASE_DONE
     bond_i, bond_j, bond_g, bond_gi, cplx = lay.bond_i, lay.bond_j, lay.bond_g, lay.bond_gi, lay.cplx
     if stationary[p]:
         for q in range(nb):

@@ -572,8 +572,9 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     threads : int, optional
         Numba threads (default: all).
     progress : bool, optional
-        Progress bar for large batches (tqdm, shown after 2 s; default: on unless
-        ``PGRID_PROGRESS=0``, see :func:`pgrid.sweep`).
+        Progress bar (tqdm, shown after 2 s; default: on unless ``PGRID_PROGRESS=0``, see
+        :func:`pgrid.sweep`): points done for large batches; for a few long points (large
+        networks) the time integrated inside each point and when it is diagonalising its Jacobian.
     throw : bool, default: True
         If a point's integration blows up, raise :class:`pgrid.DivergenceError` (it names the
         points, says whether the dynamics or the time step is to blame, and carries the
@@ -610,6 +611,11 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     Energy balance (Eq. S42 generalised) holds in every stationary state:
     :math:`\sum_{\rm gain}\Gamma(\alpha)|\alpha|^2 = \sum_{\rm loss}\Gamma(\alpha)|\alpha|^2
     + \sum_\ell\gamma_\ell|\alpha_\ell|^2`.
+
+    Cost: an RK4 step costs ~40 ns per site and bond, and every stability verdict diagonalises
+    the 2N x 2N Jacobian, ~2 ns x (2N)^3 (2 cores): milliseconds for the paper's networks, ~4 s
+    for a chain of 600 (8 s in all), ~2 min for 2000.  A call expected to take half a minute or
+    more warns up front (:class:`pgrid.errors.CostWarning`, with the range).
 
     Examples
     --------
@@ -652,14 +658,6 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     n = nets[0].n_sites
     npts = len(nets)
     ref = nets[0]
-    if n >= LARGE_NETWORK:
-        import warnings
-
-        from .errors import CostWarning
-        warnings.warn(f"steady_state on {n} sites: expect minutes per point (a chain of 300 takes ~30 s on 2 cores, "
-                      "a chain of 2000 about 13 min; the cost grows faster than N^2) and no progress bar inside "
-                      "one point; pgrid.simulate or a smaller network first gives a quicker look", CostWarning,
-                      stacklevel=2)
     gmin = min(float(nt.gamma.min()) for nt in nets)
     if t_max is None:
         t_max = float(np.clip(50.0 / gmin, 2e3, 2e5)) if gmin > 0 else 2e5
@@ -678,6 +676,19 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
         check_time = min(200.0, t_max / 20)
     check_steps = max(1, int(round(check_time / dt)))
     max_checks = max(2, int(math.ceil(t_max / (check_steps * dt))))
+    n_thr_est = integer(threads, "threads") if threads is not None else _default_threads()
+    low, high = _cost_seconds(n, ref.bonds.shape[0], t_max / dt, max_checks, c.max_kicks)
+    rounds = -(-(npts // path_len) // max(1, n_thr_est)) * path_len      # points one after the other per thread
+    if rounds * low >= COST_WARNING_SECONDS:
+        import warnings
+
+        from .errors import CostWarning
+        warnings.warn(f"steady_state on {n} sites ({npts} point(s)): expect {_duration(rounds * low)} to "
+                      f"{_duration(rounds * high)} (per point: every stability verdict diagonalises the "
+                      f"{2 * n}x{2 * n} Jacobian, ~{_duration(low)} on a 2-core machine, and the integration "
+                      f"runs up to t_max = {t_max:g}, {t_max / dt:.3g} RK4 steps); a progress bar follows each "
+                      "point; pgrid.simulate or a smaller network first gives a quicker look", CostWarning,
+                      stacklevel=2)
 
     if amplitude is None:
         res0 = next(iter(ref.gain.values()), None)
@@ -704,7 +715,8 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     jm = np.zeros((npts, nb)); jlo = np.zeros((npts, nb)); jhi = np.zeros((npts, nb))
     occ = np.zeros((npts, n)); div = np.zeros(npts, np.bool_); growth = np.zeros(npts)
     kicks = np.zeros(npts, np.int64)
-    outcome = _k.Outcome(xfr, xfi, stat, om, t_end, jm, jlo, jhi, occ, div, growth, kicks)
+    clock = np.zeros((npts, 2))
+    outcome = _k.Outcome(xfr, xfi, stat, om, t_end, jm, jlo, jhi, occ, div, growth, kicks, clock)
     settings = _k.Settings(float(dt), check_steps, max_checks, float(tol), float(c.slow_approach),
                            float(c.newton_match), float(c.newton_tol), int(c.newton_iter), float(c.growth_tol),
                            float(c.kick), int(c.max_kicks), float(c.left_fixed_point), n_noise_steps,
@@ -718,12 +730,15 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
         show = progress_enabled(progress) and n_paths > 8 * n_thr
         chunk = max(4 * n_thr, -(-n_paths // 25)) if show else n_paths
         bar = progress_bar(npts, "steady states", unit="pt", enabled=show)
+        # a few long points: a bar that follows the integration inside each (read from the kernel's clock)
+        inner = progress_enabled(progress) and not show and rounds * high >= INNER_PROGRESS_SECONDS
         try:
-            for start in range(0, n_paths, chunk):
-                stop = min(n_paths, start + chunk)
-                _k.solve_many(x0r, x0i, path_len, lay, settings, nvar, start, stop, outcome)
-                if bar is not None:
-                    bar.update((stop - start) * path_len)
+            with _FollowPoints(clock, t_max, n, enabled=inner):
+                for start in range(0, n_paths, chunk):
+                    stop = min(n_paths, start + chunk)
+                    _k.solve_many(x0r, x0i, path_len, lay, settings, nvar, start, stop, outcome)
+                    if bar is not None:
+                        bar.update((stop - start) * path_len)
         finally:
             if bar is not None:
                 bar.close()
@@ -771,8 +786,93 @@ def _object_array(items, shape) -> np.ndarray:
     return arr.reshape(shape)
 
 
-#: Sites from which :func:`steady_state` announces its cost (a :class:`pgrid.errors.CostWarning`).
-LARGE_NETWORK = 500
+#: Expected seconds from which :func:`steady_state` announces its cost up front (a
+#: :class:`pgrid.errors.CostWarning`; the estimate is :func:`_cost_seconds`'s lower bound).
+COST_WARNING_SECONDS = 30.0
+
+#: Estimated seconds (upper bound) from which a call with a few points shows a progress bar that
+#: follows the integration inside each point (tqdm, shown after 2 s).
+INNER_PROGRESS_SECONDS = 2.0
+
+#: How often (s) that bar reads the kernel's clock.
+POLL_SECONDS = 0.5
+
+# Cost model of one point, measured on the reference machine (2 cores, 2026): an RK4 step costs
+# ~40 ns per site and bond (chains of 100-1000); a stability verdict diagonalises the real 2N x 2N
+# Jacobian as a complex matrix with eigenvectors, ~2 ns per (2N)^3 (N = 400-800: 1.1 s, 6.7 s).
+_RK4_SECONDS = 4e-8
+_EIG_SECONDS = 2e-9
+
+
+def _cost_seconds(n: int, nb: int, steps: float, max_checks: int, max_kicks: int) -> tuple[float, float]:
+    """(lower, upper) estimate of the seconds one :func:`steady_state` point takes.
+
+    Lower: one stability verdict (every point gets one: an eigen-decomposition of the 2N x 2N
+    Jacobian) and no integration.  Upper: the integration to ``t_max`` and every Newton attempt of a
+    slow approach (backed off exponentially: at most log2(max_checks) + 1 verdicts), for the first
+    run and each of the ``max_kicks`` kicks.
+    """
+    eig = _EIG_SECONDS * (2.0 * n) ** 3
+    run = _RK4_SECONDS * (n + nb) * steps + (math.log2(max(1, max_checks)) + 2.0) * eig
+    return eig, (1 + max_kicks) * run
+
+
+def _default_threads() -> int:
+    import numba
+    return numba.get_num_threads()
+
+
+def _duration(seconds: float) -> str:
+    """``seconds`` as a rounded human duration ("40 s", "3 min", "2.5 h")."""
+    if seconds < 90:
+        return f"{seconds:.2g} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.2g} min"
+    return f"{seconds / 3600:.2g} h"
+
+
+class _FollowPoints:
+    """Context manager: while the kernel runs (it releases the GIL), a thread reads its clock
+    (``Outcome.clock``: time integrated in each point's current run, and its phase) every
+    :data:`POLL_SECONDS` and shows it as a bar of simulated time, ``t_max`` per point; its text
+    says when a point is diagonalising its Jacobian (no progress to show inside that call)."""
+
+    def __init__(self, clock: np.ndarray, t_max: float, n_sites: int, *, enabled: bool):
+        self.clock, self.t_max, self.n_sites, self.enabled = clock, float(t_max), n_sites, enabled
+        self.bar = self.thread = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return self
+        import threading
+        npts = self.clock.shape[0]
+        self.bar = progress_bar(int(math.ceil(npts * self.t_max)), "steady state: integrating", unit=" t*g")
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._poll, name="pgrid-steady-state-progress", daemon=True)
+        self.thread.start()
+        return self
+
+    def _poll(self):
+        while not self.stop.wait(POLL_SECONDS):
+            self.show()
+
+    def show(self):
+        t, phase = self.clock[:, 0].copy(), self.clock[:, 1].copy()
+        done = phase == _k.PHASE_DONE
+        value = float(np.where(done, self.t_max, np.minimum(t, self.t_max)).sum())
+        busy = phase == _k.PHASE_EIGENVALUES
+        desc = (f"steady state: stability verdict ({2 * self.n_sites}x{2 * self.n_sites} eigenproblem)"
+                if busy.any() else "steady state: integrating")
+        self.bar.set_description_str(desc, refresh=False)
+        self.bar.n = int(value)
+        self.bar.refresh()
+
+    def __exit__(self, *exc):
+        if self.thread is not None:
+            self.stop.set()
+            self.thread.join()
+            self.bar.close()
+        return False
 
 #: Most RK4 steps :func:`steady_state` takes per point (``t_max / dt``); more is refused up front.
 MAX_STEPS = 1e10

@@ -102,9 +102,50 @@ def test_a_network_without_loss_is_said_to_grow_not_to_oscillate():
 
 
 def test_a_large_network_is_announced_before_the_work():
+    # issue 30, item 7: an estimate (not a size threshold) up front, with the range and the reason
+    import warnings
+
     from pgrid.errors import CostWarning
 
-    big = pgrid.chain(600, gain=4.0, loss=2.0, gamma=0.01)
-    with pytest.warns(CostWarning, match="expect minutes per point"):
-        with pytest.raises(ValueError):            # (stopped right after the notice by a bad dt)
-            pgrid.steady_state(big, dt=1e9)
+    big = pgrid.chain(2000, gain=4.0, loss=2.0, gamma=0.01)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CostWarning)        # raised before any work (a point takes minutes)
+        with pytest.raises(CostWarning, match=r"expect 2\.\d min to \d+ min .*4000x4000 Jacobian"):
+            pgrid.steady_state(big, threads=1)
+        with pytest.raises(CostWarning, match=r"\(8 point\(s\)\): expect 8\.\d min"):   # 4 rounds of 2
+            pgrid.steady_state([big] * 8, threads=2)
+        pgrid.steady_state(pgrid.chain(300, gain=4.0, loss=2.0, gamma=0.01))   # ~1 s: no notice
+
+
+def test_long_points_show_their_integration_and_give_the_same_result(monkeypatch):
+    # issue 30, item 7: a progress bar inside one long point (read from the kernel's clock while it runs)
+    import pgrid.deterministic as det
+
+    net = pgrid.chain(300, gain=4.0, loss=6.0, gamma=1e-2)
+    quiet = pgrid.steady_state(net, progress=False)
+    seen = []
+
+    class Recorder:
+        def __init__(self, total, desc, unit="it", enabled=True):
+            self.total, self.n, self.desc = total, 0, desc
+
+        def set_description_str(self, desc, refresh=True):
+            self.desc = desc
+
+        def refresh(self):
+            seen.append((self.n, self.total, self.desc))
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(det, "POLL_SECONDS", 0.005)
+    monkeypatch.setattr(det, "INNER_PROGRESS_SECONDS", 0.0)
+    monkeypatch.setattr(det, "progress_bar", lambda *a, enabled=True, **k: Recorder(*a, **k) if enabled else None)
+    shown = pgrid.steady_state(net, progress=True)
+    assert len(seen) >= 3 and seen[0][1] == 5000         # t_max = 50 / gamma per point
+    values = [n for n, _, _ in seen]
+    assert max(values) > 0 and values[-1] >= values[0]
+    assert {d for _, _, d in seen} >= {"steady state: integrating",
+                                       "steady state: stability verdict (600x600 eigenproblem)"}
+    for field in ("alpha", "occupation", "current", "frequency", "t_end", "max_growth", "status"):
+        assert np.array_equal(getattr(quiet, field), getattr(shown, field)), field
