@@ -56,7 +56,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from typing import Sequence, Union
+from typing import Optional, Sequence, Union
 
 import numpy as np
 from scipy.linalg import LinAlgWarning, solve as scipy_solve, solve_continuous_lyapunov
@@ -111,6 +111,8 @@ class LinearNoise:
         comes out negative (the Gaussian closure has failed outright; also warned); or
         ``"no result: ..."`` (the state is not linearly stable).
     message : str
+    networks : ndarray of Network, shape ([P,])
+        The network(s) the statistics belong to (kept by :func:`pgrid.save`).
     """
 
     current_mean: np.ndarray
@@ -127,6 +129,41 @@ class LinearNoise:
     bond_coupling: np.ndarray
     status: np.ndarray
     message: str
+    networks: Optional[np.ndarray] = None
+
+    def to_xarray(self):
+        """The statistics as an ``xarray.Dataset`` (:func:`pgrid.save` writes it).
+
+        Dimensions: ``point`` for a batch (none for one network), ``site``, ``bond``
+        (coordinates ``bond_i``, ``bond_j``, ``bond_g``) and ``quadrature``, ``quadrature_2``
+        (the 2N x 2N ``covariance``, real parts then imaginary parts).  Attributes: the message,
+        pgrid's version and source hash, and the network(s) as in
+        :meth:`pgrid.SteadyState.to_xarray` (:func:`pgrid.xarray_io.networks_from_dataset` reads
+        them back).
+        """
+        import xarray as xr
+
+        from .xarray_io import networks_variables, provenance_attrs
+
+        lead = ("point",) if np.ndim(self.status) else ()
+        site, bond = lead + ("site",), lead + ("bond",)
+        v = {"current_mean": (bond, self.current_mean), "current_std": (bond, self.current_std),
+             "current_std_operator": (bond, self.current_std_operator),
+             "occupation_mean": (site, self.occupation_mean), "occupation_var": (site, self.occupation_var),
+             "covariance": (lead + ("quadrature", "quadrature_2"), self.covariance), "alpha": (site, self.alpha)}
+        for name in ("slowest_rate", "relative_fluctuation", "frequency"):
+            v[name] = (lead, getattr(self, name))
+        v["status"] = (lead, np.asarray(self.status).astype(str))
+        n = np.shape(self.alpha)[-1]
+        coords = {"site": np.arange(n), "bond": np.arange(len(self.bonds)), "quadrature": np.arange(2 * n),
+                  "quadrature_2": np.arange(2 * n), "bond_i": ("bond", self.bonds[:, 0]),
+                  "bond_j": ("bond", self.bonds[:, 1]), "bond_g": ("bond", self.bond_coupling)}
+        attrs = {**provenance_attrs(), "pgrid_message": self.message, "pgrid_result": "LinearNoise"}
+        if self.networks is not None:
+            net_vars, net_attrs = networks_variables(self.networks, lead)
+            v.update(net_vars)
+            attrs.update(net_attrs)
+        return xr.Dataset(v, coords=coords, attrs=attrs)
 
 
 def _quadratic_forms(net: Network):
@@ -446,4 +483,10 @@ def linear_noise(net: Union[Network, Sequence[Network]], state: Union[SteadyStat
     msg = "; ".join(parts) if parts else "linear-noise statistics for every point"
     return LinearNoise(**{k: out(v) for k, v in stack.items()}, alpha=out(alpha), frequency=out(omega),
                        bonds=np.array(ref.bonds), bond_coupling=np.array(ref.bond_coupling),
-                       status=out(np.array(status)), message=msg)
+                       status=out(np.array(status)), message=msg, networks=_networks(nets, shape))
+
+
+def _networks(nets, shape) -> np.ndarray:
+    arr = np.empty(len(nets), dtype=object)
+    arr[:] = list(nets)
+    return arr.reshape(shape)

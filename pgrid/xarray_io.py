@@ -136,11 +136,14 @@ def networks_variables(networks: np.ndarray, lead: tuple) -> tuple:
 
 
 def networks_from_dataset(ds) -> np.ndarray:
-    """The networks a saved :class:`pgrid.SteadyState` recorded: an object array of
-    :class:`pgrid.Network` with the batch's shape (0-d for one network)."""
+    """The networks a saved :class:`pgrid.SteadyState` or :class:`pgrid.LinearNoise` recorded: an
+    object array of :class:`pgrid.Network` with the batch's shape (0-d for one network)."""
     from .network import Network, Reservoir
 
-    lead = tuple(d for d in ds["stationary"].dims)
+    if "status" not in ds:
+        raise KeyError("this dataset records no networks: networks_from_dataset reads what pgrid.save wrote for a "
+                       "SteadyState or LinearNoise (a sweep keeps its network with to_xarray(network=net))")
+    lead = tuple(d for d in ds["status"].dims)
     shape = tuple(ds.sizes[d] for d in lead)
     if "pgrid_network" in ds.attrs:
         net = network_from_attrs(ds.attrs)
@@ -148,7 +151,8 @@ def networks_from_dataset(ds) -> np.ndarray:
         arr[:] = [net] * arr.size
         return arr.reshape(shape)
     if "pgrid_network_first" not in ds.attrs:
-        raise KeyError("this dataset records no networks (saved by a pgrid older than 0.1 or not a SteadyState)")
+        raise KeyError("this dataset records no networks (saved by a pgrid older than 0.1, or not a SteadyState or "
+                       "LinearNoise)")
     coupling = _coupling(json.loads(ds.attrs["pgrid_network_first"]))
     flat = {k: ds[k].values.reshape(-1, ds[k].shape[-1]) for k in ds.data_vars if k.startswith("network_")}
     nets = []
@@ -197,8 +201,8 @@ def save(result, path: str | os.PathLike) -> None:
     import xarray as xr
 
     if not (hasattr(result, "to_xarray") or isinstance(result, xr.Dataset)):
-        raise TypeError(f"pgrid.save takes a pgrid result (SteadyState, Ensemble, SweepResult: anything with "
-                        f"to_xarray()) or an xarray.Dataset, got {type(result).__name__}.")
+        raise TypeError(f"pgrid.save takes a pgrid result (SteadyState, Ensemble, LinearNoise, SweepResult: "
+                        f"anything with to_xarray()) or an xarray.Dataset, got {type(result).__name__}.")
     if hasattr(result, "to_xarray") and type(result).__name__ == "SweepResult":
         import warnings
 

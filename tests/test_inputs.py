@@ -68,3 +68,23 @@ def test_saving_a_sweep_says_it_cannot_keep_the_network(tmp_path):
         pgrid.save(res, tmp_path / "s.nc")
     with pytest.raises(KeyError, match="to_xarray\\(network=net\\)"):
         pgrid.xarray_io.network_from_attrs(pgrid.load(tmp_path / "s.nc").attrs)
+
+
+def test_saved_linear_noise_keeps_its_statistics_and_networks(tmp_path):
+    # issue 30, item 4: every result type keeps its network(s) (LinearNoise had no to_xarray: save refused it)
+    from pgrid.xarray_io import network_attrs, networks_from_dataset
+
+    nets = [pgrid.chain(3, gain=4.0, loss=b, gamma=0.05, n_th=0.1) for b in (2.0, 3.0)]
+    ln = pgrid.linear_noise(nets, pgrid.steady_state(nets))
+    pgrid.save(ln, tmp_path / "ln.nc")
+    ds = pgrid.load(tmp_path / "ln.nc")
+    assert ds.attrs["pgrid_result"] == "LinearNoise"
+    assert ds["covariance"].dims == ("point", "quadrature", "quadrature_2")
+    for name in ("current_mean", "current_std", "occupation_mean", "covariance", "relative_fluctuation", "alpha"):
+        assert np.array_equal(ds[name].values, getattr(ln, name)), name
+    assert list(ds["status"].values) == list(ln.status)
+    back = networks_from_dataset(ds)
+    assert [network_attrs(x) for x in back] == [network_attrs(x) for x in nets]
+    one = pgrid.linear_noise(nets[0], pgrid.steady_state(nets[0]))
+    pgrid.save(one, tmp_path / "one.nc")
+    assert network_attrs(networks_from_dataset(pgrid.load(tmp_path / "one.nc"))[()]) == network_attrs(nets[0])
