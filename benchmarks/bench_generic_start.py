@@ -21,14 +21,23 @@ import numpy as np
 import pgrid
 
 CASES = {
-    "Fig. 2(a) row, Gamma_i = 4g (N = 10, continuation)":
-        (lambda: [[pgrid.chain(10, gain=4.0, loss=x, gamma=1e-3) for x in np.linspace(10 / 150, 10, 150)]],
-         dict(continuation=True, init="mode", t_max=1e4)),
-    "ring of four, Phi = pi/2, 32 losses":
-        (lambda: [pgrid.ring(4, gain={0: 4.0}, loss={2: x}, gamma=0.02, flux=np.pi / 2)
-                  for x in np.linspace(0.25, 8.0, 32)], dict(throw=False)),
-    "chain of 4, Gamma_i = Gamma_e = g (always moving), 16 points":
-        (lambda: [pgrid.chain(4, gain=1.0, loss=1.0, gamma=1e-2)] * 16, dict()),
+    "Fig. 2(a) row, Gamma_i = 4g (N = 10, continuation)": (
+        lambda: [
+            [pgrid.chain(10, gain=4.0, loss=x, gamma=1e-3) for x in np.linspace(10 / 150, 10, 150)]
+        ],
+        dict(continuation=True, init="mode", t_max=1e4),
+    ),
+    "ring of four, Phi = pi/2, 32 losses": (
+        lambda: [
+            pgrid.ring(4, gain={0: 4.0}, loss={2: x}, gamma=0.02, flux=np.pi / 2)
+            for x in np.linspace(0.25, 8.0, 32)
+        ],
+        dict(throw=False),
+    ),
+    "chain of 4, Gamma_i = Gamma_e = g (always moving), 16 points": (
+        lambda: [pgrid.chain(4, gain=1.0, loss=1.0, gamma=1e-2)] * 16,
+        dict(),
+    ),
 }
 
 
@@ -42,15 +51,17 @@ def timed(nets, **kw):
 
 
 def main():
-    pgrid.steady_state(pgrid.chain(3, gain=2.0, loss=1.0, gamma=1e-2), threads=1)      # compile
+    pgrid.steady_state(pgrid.chain(3, gain=2.0, loss=1.0, gamma=1e-2), threads=1)  # compile
     print(f"{'batch':<58} {'special, no kick':>16} {'default':>9} {'ratio':>6}  statuses (default)")
     for name, (make, kw) in CASES.items():
         nets = make()
         t_old, _ = timed(nets, perturbation=0.0, kick=0.0, **kw)
         t_new, s = timed(nets, **kw)
         kinds, counts = np.unique(np.asarray(s.status).ravel(), return_counts=True)
-        print(f"{name:<58} {t_old:14.2f} s {t_new:7.2f} s {t_new / t_old:6.2f}  "
-              + ", ".join(f"{c} {k}" for k, c in zip(kinds, counts)))
+        print(
+            f"{name:<58} {t_old:14.2f} s {t_new:7.2f} s {t_new / t_old:6.2f}  "
+            + ", ".join(f"{c} {k}" for k, c in zip(kinds, counts))
+        )
 
 
 if __name__ == "__main__":

@@ -35,16 +35,23 @@ def network(case):
 
     kind, _ = case
     if kind == "N2paper":
-        return pgrid.chain(2, gain=pgrid.Reservoir(4.0, n0=1.0), loss=pgrid.Reservoir(2.0, n0=1.0), gamma=1e-2)
+        return pgrid.chain(
+            2, gain=pgrid.Reservoir(4.0, n0=1.0), loss=pgrid.Reservoir(2.0, n0=1.0), gamma=1e-2
+        )
     if kind == "N3":
-        return pgrid.chain(3, gain=pgrid.Reservoir(4.0, n0=1.0), loss=pgrid.Reservoir(2.0, n0=1.0), gamma=1e-2)
-    return pgrid.chain(2, gain=pgrid.Reservoir(4.0, n0=2.0), loss=pgrid.Reservoir(3.25, n0=2.0), gamma=1e-3)
+        return pgrid.chain(
+            3, gain=pgrid.Reservoir(4.0, n0=1.0), loss=pgrid.Reservoir(2.0, n0=1.0), gamma=1e-2
+        )
+    return pgrid.chain(
+        2, gain=pgrid.Reservoir(4.0, n0=2.0), loss=pgrid.Reservoir(3.25, n0=2.0), gamma=1e-3
+    )
 
 
 def run(case, method, out):
     import resource
 
     import numpy as np
+
     from pgrid import quantum
 
     net = network(case)
@@ -53,8 +60,15 @@ def run(case, method, out):
     elapsed = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ops = rho.to("csr").data.as_scipy().tocoo()
-    np.savez(out, row=ops.row, col=ops.col, val=ops.data, elapsed=elapsed, peak=peak,
-             top=float(np.max(quantum.top_fock_population(rho))))
+    np.savez(
+        out,
+        row=ops.row,
+        col=ops.col,
+        val=ops.data,
+        elapsed=elapsed,
+        peak=peak,
+        top=float(np.max(quantum.top_fock_population(rho))),
+    )
 
 
 def child(case, method):
@@ -75,39 +89,52 @@ def child(case, method):
 
 
 def main():
-    import numpy as np
     import scipy.sparse as sp
+
     from pgrid import quantum
 
     quick = len(sys.argv) > 1 and sys.argv[1] == "quick"
-    cases = [(("N2paper", 30), ("qutip", "direct", "krylov", "matrix-free")),
-             (("N3", 6), ("qutip", "direct", "matrix-free")),
-             (("N3", 22), ("krylov", "matrix-free")),
-             (("N2", 132), ("krylov", "matrix-free")),
-             (("N2", 150), ("krylov", "matrix-free")),
-             (("N3", 30), ("matrix-free", "estimate:krylov"))]
+    cases = [
+        (("N2paper", 30), ("qutip", "direct", "krylov", "matrix-free")),
+        (("N3", 6), ("qutip", "direct", "matrix-free")),
+        (("N3", 22), ("krylov", "matrix-free")),
+        (("N2", 132), ("krylov", "matrix-free")),
+        (("N2", 150), ("krylov", "matrix-free")),
+        (("N3", 30), ("matrix-free", "estimate:krylov")),
+    ]
     if quick:
-        cases = [(("N2paper", 16), ("qutip", "direct", "krylov", "matrix-free")),
-                 (("N3", 5), ("qutip", "direct", "matrix-free")),
-                 (("N3", 12), ("krylov", "matrix-free")),
-                 (("N2", 40), ("krylov", "matrix-free"))]
-    print(f"{'case':28s} {'method':12s} {'time':>9s} {'peak':>9s} {'max|d rho|':>11s}  note", flush=True)
+        cases = [
+            (("N2paper", 16), ("qutip", "direct", "krylov", "matrix-free")),
+            (("N3", 5), ("qutip", "direct", "matrix-free")),
+            (("N3", 12), ("krylov", "matrix-free")),
+            (("N2", 40), ("krylov", "matrix-free")),
+        ]
+    print(
+        f"{'case':28s} {'method':12s} {'time':>9s} {'peak':>9s} {'max|d rho|':>11s}  note",
+        flush=True,
+    )
     for case, methods in cases:
         net = network(case)
         label = f"{net.n_sites} modes, n_fock = {case[1]}"
         ref = None
         times = {}
         for method in methods:
-            if method.startswith("estimate:"):       # too slow to run here: only its memory estimate
+            if method.startswith("estimate:"):  # too slow to run here: only its memory estimate
                 method = method.split(":")[1]
                 need = quantum.memory_estimate(net, case[1], method)
-                print(f"{label:28s} {method:12s} {'-':>9s} {'-':>9s} {'-':>11s}  not run (would take > 10 min; "
-                      f"memory_estimate ~{need / 1024 ** 3:.0f} GB)", flush=True)
+                print(
+                    f"{label:28s} {method:12s} {'-':>9s} {'-':>9s} {'-':>11s}  not run (would take > 10 min; "
+                    f"memory_estimate ~{need / 1024**3:.0f} GB)",
+                    flush=True,
+                )
                 continue
             need = quantum.memory_estimate(net, case[1], method)
-            if need > 20 * 1024 ** 3:
-                print(f"{label:28s} {method:12s} {'-':>9s} {'-':>9s} {'-':>11s}  skipped: needs "
-                      f"~{need / 1024 ** 3:.0f} GB by memory_estimate", flush=True)
+            if need > 20 * 1024**3:
+                print(
+                    f"{label:28s} {method:12s} {'-':>9s} {'-':>9s} {'-':>11s}  skipped: needs "
+                    f"~{need / 1024**3:.0f} GB by memory_estimate",
+                    flush=True,
+                )
                 continue
             d = child(case, method)
             if d is None:
@@ -125,13 +152,22 @@ def main():
             if target:
                 ok_t = d["elapsed"] < target[0]
                 ok_m = target[1] is None or d["peak"] < target[1]
-                note = (f"target < {target[0]:.0f} s" + (f", < {target[1] / 1024:.0f} GB" if target[1] else "")
-                        + (": met" if ok_t and ok_m else ": NOT met"))
-            print(f"{label:28s} {method:12s} {float(d['elapsed']):8.1f}s {float(d['peak']):7.0f}MB {diff:11.1e}  "
-                  f"{note}", flush=True)
+                note = (
+                    f"target < {target[0]:.0f} s"
+                    + (f", < {target[1] / 1024:.0f} GB" if target[1] else "")
+                    + (": met" if ok_t and ok_m else ": NOT met")
+                )
+            print(
+                f"{label:28s} {method:12s} {float(d['elapsed']):8.1f}s {float(d['peak']):7.0f}MB {diff:11.1e}  "
+                f"{note}",
+                flush=True,
+            )
         if "matrix-free" in times:
-            ratios = ", ".join(f"{m} / matrix-free = {t / times['matrix-free']:.2f}" for m, t in times.items()
-                               if m != "matrix-free")
+            ratios = ", ".join(
+                f"{m} / matrix-free = {t / times['matrix-free']:.2f}"
+                for m, t in times.items()
+                if m != "matrix-free"
+            )
             if ratios:
                 print(f"{'':28s} time ratios: {ratios}", flush=True)
 

@@ -38,32 +38,52 @@ TIMER = "def _timed(f, net, kw):\n    t = time.perf_counter(); f(net, **kw); ret
 
 def run(block: int, tmp: Path) -> dict:
     copy = tmp / f"block{block}"
-    shutil.copytree(ROOT / "pgrid", copy / "pgrid", ignore=shutil.ignore_patterns("__pycache__", "data"))
+    shutil.copytree(
+        ROOT / "pgrid", copy / "pgrid", ignore=shutil.ignore_patterns("__pycache__", "data")
+    )
     src = copy / "pgrid" / "_sde_kernels.py"
     text, n = re.subn(r"^BLOCK = \d+", f"BLOCK = {block}", src.read_text(), count=1, flags=re.M)
     assert n == 1, "BLOCK not found in pgrid/_sde_kernels.py"
     src.write_text(text)
-    env = {**os.environ, "PYTHONPATH": str(copy), "NUMBA_CACHE_DIR": str(tmp / f"numba{block}"),
-           "OPENBLAS_NUM_THREADS": "1", "PGRID_PROGRESS": "0"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(copy),
+        "NUMBA_CACHE_DIR": str(tmp / f"numba{block}"),
+        "OPENBLAS_NUM_THREADS": "1",
+        "PGRID_PROGRESS": "0",
+    }
     code = "import time\n" + TIMER + CHILD % (SIZES,)
-    res = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp, capture_output=True, text=True, check=True)
+    res = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=tmp, capture_output=True, text=True, check=True
+    )
     return {int(k): v for k, v in json.loads(res.stdout.strip().splitlines()[-1]).items()}
 
 
 def main():
     sys.path.insert(0, str(ROOT))
     from pgrid._sde_kernels import BLOCK
+
     blocks = sorted({16, 32, 64, BLOCK})
     with tempfile.TemporaryDirectory() as tmp:
         res = {b: run(b, Path(tmp)) for b in blocks}
-    print(f"pgrid.simulate, one thread, 64 trajectories, 2.5e5 steps; ratio: time / time at BLOCK = {BLOCK} (in use)")
+    print(
+        f"pgrid.simulate, one thread, 64 trajectories, 2.5e5 steps; ratio: time / time at BLOCK = {BLOCK} (in use)"
+    )
     print("  BLOCK " + "".join(f"   N = {n:<2d} (s, ratio)" for n in SIZES))
     for b in blocks:
-        row = "".join(f"   {res[b][n][0]:6.3f}  {res[b][n][0] / res[BLOCK][n][0]:5.2f}x   " for n in SIZES)
+        row = "".join(
+            f"   {res[b][n][0]:6.3f}  {res[b][n][0] / res[BLOCK][n][0]:5.2f}x   " for n in SIZES
+        )
         print(f"  {b:5d}{'*' if b == BLOCK else ' '}{row}")
-    worst = max(abs(x - y) / abs(y) for b in blocks for n in SIZES
-                for x, y in zip(res[b][n][1], res[BLOCK][n][1]))
-    print(f"largest relative difference of a mean current between block sizes: {worst:.1e} (round-off)")
+    worst = max(
+        abs(x - y) / abs(y)
+        for b in blocks
+        for n in SIZES
+        for x, y in zip(res[b][n][1], res[BLOCK][n][1])
+    )
+    print(
+        f"largest relative difference of a mean current between block sizes: {worst:.1e} (round-off)"
+    )
 
 
 if __name__ == "__main__":

@@ -22,19 +22,24 @@ import time
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("PGRID_PROGRESS", "0")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-import pgrid  # noqa: E402
+import pgrid
 
 sys.path.insert(0, os.path.dirname(__file__))
-from bench_sde import numpy_euler_maruyama  # noqa: E402
+from bench_sde import numpy_euler_maruyama
 
 N, GI, GAMMA, N0 = 6, 4.0, 1e-3, 100.0
 
 
 def chain(ge):
-    return pgrid.chain(N, gain=pgrid.Reservoir(GI, n0=N0), loss=pgrid.Reservoir(ge, n0=N0), gamma=GAMMA,
-                       n_th=10 * N0)
+    return pgrid.chain(
+        N,
+        gain=pgrid.Reservoir(GI, n0=N0),
+        loss=pgrid.Reservoir(ge, n0=N0),
+        gamma=GAMMA,
+        n_th=10 * N0,
+    )
 
 
 def sweep_point(ge, seed):
@@ -44,7 +49,9 @@ def sweep_point(ge, seed):
 
 
 def fig3a_point(ge, seed):
-    e = pgrid.simulate(chain(ge), dt=0.02, t_relax=5e3, t_sample=2e4, n_traj=32, seed=seed, sample_every=5)
+    e = pgrid.simulate(
+        chain(ge), dt=0.02, t_relax=5e3, t_sample=2e4, n_traj=32, seed=seed, sample_every=5
+    )
     return e
 
 
@@ -52,9 +59,11 @@ def main():
     import numba
 
     grid = {"ge": np.linspace(1.0, 10.0, 12)}
-    sweep_point(2.0, 0)                                   # compile outside the timings
+    sweep_point(2.0, 0)  # compile outside the timings
     cores = numba.config.NUMBA_NUM_THREADS
-    print(f"1. sweep of {len(grid['ge'])} SDE points (N = 6, 16 trajectories, 2.5e5 steps each), {cores} cores")
+    print(
+        f"1. sweep of {len(grid['ge'])} SDE points (N = 6, 16 trajectories, 2.5e5 steps each), {cores} cores"
+    )
     numba.set_num_threads(1)
     t0 = time.perf_counter()
     serial = pgrid.sweep(sweep_point, grid, seed=3, executor="serial")
@@ -68,10 +77,18 @@ def main():
     import distributed
 
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    with distributed.LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, dashboard_address=None,
-                                  silence_logs=40, env={"NUMBA_NUM_THREADS": "1"}) as cluster, \
-            distributed.Client(cluster) as client:
-        client.run(lambda: sweep_point(2.0, 0))           # compile on every worker outside the timing
+    with (
+        distributed.LocalCluster(
+            n_workers=cores,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=40,
+            env={"NUMBA_NUM_THREADS": "1"},
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        client.run(lambda: sweep_point(2.0, 0))  # compile on every worker outside the timing
         t0 = time.perf_counter()
         dask = pgrid.sweep(sweep_point, grid, seed=3, executor=client)
         t_dask = time.perf_counter() - t0
@@ -80,10 +97,14 @@ def main():
             assert np.array_equal(other[k], serial[k]), "backends disagree"
     n = len(grid["ge"])
     print(f"   serial (1 numba thread)         {t_serial:6.1f} s  {n / t_serial:6.2f} points/s")
-    print(f"   default (thread pool, {cores} points at a time) {t_default:6.1f} s  {n / t_default:6.2f} points/s"
-          f"   default/serial = {t_serial / t_default:.2f}x")
-    print(f"   dask LocalCluster ({cores} workers)  {t_dask:6.1f} s  {n / t_dask:6.2f} points/s"
-          f"   dask/default = {t_default / t_dask:.2f}x")
+    print(
+        f"   default (thread pool, {cores} points at a time) {t_default:6.1f} s  {n / t_default:6.2f} points/s"
+        f"   default/serial = {t_serial / t_default:.2f}x"
+    )
+    print(
+        f"   dask LocalCluster ({cores} workers)  {t_dask:6.1f} s  {n / t_dask:6.2f} points/s"
+        f"   dask/default = {t_default / t_dask:.2f}x"
+    )
     print("   identical arrays on all three backends: yes")
 
     print("2. one Fig. 3(a) point at Gamma_e = 2g")
@@ -101,8 +122,10 @@ def main():
     t_frac = time.perf_counter() - t0
     steps_paper = int(5000 / 1e-4) + 3000 * 17000
     t_paper = t_frac * steps_paper / steps_measured
-    print(f"   paper's recipe: {steps_measured} steps in {t_frac:.1f} s -> {steps_paper:.3g} steps "
-          f"= {t_paper / 3600:.1f} h (extrapolated)")
+    print(
+        f"   paper's recipe: {steps_measured} steps in {t_frac:.1f} s -> {steps_paper:.3g} steps "
+        f"= {t_paper / 3600:.1f} h (extrapolated)"
+    )
     print(f"   ratio paper recipe / pgrid = {t_paper / t_pgrid:.0f}x")
     return 0
 

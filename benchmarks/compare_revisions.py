@@ -24,8 +24,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def run(script, pythonpath):
     env = dict(os.environ, PYTHONPATH=str(pythonpath), OPENBLAS_NUM_THREADS="1")
-    out = subprocess.run([sys.executable, str(script)], env=env, cwd=tempfile.gettempdir(),
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, str(script)],
+        env=env,
+        cwd=tempfile.gettempdir(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return out.stdout.splitlines()
 
 
@@ -42,16 +48,24 @@ def main(argv=None):
     script = ROOT / "benchmarks" / args.bench
     with tempfile.TemporaryDirectory() as tmp:
         old = Path(tmp) / "old"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(old), args.rev], check=True)
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(old), args.rev],
+            check=True,
+        )
         try:
             results = {"old": [], "new": []}
             for k in range(args.rounds):
                 for side, path in (("old", old), ("new", ROOT)):
                     results[side].append(run(script, path))
-                    print(f"round {k + 1}, {'working tree' if side == 'new' else args.rev}:", flush=True)
+                    print(
+                        f"round {k + 1}, {'working tree' if side == 'new' else args.rev}:",
+                        flush=True,
+                    )
                     print("\n".join("  " + line for line in results[side][-1]), flush=True)
         finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)], check=True)
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)], check=True
+            )
     print(f"\nbest of {args.rounds} rounds, working tree / {args.rev} (rates: > 1 is faster):")
     for k, line in enumerate(results["new"][0]):
         best = {}
@@ -59,11 +73,18 @@ def main(argv=None):
             rows = [numbers(r[k]) for r in results[side] if k < len(r)]
             if rows and all(rows) and len({len(r) for r in rows}) == 1:
                 best[side] = [max(col) for col in zip(*rows)]
-        if line.split()[:1] and line.split()[0].isdigit() and "old" in best and "new" in best \
-                and len(best["old"]) == len(best["new"]):
+        if (
+            line.split()[:1]
+            and line.split()[0].isdigit()
+            and "old" in best
+            and "new" in best
+            and len(best["old"]) == len(best["new"])
+        ):
             ratios = "  ".join(f"{n / o:.3f}" for o, n in zip(best["old"], best["new"]))
-            print(f"  {line.split()[0]:>3} {line.split()[1]:>3}  old {best['old'][0]:.3g}  new {best['new'][0]:.3g}"
-                  f"  ratio {ratios}")
+            print(
+                f"  {line.split()[0]:>3} {line.split()[1]:>3}  old {best['old'][0]:.3g}  new {best['new'][0]:.3g}"
+                f"  ratio {ratios}"
+            )
     return 0
 
 

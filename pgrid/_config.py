@@ -34,8 +34,10 @@ def cache_dir() -> Path:
     if value is None:
         return Path.home() / ".cache" / "pgrid"
     if not value.strip():
-        raise ValueError("PGRID_CACHE_DIR is set but empty (it would put the cache in the working directory); "
-                         "unset it for ~/.cache/pgrid or give a directory.")
+        raise ValueError(
+            "PGRID_CACHE_DIR is set but empty (it would put the cache in the working directory); "
+            "unset it for ~/.cache/pgrid or give a directory."
+        )
     return Path(value)
 
 
@@ -43,7 +45,9 @@ def progress_enabled(progress: Optional[bool] = None) -> bool:
     """Whether to draw progress bars: ``progress`` if given, else not when ``PGRID_PROGRESS=0``."""
     if progress is not None:
         if not isinstance(progress, (bool, np.bool_)):
-            raise ValueError(f"`progress` must be True, False or None (the PGRID_PROGRESS default), got {progress!r}.")
+            raise ValueError(
+                f"`progress` must be True, False or None (the PGRID_PROGRESS default), got {progress!r}."
+            )
         return bool(progress)
     return os.environ.get("PGRID_PROGRESS", "1").strip().lower() not in ("0", "false", "no", "off")
 
@@ -53,6 +57,7 @@ def progress_bar(total: int, desc: str, *, unit: str = "it", enabled: bool = Tru
     if not enabled:
         return None
     from tqdm.auto import tqdm
+
     return tqdm(total=total, desc=desc, unit=unit, delay=2.0, leave=False)
 
 
@@ -98,7 +103,7 @@ def single_threaded_blas():
         if _blas_users == 0:
             try:
                 from threadpoolctl import threadpool_limits
-            except ImportError:          # pragma: no cover - a declared dependency
+            except ImportError:  # pragma: no cover - a declared dependency
                 _blas_limiter = None
             else:
                 _release_openblas_control()
@@ -123,17 +128,20 @@ def _release_openblas_control():
     from whichever thread enters first or leaves last, so it releases that claim around each change."""
     try:
         from threadpoolctl import OpenBLASController
+
         OpenBLASController.clear_controlling_thread(force=True)
-    except (ImportError, AttributeError, TypeError):     # older threadpoolctl: no controlling thread
+    except (ImportError, AttributeError, TypeError):  # older threadpoolctl: no controlling thread
         pass
 
 
 def blas_single_threaded(func):
     """Decorator: run ``func`` inside :func:`single_threaded_blas`."""
+
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         with single_threaded_blas():
             return func(*args, **kwargs)
+
     return wrapper
 
 
@@ -161,6 +169,7 @@ def available_memory() -> int:
         pass
     try:
         import resource
+
         soft = resource.getrlimit(resource.RLIMIT_AS)[0]
         if soft != resource.RLIM_INFINITY:
             limits.append(soft)
@@ -180,10 +189,14 @@ def check_memory(nbytes: float, what: str, fix: str) -> None:
     avail = available_memory()
     if nbytes > MEMORY_SHARE * avail:
         from .errors import InsufficientMemoryError
-        gib = 1024.0 ** 3
+
+        gib = 1024.0**3
         raise InsufficientMemoryError(
             f"{what} would need about {nbytes / gib:.3g} GiB, but only {avail / gib:.3g} GiB are available: "
-            f"{fix}.", needed=int(nbytes), available=int(avail))
+            f"{fix}.",
+            needed=int(nbytes),
+            available=int(avail),
+        )
 
 
 _ANNOUNCED = set()
@@ -197,11 +210,16 @@ def announce_compilation(kernel, what: str) -> None:
         return
     _ANNOUNCED.add(kernel)
     try:
-        cached = bool(kernel._cache._cache_file._load_index())     # numba internals; stale sources give {}
+        cached = bool(
+            kernel._cache._cache_file._load_index()
+        )  # numba internals; stale sources give {}
     except Exception:
         cached = True
     if not cached:
         import sys
-        sys.stderr.write(f"pgrid: compiling the {what} (first use of this pgrid on this machine, "
-                         "10-30 s; numba caches it for later runs)\n")
+
+        sys.stderr.write(
+            f"pgrid: compiling the {what} (first use of this pgrid on this machine, "
+            "10-30 s; numba caches it for later runs)\n"
+        )
         sys.stderr.flush()

@@ -18,7 +18,9 @@ import numpy as np
 from ._validate import amplitudes
 
 
-def initial_state(net, init, *, kinds, count=None, amplitude=1.0, mode=None, rng=None) -> np.ndarray:
+def initial_state(
+    net, init, *, kinds, count=None, amplitude=1.0, mode=None, rng=None
+) -> np.ndarray:
     """Initial amplitudes for ``net``: shape (N,) if ``count`` is None, else (count, N).
 
     ``kinds`` are the string kinds the calling solver allows; ``rng`` a NumPy generator
@@ -34,11 +36,15 @@ def initial_state(net, init, *, kinds, count=None, amplitude=1.0, mode=None, rng
         if init == "vacuum":
             return np.zeros(shape, complex)
         if init == "random":
-            return amplitude * (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)) / math.sqrt(2)
+            return (
+                amplitude
+                * (rng.standard_normal(shape) + 1j * rng.standard_normal(shape))
+                / math.sqrt(2)
+            )
         if init == "seed":
             a = np.zeros(n, complex)
             a[list(net.gain) or [0]] = amplitude
-        else:   # "mode"
+        else:  # "mode"
             vec = level_vector(net, mode)
             a = amplitude * vec / np.max(np.abs(vec))
         return a if count is None else np.broadcast_to(a, shape).copy()
@@ -65,8 +71,10 @@ def level_vector(net, mode=None) -> np.ndarray:
     w, v = np.linalg.eigh(0.5 * net.coupling - np.diag(net.detuning))
     k = int(np.argmin(np.abs(w))) if mode is None else int(mode)
     if not 0 <= k < n:
-        raise ValueError(f"`mode` must be in 0..{n - 1} (eigenvectors of the coupling "
-                         f"sorted by frequency), got {mode}.")
+        raise ValueError(
+            f"`mode` must be in 0..{n - 1} (eigenvectors of the coupling "
+            f"sorted by frequency), got {mode}."
+        )
     level = np.abs(w - w[k]) <= DEGENERATE * max(1.0, float(np.max(np.abs(w))))
     basis = v[:, level]
     seed = np.zeros(n, complex)

@@ -35,7 +35,7 @@ def memory_bytes(sizes) -> float:
     with a 15 % margin for temporaries (measured: 2.45 GB above the interpreter's own for three modes
     at cutoff 30 when the dense H_eff blocks were still all held; they are now made one at a time)."""
     sizes = np.asarray(sizes, float)
-    u = float(np.sum(sizes ** 2))
+    u = float(np.sum(sizes**2))
     dim = float(np.sum(sizes))
     return 1.15 * (16.0 * u * (N_VECTORS + 3) + 16.0 * float(np.max(sizes)) ** 2 * 6 + dim * 200.0)
 
@@ -67,10 +67,12 @@ class SectorPreconditioner:
 
 def _operator(lay):
     """x -> (L + u w^T) x written into y, u the vacuum element (index 0), w the trace."""
+
     def apply(x, y):
         qk.apply(lay, x, y)
         y[0] += qk.trace(lay, x)
         return y
+
     return apply
 
 
@@ -86,7 +88,7 @@ def solve(lay, heff_blocks, *, tol: float = 1e-12, maxiter: int = 2000, progress
     axpy, vdot, norm = qk.axpy, qk.vdot, qk.norm
     x = np.zeros(n, complex)
     r = np.zeros(n, complex)
-    r[0] = 1.0                          # b = u, ||b|| = 1; x0 = 0 so r = b
+    r[0] = 1.0  # b = u, ||b|| = 1; x0 = 0 so r = b
     r0 = r.copy()
     p = np.zeros(n, complex)
     v = np.zeros(n, complex)
@@ -101,12 +103,12 @@ def solve(lay, heff_blocks, *, tol: float = 1e-12, maxiter: int = 2000, progress
         if rho == 0:
             raise RuntimeError("BiCGSTAB broke down (rho = 0)")
         beta = (rho / rho_old) * (alpha / omega)
-        axpy(-omega, v, p)              # p = r + beta (p - omega v)
+        axpy(-omega, v, p)  # p = r + beta (p - omega v)
         qk.xpby(r, beta, p)
         pre(p, p_hat)
         op(p_hat, v)
         alpha = rho / vdot(r0, v)
-        axpy(-alpha, v, r)            # s = r - alpha v (in r)
+        axpy(-alpha, v, r)  # s = r - alpha v (in r)
         axpy(alpha, p_hat, x)
         res = norm(r)
         if res < tol:
@@ -118,7 +120,7 @@ def solve(lay, heff_blocks, *, tol: float = 1e-12, maxiter: int = 2000, progress
             raise RuntimeError("BiCGSTAB broke down (t = 0)")
         omega = vdot(t, r) / tt
         axpy(omega, s_hat, x)
-        axpy(-omega, t, r)            # r = s - omega t
+        axpy(-omega, t, r)  # r = s - omega t
         res = norm(r)
         if progress is not None:
             progress(it, res)
@@ -128,14 +130,20 @@ def solve(lay, heff_blocks, *, tol: float = 1e-12, maxiter: int = 2000, progress
             raise RuntimeError(f"BiCGSTAB broke down after {it} iterations (omega = {omega})")
         rho_old = rho
     del r0, p, v, p_hat, s_hat
-    x /= qk.trace(lay, x)               # unit trace (it is 1 to the residual already)
-    op(x, t)                            # the true residual
+    x /= qk.trace(lay, x)  # unit trace (it is 1 to the residual already)
+    op(x, t)  # the true residual
     t[0] -= 1.0
     true_res = float(norm(t))
     del t, r
-    stats = {"iterations": it, "residual": true_res, "setup_s": t_setup,
-             "solve_s": time.perf_counter() - t0 - t_setup}
+    stats = {
+        "iterations": it,
+        "residual": true_res,
+        "setup_s": t_setup,
+        "solve_s": time.perf_counter() - t0 - t_setup,
+    }
     if not true_res < 10 * tol:
-        raise RuntimeError(f"the matrix-free Krylov solver reached a residual of {true_res:.2e} after {it} "
-                           f"iterations (asked {tol:g}); try method='krylov' (assembled) or check the network.")
+        raise RuntimeError(
+            f"the matrix-free Krylov solver reached a residual of {true_res:.2e} after {it} "
+            f"iterations (asked {tol:g}); try method='krylov' (assembled) or check the network."
+        )
     return x, stats

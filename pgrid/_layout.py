@@ -33,7 +33,9 @@ from numba import njit
 #: gr, gn0, gnu, lr, ln0, lnu (P, A): gain and loss rate, n0, nu per active site (rate 0 where absent);
 #: bond_i, bond_j (B,) int64 and bond_g, bond_gi (B,): the bonds i < j and the real and imaginary
 #: part of their g_ij.
-Layout = namedtuple("Layout", "offs coef coef_im cplx det gh act gr gn0 gnu lr ln0 lnu bond_i bond_j bond_g bond_gi")
+Layout = namedtuple(
+    "Layout", "offs coef coef_im cplx det gh act gr gn0 gnu lr ln0 lnu bond_i bond_j bond_g bond_gi"
+)
 
 #: One point of a :data:`Layout` (the per-point arrays without the point axis).
 Model = namedtuple("Model", "offs coef coef_im cplx det gh act gr gn0 gnu lr ln0 lnu")
@@ -66,16 +68,40 @@ def layout(nets) -> Layout:
     bg = np.asarray(ref.bond_coupling)
     # fresh writable copies: a read-only array is another numba type, and every kernel would be
     # compiled twice (for real networks, whose bg.real is the network's read-only array, and complex)
-    return Layout(offs, coef, coef_im, bool(ref.is_complex), np.array([nt.detuning for nt in nets]),
-                  0.5 * np.array([nt.gamma for nt in nets]), act, *res, ref.bonds[:, 0].copy(),
-                  ref.bonds[:, 1].copy(), np.array(bg.real, float), np.array(bg.imag, float))
+    return Layout(
+        offs,
+        coef,
+        coef_im,
+        bool(ref.is_complex),
+        np.array([nt.detuning for nt in nets]),
+        0.5 * np.array([nt.gamma for nt in nets]),
+        act,
+        *res,
+        ref.bonds[:, 0].copy(),
+        ref.bonds[:, 1].copy(),
+        np.array(bg.real, float),
+        np.array(bg.imag, float),
+    )
 
 
 @njit(cache=True, inline="always")
 def point(lay, p):
     """The :data:`Model` of point ``p`` of a :data:`Layout`."""
-    return Model(lay.offs, lay.coef, lay.coef_im, lay.cplx, lay.det[p], lay.gh[p], lay.act, lay.gr[p], lay.gn0[p],
-                 lay.gnu[p], lay.lr[p], lay.ln0[p], lay.lnu[p])
+    return Model(
+        lay.offs,
+        lay.coef,
+        lay.coef_im,
+        lay.cplx,
+        lay.det[p],
+        lay.gh[p],
+        lay.act,
+        lay.gr[p],
+        lay.gn0[p],
+        lay.gnu[p],
+        lay.lr[p],
+        lay.ln0[p],
+        lay.lnu[p],
+    )
 
 
 @njit(cache=True, inline="always")
@@ -140,11 +166,14 @@ def stable_step(nets, scheme: str) -> float:
       the convergence in dt; use dt well below the bound, e.g. 1e-2/g for the paper's chains).
     """
     nets = [nets] if not isinstance(nets, (list, tuple)) else list(nets)
-    rate_max = max([r.rate for nt in nets for r in list(nt.gain.values()) + list(nt.loss.values())] + [0.0])
+    rate_max = max(
+        [r.rate for nt in nets for r in list(nt.gain.values()) + list(nt.loss.values())] + [0.0]
+    )
     gamma_max = max(float(nt.gamma.max()) for nt in nets)
     if scheme == "rk4":
-        w_max = (float(np.max(np.abs(np.linalg.eigvalsh(0.5 * nets[0].coupling))))
-                 + max(float(np.abs(nt.detuning).max()) for nt in nets))
+        w_max = float(np.max(np.abs(np.linalg.eigvalsh(0.5 * nets[0].coupling)))) + max(
+            float(np.abs(nt.detuning).max()) for nt in nets
+        )
         return min(0.2, 1.0 / (w_max + 0.5 * rate_max + 0.5 * gamma_max + 1e-12))
     if scheme == "heun":
         if len(nets) != 1:
@@ -172,5 +201,13 @@ def split_complex(z):
 def model(net) -> Model:
     """The :data:`Model` of one network (for the per-point kernels called from Python)."""
     lay = layout(net)
-    return Model(lay.offs, lay.coef, lay.coef_im, lay.cplx, lay.det[0], lay.gh[0], lay.act,
-                 *(a[0] for a in lay[7:13]))
+    return Model(
+        lay.offs,
+        lay.coef,
+        lay.coef_im,
+        lay.cplx,
+        lay.det[0],
+        lay.gh[0],
+        lay.act,
+        *(a[0] for a in lay[7:13]),
+    )

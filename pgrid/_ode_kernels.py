@@ -21,28 +21,36 @@ from collections import namedtuple
 import numpy as np
 from numba import njit, prange, uint64
 
-from ._layout import point, saturable_rate_derivative, bond_current, bond_current_complex
-from ._rng import seed_state, normal_pair, KICK_STREAM as _KICK_STREAM
-from ._rng import ZIG_K as _K, ZIG_W as _W, ZIG_F as _F   # frozen into the kernels as constants
+from ._layout import bond_current, bond_current_complex, point, saturable_rate_derivative
+from ._rng import KICK_STREAM as _KICK_STREAM
+from ._rng import ZIG_F as _F
+from ._rng import ZIG_K as _K  # frozen into the kernels as constants
+from ._rng import ZIG_W as _W
+from ._rng import normal_pair, seed_state
 
 #: The convergence settings of :func:`solve_many` (built by :mod:`pgrid.deterministic` from a
 #: :class:`pgrid.Convergence`; see its fields): dt, check_steps and max_checks (RK4 step, steps per
 #: check window, windows), tol, slow_approach and newton_match (stationarity), newton_tol and
 #: newton_iter (Newton), growth_tol (stability verdict), kick, max_kicks and left_fixed_point (the
 #: invariant-subspace test), n_noise_steps and seed (weak-noise protocol: steps with noise, streams).
-Settings = namedtuple("Settings", "dt check_steps max_checks tol slow_approach newton_match newton_tol "
-                                  "newton_iter growth_tol kick max_kicks left_fixed_point n_noise_steps seed")
+Settings = namedtuple(
+    "Settings",
+    "dt check_steps max_checks tol slow_approach newton_match newton_tol "
+    "newton_iter growth_tol kick max_kicks left_fixed_point n_noise_steps seed",
+)
 
 #: Per-point output arrays of :func:`solve_many` (leading axis: the point).  ``clock`` (P, 2) is
 #: written while a point runs, for a progress bar read by another thread: the time integrated in
 #: the current run (it restarts after a kick) and the phase (:data:`PHASE_INTEGRATING`, ...).
-Outcome = namedtuple("Outcome", "xfr xfi stationary omega t_end j_mean j_min j_max occ_mean diverged growth kicks "
-                                "clock")
+Outcome = namedtuple(
+    "Outcome",
+    "xfr xfi stationary omega t_end j_mean j_min j_max occ_mean diverged growth kicks clock",
+)
 
 PHASE_WAITING, PHASE_INTEGRATING, PHASE_EIGENVALUES, PHASE_DONE = 0.0, 1.0, 2.0, 3.0
 
-_ZERO_OCC = 1e-24     # occupations below this count as the zero state (stationarity checks)
-_DIVERGED = 1e200     # an occupation above this is a blow-up
+_ZERO_OCC = 1e-24  # occupations below this count as the zero state (stationarity checks)
+_DIVERGED = 1e200  # an occupation above this is a blow-up
 
 
 @njit(cache=True, inline="always")
@@ -79,7 +87,7 @@ def _rhs(xr, xi, fr, fi, m):
             c = coef[d, l]
             fr[l] -= c * xi[l + o]
             fi[l] += c * xr[l + o]
-    if m.cplx:            # i (i c_im) alpha = -c_im alpha
+    if m.cplx:  # i (i c_im) alpha = -c_im alpha
         coef_im = m.coef_im
         for d in range(offs.size):
             o = offs[d]
@@ -191,7 +199,7 @@ def _lu_solve(a, b):
 def newton(xr, xi, omega, tol, max_iter, m):
     """Refine a rotating steady state in place; returns (converged, omega, residual)."""
     n = xr.size
-    r = np.int64(0)       # not a literal: one compiled _residual
+    r = np.int64(0)  # not a literal: one compiled _residual
     big = 0.0
     for l in range(n):
         o = xr[l] * xr[l] + xi[l] * xi[l]
@@ -217,21 +225,21 @@ def newton(xr, xi, omega, tol, max_iter, m):
     tr = np.zeros(n)
     ti = np.zeros(n)
     worst = _residual(xr, xi, omega, r, fr, fi, res, m)
-    for it in range(max_iter):
+    for _it in range(max_iter):
         if worst < tol * scale:
             return True, omega, worst
         jacobian_into(sub, xr, xi, omega, m)
         jac[:, :] = 0.0
-        jac[:2 * n, :2 * n] = sub
+        jac[: 2 * n, : 2 * n] = sub
         for l in range(n):
             jac[l, 2 * n] = -xi[l]
             jac[n + l, 2 * n] = xr[l]
         jac[2 * n, n + r] = 1.0
-        step = _lu_solve(jac, -res)        # own elimination: the same bits on every CPU
+        step = _lu_solve(jac, -res)  # own elimination: the same bits on every CPU
         if not np.all(np.isfinite(step)):
             return False, omega, worst
         lam = 1.0
-        for _ in range(8):   # damped Newton: accept the first step that lowers the residual
+        for _ in range(8):  # damped Newton: accept the first step that lowers the residual
             for l in range(n):
                 tr[l] = xr[l] + lam * step[l]
                 ti[l] = xi[l] + lam * step[n + l]
@@ -383,7 +391,7 @@ def _kick_direction(vec):
     dmax = 0.0
     for k in range(k2):
         d[k] = (vec[k] * rot).real
-        sign += d[k] * (1.0 + math.sqrt(k + 2.0))        # generic weights: no symmetry makes it vanish
+        sign += d[k] * (1.0 + math.sqrt(k + 2.0))  # generic weights: no symmetry makes it vanish
         dmax = max(dmax, abs(d[k]))
     if dmax == 0.0:
         return d
@@ -396,8 +404,18 @@ def _kick_direction(vec):
 @njit(cache=True)
 def _rk4_work(n):
     """Work space of :func:`_rk4_step`: the four stages (re, im) and the trial state."""
-    return (np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n),
-            np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n))
+    return (
+        np.zeros(n),
+        np.zeros(n),
+        np.zeros(n),
+        np.zeros(n),
+        np.zeros(n),
+        np.zeros(n),
+        np.zeros(n),
+        np.zeros(n),
+        np.zeros(n),
+        np.zeros(n),
+    )
 
 
 @njit(cache=True)
@@ -455,7 +473,13 @@ def _integrate_point(xr, xi, m, lay, s, noise_var, n_noise_steps, rng, window, c
     """
     jsum, jlo, jhi, osum = window
     s0, s1, s2, s3 = rng
-    bond_i, bond_j, bond_g, bond_gi, cplx = lay.bond_i, lay.bond_j, lay.bond_g, lay.bond_gi, lay.cplx
+    bond_i, bond_j, bond_g, bond_gi, cplx = (
+        lay.bond_i,
+        lay.bond_j,
+        lay.bond_g,
+        lay.bond_gi,
+        lay.cplx,
+    )
     dt = s.dt
     check_steps = s.check_steps
     n = xr.size
@@ -467,7 +491,8 @@ def _integrate_point(xr, xi, m, lay, s, noise_var, n_noise_steps, rng, window, c
     step = 0
     next_try = 0
     backoff = 1
-    yr = np.zeros(n); yi = np.zeros(n)
+    yr = np.zeros(n)
+    yi = np.zeros(n)
     clock[1] = PHASE_INTEGRATING
     for chk in range(s.max_checks):
         clock[0] = step * dt
@@ -477,7 +502,7 @@ def _integrate_point(xr, xi, m, lay, s, noise_var, n_noise_steps, rng, window, c
             jhi[q] = -np.inf
         for l in range(n):
             osum[l] = 0.0
-        for it in range(check_steps):
+        for _it in range(check_steps):
             _rk4_step(xr, xi, dt, 0.0, work, m)
             if step < n_noise_steps:
                 for l in range(n):
@@ -519,8 +544,13 @@ def _integrate_point(xr, xi, m, lay, s, noise_var, n_noise_steps, rng, window, c
             jq = _current(xr, xi, i, j, bond_g[q], bond_gi[q], cplx)
             change = max(change, abs(jq - prev_j[q]))
             prev_j[q] = jq
-        if (step > n_noise_steps and omax > _ZERO_OCC and change <= s.slow_approach * omax
-                and change > s.tol * omax and chk >= next_try):
+        if (
+            step > n_noise_steps
+            and omax > _ZERO_OCC
+            and change <= s.slow_approach * omax
+            and change > s.tol * omax
+            and chk >= next_try
+        ):
             yr[:] = xr
             yi[:] = xi
             w0 = _frequency(xr, xi, m)
@@ -557,7 +587,7 @@ def _frequency(xr, xi, m):
     num = 0.0
     norm = 0.0
     for l in range(n):
-        num += xr[l] * fi[l] - xi[l] * fr[l]      # Im(conj(alpha) f)
+        num += xr[l] * fi[l] - xi[l] * fr[l]  # Im(conj(alpha) f)
         norm += xr[l] * xr[l] + xi[l] * xi[l]
     return -num / norm if norm > 0 else 0.0
 
@@ -592,7 +622,7 @@ def _solve_point(xr, xi, p, lay, s, noise_var, try_newton_first, omega0, out):
     clock = out.clock[p]
     kick = s.kick
     done = False
-    g_now = np.nan                  # growth rate of the current state (computed once per state)
+    g_now = np.nan  # growth rate of the current state (computed once per state)
     if try_newton_first:
         yr = xr.copy()
         yi = xi.copy()
@@ -609,7 +639,9 @@ def _solve_point(xr, xi, p, lay, s, noise_var, try_newton_first, omega0, out):
             done = True
     if not done:
         rng = seed_state(uint64(s.seed), uint64(p))
-        conv, div, steps = _integrate_point(xr, xi, m, lay, s, noise_var[p], s.n_noise_steps, rng, window, clock)
+        conv, div, steps = _integrate_point(
+            xr, xi, m, lay, s, noise_var[p], s.n_noise_steps, rng, window, clock
+        )
         out.t_end[p] = steps * s.dt
         out.diverged[p] = div
         omega[p] = _frequency(xr, xi, m)
@@ -619,9 +651,9 @@ def _solve_point(xr, xi, p, lay, s, noise_var, try_newton_first, omega0, out):
             clock[1] = PHASE_EIGENVALUES
             g_now = max_growth(xr, xi, omega[p], m)
         n_kick = 0
-        shaken = False              # the non-stationary outcome has had its random kick
+        shaken = False  # the non-stationary outcome has had its random kick
         left2 = s.left_fixed_point * s.left_fixed_point
-        krng = seed_state(uint64(s.seed), uint64(_KICK_STREAM))   # the same for every point: a batch
+        krng = seed_state(uint64(s.seed), uint64(_KICK_STREAM))  # the same for every point: a batch
         # and a live recomputation of one of its points kick alike
         while kick > 0.0 and n_kick < s.max_kicks and not out.diverged[p]:
             if stationary[p]:
@@ -642,7 +674,9 @@ def _solve_point(xr, xi, p, lay, s, noise_var, try_newton_first, omega0, out):
                 shaken = True
             was_stationary = stationary[p]
             n_kick += 1
-            conv, div, steps = _integrate_point(xr, xi, m, lay, s, noise_var[p], np.int64(0), rng, window, clock)
+            conv, div, steps = _integrate_point(
+                xr, xi, m, lay, s, noise_var[p], np.int64(0), rng, window, clock
+            )
             out.t_end[p] += steps * s.dt
             if div:
                 out.diverged[p] = True
@@ -655,7 +689,7 @@ def _solve_point(xr, xi, p, lay, s, noise_var, try_newton_first, omega0, out):
                 clock[1] = PHASE_EIGENVALUES
                 g_now = max_growth(xr, xi, omega[p], m)
                 continue
-            if not was_stationary:      # the motion survived a random kick: not stationary
+            if not was_stationary:  # the motion survived a random kick: not stationary
                 omega[p] = _frequency(xr, xi, m)
                 break
             # distance from the fixed point modulo the global phase, relative to its norm
@@ -669,17 +703,23 @@ def _solve_point(xr, xi, p, lay, s, noise_var, try_newton_first, omega0, out):
                 cr += fr[l] * xr[l] + fi[l] * xi[l]
                 ci += fr[l] * xi[l] - fi[l] * xr[l]
             dist2 = max(0.0, nx + nf - 2.0 * math.sqrt(cr * cr + ci * ci))
-            if dist2 > left2 * kick * kick * (nf if nf > 1e-20 else 1.0):   # left the fixed point
+            if dist2 > left2 * kick * kick * (nf if nf > 1e-20 else 1.0):  # left the fixed point
                 stationary[p] = False
                 omega[p] = _frequency(xr, xi, m)
-                continue                # the motion it went to gets its random kick
-            xr[:] = fr                  # still at the fixed point: keep it (reported unstable)
+                continue  # the motion it went to gets its random kick
+            xr[:] = fr  # still at the fixed point: keep it (reported unstable)
             xi[:] = fi
             omega[p] = w_fp
             break
         out.kicks[p] = n_kick
     clock[1] = PHASE_DONE
-    bond_i, bond_j, bond_g, bond_gi, cplx = lay.bond_i, lay.bond_j, lay.bond_g, lay.bond_gi, lay.cplx
+    bond_i, bond_j, bond_g, bond_gi, cplx = (
+        lay.bond_i,
+        lay.bond_j,
+        lay.bond_g,
+        lay.bond_gi,
+        lay.cplx,
+    )
     if stationary[p]:
         for q in range(nb):
             i = bond_i[q]
@@ -736,10 +776,12 @@ def solve_many(x0r, x0i, path_len, lay, s, noise_var, path_start, path_stop, out
             tot = 0.0
             for l in range(n):
                 tot += xr[l] * xr[l] + xi[l] * xi[l]
-            if tot < 1e-20 or not tot < _DIVERGED:   # previous point decayed to zero or diverged: restart
+            if (
+                tot < 1e-20 or not tot < _DIVERGED
+            ):  # previous point decayed to zero or diverged: restart
                 xr[:] = x0r[p]
                 xi[:] = x0i[p]
-            if not math.isfinite(w0):                # the predecessor diverged: no frequency to start from
+            if not math.isfinite(w0):  # the predecessor diverged: no frequency to start from
                 w0 = 0.0
             _solve_point(xr, xi, p, lay, s, noise_var, mm > 0, w0, out)
             w0 = omega[p]

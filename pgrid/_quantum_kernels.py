@@ -34,7 +34,9 @@ from numba import njit, prange
 #: h_val (nnz,) complex128: the rows of H_eff (CSR, columns as indices within the sector);
 #: j_src (C, dim) int64: for jump c and target state b, the source state (-1: none);
 #: j_val (C, dim) float64: its matrix element <b|C_c|source>; j_shift (C,) int64: delta_c.
-SectorLayout = namedtuple("SectorLayout", "sec_start vec_off sector h_ptr h_col h_val j_src j_val j_shift")
+SectorLayout = namedtuple(
+    "SectorLayout", "sec_start vec_off sector h_ptr h_col h_val j_src j_val j_shift"
+)
 
 
 def sector_layout(heff, jumps, sectors) -> SectorLayout:
@@ -43,12 +45,12 @@ def sector_layout(heff, jumps, sectors) -> SectorLayout:
     of the basis states with s excitations, for s = 0, 1, ...)."""
     sizes = np.array([len(ix) for ix in sectors], np.int64)
     sec_start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    vec_off = np.concatenate([[0], np.cumsum(sizes ** 2)]).astype(np.int64)
-    order = np.concatenate(sectors).astype(np.int64)           # sector-ordered -> Kronecker index
+    vec_off = np.concatenate([[0], np.cumsum(sizes**2)]).astype(np.int64)
+    order = np.concatenate(sectors).astype(np.int64)  # sector-ordered -> Kronecker index
     dim = order.size
     sector = np.repeat(np.arange(len(sectors), dtype=np.int64), sizes)
     local = np.arange(dim, dtype=np.int64) - sec_start[sector]
-    position = np.empty(dim, np.int64)                          # Kronecker -> sector-ordered index
+    position = np.empty(dim, np.int64)  # Kronecker -> sector-ordered index
     position[order] = np.arange(dim, dtype=np.int64)
     h = heff.tocsr()[order][:, order].tocsr()
     h.sort_indices()
@@ -69,8 +71,17 @@ def sector_layout(heff, jumps, sectors) -> SectorLayout:
         j_src[c, tgt] = src
         j_val[c, tgt] = coo.data.real
         j_shift[c] = shift
-    return SectorLayout(sec_start, vec_off, sector, h.indptr.astype(np.int64), h_col,
-                        h.data.astype(np.complex128), j_src, j_val, j_shift)
+    return SectorLayout(
+        sec_start,
+        vec_off,
+        sector,
+        h.indptr.astype(np.int64),
+        h_col,
+        h.data.astype(np.complex128),
+        j_src,
+        j_val,
+        j_shift,
+    )
 
 
 @njit(inline="always")
@@ -172,16 +183,24 @@ def gauss_seidel(lay, pre_vec, pre_vinv, pre_den, r, out):
         rs = r[a:b].copy()
         if s > 0:
             jumps_into(lay, out, rs, s, 1, -1.0)
-        x = _sector_inverse(pre_vec[a:b].reshape(d, d), pre_vinv[a:b].reshape(d, d),
-                            pre_den[a:b].reshape(d, d), rs.reshape(d, d))
+        x = _sector_inverse(
+            pre_vec[a:b].reshape(d, d),
+            pre_vinv[a:b].reshape(d, d),
+            pre_den[a:b].reshape(d, d),
+            rs.reshape(d, d),
+        )
         out[a:b] = x.ravel()
     for s in range(n_sec - 2, -1, -1):
         a, b = off[s], off[s + 1]
         d = lay.sec_start[s + 1] - lay.sec_start[s]
         corr = np.zeros(b - a, np.complex128)
         jumps_into(lay, out, corr, s, -1, 1.0)
-        x = _sector_inverse(pre_vec[a:b].reshape(d, d), pre_vinv[a:b].reshape(d, d),
-                            pre_den[a:b].reshape(d, d), corr.reshape(d, d))
+        x = _sector_inverse(
+            pre_vec[a:b].reshape(d, d),
+            pre_vinv[a:b].reshape(d, d),
+            pre_den[a:b].reshape(d, d),
+            corr.reshape(d, d),
+        )
         out[a:b] -= x.ravel()
 
 

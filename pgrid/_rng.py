@@ -47,7 +47,7 @@ import math
 
 import numpy as np
 from llvmlite import ir
-from numba import njit, uint64, int64, types
+from numba import int64, njit, types, uint64
 from numba.extending import intrinsic
 
 #: :func:`numpy_generator` purpose: random initial amplitudes of steady_state.
@@ -206,6 +206,7 @@ def _f64_from_bits(typingctx, x):
 
     def codegen(context, builder, sig, args):
         return builder.bitcast(args[0], ir.DoubleType())
+
     return types.float64(types.uint64), codegen
 
 
@@ -217,6 +218,7 @@ def _bits_from_f64(typingctx, x):
 
     def codegen(context, builder, sig, args):
         return builder.bitcast(args[0], ir.IntType(64))
+
     return types.uint64(types.float64), codegen
 
 
@@ -255,7 +257,7 @@ def box_muller(u):
     r = math.sqrt(-2.0 * _log_positive((k + 0.5) * (1.0 / 4294967296.0)))
     x = (int64(u & uint64(0x1FFFFFFF)) + 0.5) * (0.7853981633974483 / 536870912.0)
     x2 = x * x
-    sn = -1.0 / 1307674368000.0           # Taylor to x^17 / x^16: error < 5e-17 on [0, pi/4)
+    sn = -1.0 / 1307674368000.0  # Taylor to x^17 / x^16: error < 5e-17 on [0, pi/4)
     sn = sn * x2 + 1.0 / 6227020800.0
     sn = sn * x2 - 1.0 / 39916800.0
     sn = sn * x2 + 1.0 / 362880.0

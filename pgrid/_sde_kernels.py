@@ -32,15 +32,18 @@ from collections import namedtuple
 import numpy as np
 from numba import njit, prange, uint64
 
-from ._layout import point, saturable_rate as _rate, bond_current, bond_current_complex
-from ._rng import seed_state, next_u64, box_muller
+from ._layout import bond_current, bond_current_complex, point
+from ._layout import saturable_rate as _rate
+from ._rng import box_muller, next_u64, seed_state
 
-BLOCK = 32   # trajectories per block (benchmarks/bench_sde_block.py, one thread): 16 is 1.7x slower for
-             # 2 sites, 1.3x for 4, 1.1x for 10; 64 is 8-15 % faster per trajectory but pads the common
-             # 32-trajectory runs to twice the work.  Changing it changes the arithmetic in the last bit
-             # (each lane still follows its trajectory's stream): short or stable runs agree to round-off,
-             # long runs near a transition, whose trajectories amplify round-off, within their errors.
-_FASTMATH = {"contract", "arcp", "nsz"}   # no 'nnan'/'ninf': divergence checks rely on NaN
+BLOCK = (
+    32  # trajectories per block (benchmarks/bench_sde_block.py, one thread): 16 is 1.7x slower for
+)
+# 2 sites, 1.3x for 4, 1.1x for 10; 64 is 8-15 % faster per trajectory but pads the common
+# 32-trajectory runs to twice the work.  Changing it changes the arithmetic in the last bit
+# (each lane still follows its trajectory's stream): short or stable runs agree to round-off,
+# long runs near a transition, whose trajectories amplify round-off, within their errors.
+_FASTMATH = {"contract", "arcp", "nsz"}  # no 'nnan'/'ninf': divergence checks rely on NaN
 _DIVERGED = 1e30
 
 #: Where the diffusion acts: ``noisy`` lists the sites with noise, ``var_th[j]`` = gamma n_th dt / 2
@@ -53,8 +56,11 @@ Noise = namedtuple("Noise", "noisy var_th gain_slot")
 #: scale and half-width (no histogram: zero bins in ``Output.hist``), recorded trajectories, and
 #: whether the start is thermal (drawn in the kernel from each trajectory's stream, site l with
 #: ``start_scale[l]`` per quadrature) or ``x0``.
-Run = namedtuple("Run", "dt n_relax n_sample sample_every n_tblocks seed segment hist_scale hist_lim n_rec "
-                        "thermal_start start_scale")
+Run = namedtuple(
+    "Run",
+    "dt n_relax n_sample sample_every n_tblocks seed segment hist_scale hist_lim n_rec "
+    "thermal_start start_scale",
+)
 
 #: Output arrays of :func:`run_sde`: per (trajectory, time block) sums of J, J^2 (per bond), n, n^2
 #: (per site) and the order parameter and its square; the histogram per block of BLOCK trajectories; the records;
@@ -168,7 +174,7 @@ def _heun2(x, y, w, d, e, pad, offs, coef, diag, dl, dt, corrector):
         q1 = uint64(o1 + j)
         ar = diag[i] * xr[p] + dl[i] * xi[p] - c0[i] * xi[q0] - c1[i] * xi[q1] + er[i]
         ai = diag[i] * xi[p] - dl[i] * xr[p] + c0[i] * xr[q0] + c1[i] * xr[q1] + ei[i]
-        if corrector:          # loop-invariant: LLVM unswitches it into two vector loops
+        if corrector:  # loop-invariant: LLVM unswitches it into two vector loops
             yr[p] = wr[i] + hdt * ar
             yi[p] = wi[i] + hdt * ai
         else:
@@ -216,10 +222,28 @@ def run_sde(n_traj, x0r, x0i, lay, noise, run, out):
     mdl = point(lay, 0)
     offs, coef_site, det, ghalf, act = mdl.offs, mdl.coef, mdl.det, mdl.gh, mdl.act
     a_gr, a_gn0, a_gnu = mdl.gr, mdl.gn0, mdl.gnu
-    bond_i, bond_j, bond_g, bond_gi, cplx = lay.bond_i, lay.bond_j, lay.bond_g, lay.bond_gi, lay.cplx
+    bond_i, bond_j, bond_g, bond_gi, cplx = (
+        lay.bond_i,
+        lay.bond_j,
+        lay.bond_g,
+        lay.bond_gi,
+        lay.cplx,
+    )
     noisy, var_th, noisy_gain_slot = noise
-    dt, n_relax, n_sample, sample_every, n_tblocks = run.dt, run.n_relax, run.n_sample, run.sample_every, run.n_tblocks
-    seed, segment, hist_scale, hist_lim, n_rec = run.seed, run.segment, run.hist_scale, run.hist_lim, run.n_rec
+    dt, n_relax, n_sample, sample_every, n_tblocks = (
+        run.dt,
+        run.n_relax,
+        run.n_sample,
+        run.sample_every,
+        run.n_tblocks,
+    )
+    seed, segment, hist_scale, hist_lim, n_rec = (
+        run.seed,
+        run.segment,
+        run.hist_scale,
+        run.hist_lim,
+        run.n_rec,
+    )
     thermal_start = run.thermal_start
     start_scale = run.start_scale
     hist, rec, status, xfr, xfi = out.hist, out.rec, out.status, out.xfr, out.xfi
@@ -230,11 +254,11 @@ def run_sde(n_traj, x0r, x0i, lay, noise, run, out):
     for d in range(nd):
         maxo = max(maxo, abs(offs[d]))
     pad = maxo * BLOCK
-    ndc = max(nd, 2)              # missing diagonals: offset 0, coefficient 0
+    ndc = max(nd, 2)  # missing diagonals: offset 0, coefficient 0
     boffs = np.zeros(ndc, np.int64)
     boffs[:nd] = offs * BLOCK
     coef = np.zeros((ndc, m))
-    coef_im = np.zeros((ndc, m))     # imaginary parts (a flux); used only when cplx
+    coef_im = np.zeros((ndc, m))  # imaginary parts (a flux); used only when cplx
     gh = np.zeros(m)
     dl = np.zeros(m)
     for l in range(n):
@@ -247,10 +271,10 @@ def run_sde(n_traj, x0r, x0i, lay, noise, run, out):
     nbond = bond_i.size
     n_noisy = noisy.size
     mz = max(n_noisy, 1) * BLOCK
-    dense = n_noisy == n          # every site noisy: draw straight into the increments
+    dense = n_noisy == n  # every site noisy: draw straight into the increments
     for j in range(n_noisy):
         dense = dense and noisy[j] == j
-    zamp = np.zeros(mz)           # noise amplitude per draw; gain sites' entries set every step
+    zamp = np.zeros(mz)  # noise amplitude per draw; gain sites' entries set every step
     for j in range(n_noisy):
         for b in range(BLOCK):
             zamp[j * BLOCK + b] = math.sqrt(var_th[j])
@@ -260,15 +284,15 @@ def run_sde(n_traj, x0r, x0i, lay, noise, run, out):
     for blk in prange(n_blocks):
         xr = np.zeros(m + 2 * pad)
         xi = np.zeros(m + 2 * pad)
-        yr = np.zeros(m + 2 * pad)    # predictor
+        yr = np.zeros(m + 2 * pad)  # predictor
         yi = np.zeros(m + 2 * pad)
-        wr = np.zeros(m)              # x + dt/2 a(x) + noise; the corrector adds dt/2 a(y)
+        wr = np.zeros(m)  # x + dt/2 a(x) + noise; the corrector adds dt/2 a(y)
         wi = np.zeros(m)
-        er = np.zeros(m)              # drift from the far diagonals (grids)
+        er = np.zeros(m)  # drift from the far diagonals (grids)
         ei = np.zeros(m)
         dr = np.zeros(m)
         di = np.zeros(m)
-        diag = -gh                    # on-site rate, saturable terms filled in per evaluation
+        diag = -gh  # on-site rate, saturable terms filled in per evaluation
         zr = dr if dense else np.zeros(mz)
         zi = di if dense else np.zeros(mz)
         amp = zamp.copy()
@@ -277,21 +301,21 @@ def run_sde(n_traj, x0r, x0i, lay, noise, run, out):
         S2 = np.zeros(mz + BLOCK, np.uint64)
         S3 = np.zeros(mz + BLOCK, np.uint64)
         alive = np.zeros(BLOCK, np.bool_)
-        accJ = np.zeros(nbond * BLOCK)    # sums over the current time block, per (bond, lane) ...
+        accJ = np.zeros(nbond * BLOCK)  # sums over the current time block, per (bond, lane) ...
         accJ2 = np.zeros(nbond * BLOCK)
-        accN = np.zeros(m)                # ... per (site, lane) ...
+        accN = np.zeros(m)  # ... per (site, lane) ...
         accN2 = np.zeros(m)
-        accG = np.zeros(BLOCK)            # ... and per lane
+        accG = np.zeros(BLOCK)  # ... and per lane
         accG2 = np.zeros(BLOCK)
         gbar = np.zeros(BLOCK)
-        cur_tb = np.int64(0)       # not a literal: one compiled _flush
+        cur_tb = np.int64(0)  # not a literal: one compiled _flush
         for b in range(BLOCK):
             t = blk * BLOCK + b
             s0, s1, s2, s3 = seed_state(uint64(seed), uint64(t) + (uint64(segment) << uint64(40)))
             if t < n_traj:
                 alive[b] = True
                 for l in range(n):
-                    if thermal_start:       # from the trajectory's own stream: depends on (seed, t) only
+                    if thermal_start:  # from the trajectory's own stream: depends on (seed, t) only
                         u, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
                         z1, z2 = box_muller(u)
                         xr[pad + l * BLOCK + b] = start_scale[l] * z1

@@ -38,9 +38,13 @@ class PointStore:
             if not isinstance(value, dict):
                 raise ValueError(f"a {type(value).__name__}, not a dict of quantities")
             return value
-        except Exception as exc:        # truncated, corrupt or foreign: a miss, never fatal
-            warnings.warn(f"sweep cache: unreadable entry {path} ({type(exc).__name__}: {exc}); "
-                          "recomputing that point and overwriting it", RuntimeWarning, stacklevel=3)
+        except Exception as exc:  # truncated, corrupt or foreign: a miss, never fatal
+            warnings.warn(
+                f"sweep cache: unreadable entry {path} ({type(exc).__name__}: {exc}); "
+                "recomputing that point and overwriting it",
+                RuntimeWarning,
+                stacklevel=3,
+            )
             return None
 
     def save(self, flat: int, value: dict) -> None:

@@ -24,9 +24,15 @@ MAX_SEED = 2**63 - 1
 
 def seed_value(value, name: str = "seed") -> int:
     """``value`` as a seed in [0, MAX_SEED], or a ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value <= MAX_SEED:
-        raise ValueError(f"`{name}` must be an integer in [0, 2**63 - 1], got {value!r}; for a larger number "
-                         f"use {name} % 2**63, or pgrid.sweep(seed=...), which derives one seed per point.")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer))
+        or not 0 <= value <= MAX_SEED
+    ):
+        raise ValueError(
+            f"`{name}` must be an integer in [0, 2**63 - 1], got {value!r}; for a larger number "
+            f"use {name} % 2**63, or pgrid.sweep(seed=...), which derives one seed per point."
+        )
     return int(value)
 
 
@@ -64,7 +70,7 @@ def complex_array(value, name: str, *, what: str = "numbers") -> np.ndarray:
     a ValueError naming ``name`` for strings, objects and the like."""
     try:
         arr = np.asarray(value)
-    except Exception:   # ragged lists and the like
+    except Exception:  # ragged lists and the like
         raise ValueError(f"`{name}` must be {what}, got {value!r}.") from None
     if arr.dtype == object:
         try:
@@ -86,10 +92,14 @@ def real_array(value, name: str, *, what: str = "real numbers") -> np.ndarray:
     """
     try:
         arr = np.asarray(value)
-    except Exception:   # ragged lists and the like
+    except Exception:  # ragged lists and the like
         raise ValueError(f"`{name}` must be {what}, got {value!r}.") from None
-    if arr.dtype.kind == "c" or (arr.dtype == object and any(isinstance(x, complex) for x in arr.ravel())):
-        raise ValueError(f"`{name}` must be {what}; complex values are not supported (got {value!r}).")
+    if arr.dtype.kind == "c" or (
+        arr.dtype == object and any(isinstance(x, complex) for x in arr.ravel())
+    ):
+        raise ValueError(
+            f"`{name}` must be {what}; complex values are not supported (got {value!r})."
+        )
     if arr.dtype.kind not in "biuf":
         raise ValueError(f"`{name}` must be {what}, got {value!r}.")
     return arr.astype(float)

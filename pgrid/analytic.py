@@ -18,16 +18,41 @@ import numpy as np
 from scipy import special
 
 __all__ = [
-    "cutoff", "saturated_rate", "eq6_occupation", "eq6_k0",
-    "s14_coherent_cutoff", "s14_paper_expression",
-    "s24_amplitudes", "s25_current", "s28_amplitudes", "s29_current",
-    "s30_s31_amplitudes", "s32_amplitudes", "s33_current", "s36_transition", "fit_standing_wave",
-    "s40_amplitudes", "s41_current", "s43_symmetric_existence", "s44_transition",
-    "s45_current_std", "s47_occupation", "s48_current", "s51_occupation_variance",
-    "s52_current_variance", "s53_current_variance", "s54_current_variance",
-    "s54_relative_noise", "stalled_region", "transition_shift_n0",
-    "s48_current_corrected", "s52_current_variance_corrected", "s53_current_variance_corrected",
-    "s54_current_variance_corrected", "s54_relative_noise_corrected", "n2_broken_current_variance",
+    "cutoff",
+    "saturated_rate",
+    "eq6_occupation",
+    "eq6_k0",
+    "s14_coherent_cutoff",
+    "s14_paper_expression",
+    "s24_amplitudes",
+    "s25_current",
+    "s28_amplitudes",
+    "s29_current",
+    "s30_s31_amplitudes",
+    "s32_amplitudes",
+    "s33_current",
+    "s36_transition",
+    "fit_standing_wave",
+    "s40_amplitudes",
+    "s41_current",
+    "s43_symmetric_existence",
+    "s44_transition",
+    "s45_current_std",
+    "s47_occupation",
+    "s48_current",
+    "s51_occupation_variance",
+    "s52_current_variance",
+    "s53_current_variance",
+    "s54_current_variance",
+    "s54_relative_noise",
+    "stalled_region",
+    "transition_shift_n0",
+    "s48_current_corrected",
+    "s52_current_variance_corrected",
+    "s53_current_variance_corrected",
+    "s54_current_variance_corrected",
+    "s54_relative_noise_corrected",
+    "n2_broken_current_variance",
 ]
 
 
@@ -132,16 +157,16 @@ def s30_s31_amplitudes(gain, loss, gamma, g=1.0):
 
     def parts(a2):
         c = gain / (1 + a2) ** 2 - gamma
-        b2 = c ** 2 * a2 / g ** 2
-        return c, b2, (loss / (1 + b2) ** 2 + gamma) * c - g ** 2
+        b2 = c**2 * a2 / g**2
+        return c, b2, (loss / (1 + b2) ** 2 + gamma) * c - g**2
 
-    a_max = np.sqrt(gain / gamma) - 1 if gamma > 0 else 1e6     # c > 0 requires |A|^2 < a_max
+    a_max = np.sqrt(gain / gamma) - 1 if gamma > 0 else 1e6  # c > 0 requires |A|^2 < a_max
     grid = np.linspace(0.0, a_max, 4001)[1:-1]
     vals = np.array([parts(a)[2] for a in grid])
     sign = np.nonzero(np.diff(np.sign(vals)))[0]
     if sign.size == 0:
         return np.nan, np.nan, np.nan
-    k = sign[-1]                         # the largest-amplitude root (the one reached by switching on)
+    k = sign[-1]  # the largest-amplitude root (the one reached by switching on)
     a2 = brentq(lambda a: parts(a)[2], grid[k], grid[k + 1], xtol=1e-14)
     c, b2, _ = parts(a2)
     return a2, b2, c * a2
@@ -169,13 +194,13 @@ def s32_amplitudes(gain, loss, kappa, g=1.0):
     :math:`B \simeq -i\frac{g}{\Gamma_e}A`.  The paper never defines κ; the book
     determines it from the numerics.
     """
-    return np.sqrt(gain / (kappa + g ** 2 / loss)) - 1, -1j * g / loss
+    return np.sqrt(gain / (kappa + g**2 / loss)) - 1, -1j * g / loss
 
 
 def s33_current(gain, loss, kappa, g=1.0, n0=1.0):
     r"""Eq. (S33): :math:`\langle J\rangle \simeq \frac{g^2 n_0}{\Gamma_e}
     \left(\sqrt{\frac{\Gamma_i}{\kappa + g^2/\Gamma_e}} - 1\right)` for :math:`\Gamma_e > \Gamma_i`, deep in the broken phase."""
-    return g ** 2 * n0 / loss * (np.sqrt(gain / (kappa + g ** 2 / loss)) - 1)
+    return g**2 * n0 / loss * (np.sqrt(gain / (kappa + g**2 / loss)) - 1)
 
 
 def s36_transition(gain, gamma, g=1.0):
@@ -204,8 +229,14 @@ def s41_current(gain, loss, gamma, n_sites, n0=1.0):
     delivered into the extraction site (last bond): with γ > 0 the current
     decreases along the chain.
     """
-    return (n0 * gamma / 2 * (loss * (n_sites - 1) + 2 * gain) / (gain - loss)
-            * (np.sqrt(2 * (gain - loss) / (gamma * (n_sites + 1))) - 1))
+    return (
+        n0
+        * gamma
+        / 2
+        * (loss * (n_sites - 1) + 2 * gain)
+        / (gain - loss)
+        * (np.sqrt(2 * (gain - loss) / (gamma * (n_sites + 1))) - 1)
+    )
 
 
 def s43_symmetric_existence(gain, gamma, n_modes):
@@ -226,7 +257,7 @@ def s45_current_std(n_th, g=1.0, quantum=True):
     :math:`g N_{\rm th}/\sqrt2`, which is what the SDE samples.
     """
     n = np.asarray(n_th, float)
-    return g / 2 * np.sqrt(2 * (n ** 2 + n)) if quantum else g * n / np.sqrt(2)
+    return g / 2 * np.sqrt(2 * (n**2 + n)) if quantum else g * n / np.sqrt(2)
 
 
 def s47_occupation(gain, loss, gamma, n_th, n0=1.0):
@@ -238,7 +269,13 @@ def s47_occupation(gain, loss, gamma, n_th, n0=1.0):
 def s48_current(gain, loss, gamma, n_th, n0=1.0):
     r"""Eq. (S48): :math:`\langle J\rangle \approx n_0\gamma\frac{\Gamma_i+\Gamma_e}{\Gamma_i-\Gamma_e}
     \left(\sqrt{\frac{\Gamma_i-\Gamma_e}{2\gamma}} + \frac{N_{\rm th}}{n_0}\right)` (N = 2, symmetric phase)."""
-    return n0 * gamma * (gain + loss) / (gain - loss) * (np.sqrt((gain - loss) / (2 * gamma)) + n_th / n0)
+    return (
+        n0
+        * gamma
+        * (gain + loss)
+        / (gain - loss)
+        * (np.sqrt((gain - loss) / (2 * gamma)) + n_th / n0)
+    )
 
 
 def s51_occupation_variance(gain, loss, gamma, n_th, n0=1.0):
@@ -250,7 +287,7 @@ def s51_occupation_variance(gain, loss, gamma, n_th, n0=1.0):
 def s52_current_variance(gain, loss, gamma, n_th, g=1.0, n0=1.0):
     r"""Eq. (S52): :math:`{\rm Var}(J) \approx g^2(2N_{\rm th}\langle|\alpha_1|^2\rangle + N_{\rm th}^2)`
     (absolute units; symmetric phase)."""
-    return g ** 2 * (2 * n_th * s47_occupation(gain, loss, gamma, n_th, n0) + n_th ** 2)
+    return g**2 * (2 * n_th * s47_occupation(gain, loss, gamma, n_th, n0) + n_th**2)
 
 
 def s53_current_variance(gain, loss, gamma, n_th, g=1.0, n0=1.0):
@@ -262,20 +299,20 @@ def s53_current_variance(gain, loss, gamma, n_th, g=1.0, n0=1.0):
     :math:`N_{\rm th}` as printed; the book checks which reading fits).
     """
     s = np.sqrt(gain * loss)
-    num = (s - g) * (g ** 2 * (4 * g - 5 * s) + loss * (loss * s + 2 * gain * g))
-    den = loss * (s - 2 * g) * (loss ** 2 * s + g ** 2 * (4 * g - 3 * s))
-    return n0 ** 2 * gamma * n_th * g ** 2 * num / den
+    num = (s - g) * (g**2 * (4 * g - 5 * s) + loss * (loss * s + 2 * gain * g))
+    den = loss * (s - 2 * g) * (loss**2 * s + g**2 * (4 * g - 3 * s))
+    return n0**2 * gamma * n_th * g**2 * num / den
 
 
 def s54_current_variance(gain, loss, gamma, n_th, g=1.0, n0=1.0):
     r"""Eq. (S54), deep in the broken phase: :math:`{\rm Var}(J) \approx n_0^2\gamma N_{\rm th} g^2/\Gamma_e`
     (same unit caveat as :func:`s53_current_variance`)."""
-    return n0 ** 2 * gamma * n_th * g ** 2 / loss
+    return n0**2 * gamma * n_th * g**2 / loss
 
 
 def s54_relative_noise(gain, loss, gamma, n_th, g=1.0):
     r"""Eq. (S54): :math:`\Delta J/J \approx \sqrt{\gamma N_{\rm th}(\gamma\Gamma_e + g^2)/(g^2\Gamma_i)}`."""
-    return np.sqrt(gamma * n_th * (gamma * loss + g ** 2) / (g ** 2 * gain))
+    return np.sqrt(gamma * n_th * (gamma * loss + g**2) / (g**2 * gain))
 
 
 # -- corrections: the supplement's N = 2 thermal-noise results re-derived ------------------
@@ -305,7 +342,11 @@ def s48_current_corrected(gain, loss, gamma, n_th, n0=1.0, occupation=None):
     :math:`\langle|\alpha_1|^2\rangle` (absolute); by default Eq. (S47).  For
     :math:`N_{\rm th} = 0` and the exact occupation of Eq. (S24) this is Eq. (S25).
     """
-    occ = s47_occupation(gain, loss, gamma, n_th, n0) if occupation is None else np.asarray(occupation, float)
+    occ = (
+        s47_occupation(gain, loss, gamma, n_th, n0)
+        if occupation is None
+        else np.asarray(occupation, float)
+    )
     return gamma * (gain + loss) / (gain - loss) * (occ - n_th)
 
 
@@ -332,9 +373,13 @@ def s52_current_variance_corrected(gain, loss, gamma, n_th, g=1.0, n0=1.0, occup
     Dimensionally consistent (S52's first line is not), and in thermal equilibrium
     (:math:`\bar n = N_{\rm th}`) it gives :math:`g^2N_{\rm th}^2/2`, Eq. (S45).
     """
-    occ = s47_occupation(gain, loss, gamma, n_th, n0) if occupation is None else np.asarray(occupation, float)
+    occ = (
+        s47_occupation(gain, loss, gamma, n_th, n0)
+        if occupation is None
+        else np.asarray(occupation, float)
+    )
     b_n = n_th * occ / (2 * occ - n_th)
-    return 0.5 * g ** 2 * (2 * occ - b_n) * b_n
+    return 0.5 * g**2 * (2 * occ - b_n) * b_n
 
 
 def s53_current_variance_corrected(gain, loss, gamma, n_th, g=1.0, n0=1.0, gain_noise=False):
@@ -363,11 +408,12 @@ def s53_current_variance_corrected(gain, loss, gamma, n_th, g=1.0, n0=1.0, gain_
     loss = np.asarray(loss, float)
     r = np.sqrt(np.asarray(gain, float) * loss) / g
     d2 = gamma * n_th
-    d1 = d2 + (g ** 2 / loss if gain_noise else 0.0)
-    num = (d1 * (loss ** 2 * r ** 2 + g ** 2 * r ** 2 - g ** 2 * r)
-           + d2 * (loss ** 2 * r ** 2 - loss ** 2 * r + g ** 2 * r ** 2 - 4 * g ** 2 * r + 4 * g ** 2))
-    den = 2 * loss * (loss ** 2 * r + g ** 2 * (3 * r - 4))
-    return g ** 2 * n0 * num / den
+    d1 = d2 + (g**2 / loss if gain_noise else 0.0)
+    num = d1 * (loss**2 * r**2 + g**2 * r**2 - g**2 * r) + d2 * (
+        loss**2 * r**2 - loss**2 * r + g**2 * r**2 - 4 * g**2 * r + 4 * g**2
+    )
+    den = 2 * loss * (loss**2 * r + g**2 * (3 * r - 4))
+    return g**2 * n0 * num / den
 
 
 def s54_current_variance_corrected(gain, loss, gamma, n_th, g=1.0, n0=1.0):
@@ -377,7 +423,12 @@ def s54_current_variance_corrected(gain, loss, gamma, n_th, g=1.0, n0=1.0):
     larger than S54's :math:`\gamma N_{\rm th} n_0 g^2/\Gamma_e` by about
     :math:`r = \sqrt{\Gamma_i\Gamma_e}/g`, a factor that grows with :math:`\Gamma_e`.  Absolute units.
     """
-    return gamma * n_th * n0 * (g * np.sqrt(gain / np.asarray(loss, float)) - g ** 2 / (2 * np.asarray(loss, float)))
+    return (
+        gamma
+        * n_th
+        * n0
+        * (g * np.sqrt(gain / np.asarray(loss, float)) - g**2 / (2 * np.asarray(loss, float)))
+    )
 
 
 def s54_relative_noise_corrected(gain, loss, gamma, n_th, g=1.0, n0=1.0):
@@ -421,7 +472,7 @@ def n2_broken_current_variance(gain, loss, gamma, n_th, g=1.0, n0=1.0, gain_nois
         # M C + C M^T + Q = 0 for M = [[a, -h], [h, d]], unknowns C11, C12, C22
         lhs = np.array([[2 * a, -2 * h, 0.0], [h, a + d, -h], [0.0, 2 * h, 2 * d]])
         c11, c12, c22 = np.linalg.solve(lhs, [-0.5 * d1, 0.0, -0.5 * d2])
-        out[idx] = g ** 2 * (n2 * c11 + 2 * np.sqrt(n1 * n2) * c12 + n1 * c22)
+        out[idx] = g**2 * (n2 * c11 + 2 * np.sqrt(n1 * n2) * c12 + n1 * c22)
     return out if out.ndim else float(out)
 
 
@@ -431,7 +482,7 @@ def stalled_region(gain, loss, g=1.0):
     gain = np.asarray(gain, float)
     loss = np.asarray(loss, float)
     with np.errstate(divide="ignore"):
-        return (gain < g) & (gain <= loss) & (loss < g ** 2 / gain)
+        return (gain < g) & (gain <= loss) & (loss < g**2 / gain)
 
 
 def transition_shift_n0(loss, n0_gain, n0_loss):

@@ -42,17 +42,27 @@ from typing import Optional, Sequence, Union
 import numpy as np
 
 from . import _ode_kernels as _k
-from .errors import DivergenceError, divergence_reason
 from ._config import announce_compilation, numba_threads, progress_bar, progress_enabled
 from ._initial import initial_state, perturb
+from ._layout import layout, model, split_complex, stable_step
 from ._rng import INIT_PERTURB, INIT_RANDOM, numpy_generator
 from ._validate import flag, integer
-from .options import Convergence, Protocol, merged, split_fields
-from ._layout import layout, model, split_complex, stable_step
+from .errors import DivergenceError, divergence_reason
 from .network import Network
+from .options import Convergence, Protocol, merged, split_fields
 
-__all__ = ["SteadyState", "steady_state", "drift", "jacobian", "stability", "linear_eigenvalues",
-           "energy_balance", "relaxation_time", "relaxation_analysis", "RelaxationAnalysis"]
+__all__ = [
+    "SteadyState",
+    "steady_state",
+    "drift",
+    "jacobian",
+    "stability",
+    "linear_eigenvalues",
+    "energy_balance",
+    "relaxation_time",
+    "relaxation_analysis",
+    "RelaxationAnalysis",
+]
 
 
 @dataclass(frozen=True)
@@ -162,18 +172,40 @@ class SteadyState:
         from .xarray_io import networks_variables, options_attr, provenance_attrs
 
         lead = {0: (), 1: ("point",), 2: ("path", "point")}[np.ndim(self.stationary)]
-        v = {"alpha": (lead + ("site",), self.alpha), "occupation": (lead + ("site",), self.occupation),
-             "current": (lead + ("bond",), self.current),
-             "current_amplitude": (lead + ("bond",), self.current_amplitude)}
-        for name in ("frequency", "stationary", "t_end", "residual", "max_growth", "stable", "kicks", "success"):
+        v = {
+            "alpha": (lead + ("site",), self.alpha),
+            "occupation": (lead + ("site",), self.occupation),
+            "current": (lead + ("bond",), self.current),
+            "current_amplitude": (lead + ("bond",), self.current_amplitude),
+        }
+        for name in (
+            "frequency",
+            "stationary",
+            "t_end",
+            "residual",
+            "max_growth",
+            "stable",
+            "kicks",
+            "success",
+        ):
             v[name] = (lead, getattr(self, name))
         v["status"] = (lead, np.asarray(self.status).astype(str))
-        coords = {"site": np.arange(np.shape(self.alpha)[-1]), "bond": np.arange(np.shape(self.current)[-1])}
+        coords = {
+            "site": np.arange(np.shape(self.alpha)[-1]),
+            "bond": np.arange(np.shape(self.current)[-1]),
+        }
         if self.bonds is not None:
-            coords.update(bond_i=("bond", self.bonds[:, 0]), bond_j=("bond", self.bonds[:, 1]),
-                          bond_g=("bond", self.bond_coupling))
-        attrs = {**provenance_attrs(), **options_attr("pgrid_protocol", self.protocol),
-                 **options_attr("pgrid_convergence", self.convergence), "pgrid_message": self.message}
+            coords.update(
+                bond_i=("bond", self.bonds[:, 0]),
+                bond_j=("bond", self.bonds[:, 1]),
+                bond_g=("bond", self.bond_coupling),
+            )
+        attrs = {
+            **provenance_attrs(),
+            **options_attr("pgrid_protocol", self.protocol),
+            **options_attr("pgrid_convergence", self.convergence),
+            "pgrid_message": self.message,
+        }
         if self.networks is not None:
             net_vars, net_attrs = networks_variables(self.networks, lead)
             v.update(net_vars)
@@ -185,8 +217,10 @@ def fixed_point_residual(net: Network, alpha, omega: float) -> tuple:
     """``(max|d alpha/dt + i omega alpha|, max(1, max|alpha|))``: how far ``alpha`` rotating at ``omega`` is from
     a fixed point of ``net``, and the scale a tolerance is relative to."""
     alpha = np.asarray(alpha, complex)
-    return (float(np.max(np.abs(drift(net, alpha) + 1j * float(omega) * alpha))),
-            max(1.0, float(np.max(np.abs(alpha)))))
+    return (
+        float(np.max(np.abs(drift(net, alpha) + 1j * float(omega) * alpha))),
+        max(1.0, float(np.max(np.abs(alpha)))),
+    )
 
 
 def drift(net: Network, alpha) -> np.ndarray:
@@ -220,8 +254,7 @@ def jacobian(net: Network, alpha, omega: float = 0.0) -> np.ndarray:
     if alpha.shape != (net.n_sites,):
         raise ValueError(f"`alpha` must have shape ({net.n_sites},), got {alpha.shape}.")
     jac = np.zeros((2 * net.n_sites, 2 * net.n_sites))
-    _k.jacobian_into(jac, *split_complex(alpha),
-                     float(omega), model(net))
+    _k.jacobian_into(jac, *split_complex(alpha), float(omega), model(net))
     return jac
 
 
@@ -261,12 +294,13 @@ def stability(net: Network, alpha, omega: float = 0.0, *, tol: float = 1e-7):
         raise ValueError(f"`tol` must be a positive number, got {tol!r}.")
     resid, scale = fixed_point_residual(net, alpha, omega)
     if not resid <= tol * scale:
-        raise ValueError(f"`alpha` is not a fixed point of the drift in the frame rotating at omega = "
-                         f"{float(omega):g}: residual max|d alpha/dt + i omega alpha| = {resid:.3g} > "
-                         f"tol * {scale:.3g} = {tol * scale:.3g}.  Pass a stationary state and its "
-                         "frequency (s.alpha, s.frequency of pgrid.steady_state), or raise `tol`.")
-    lam = _k.phase_free_eigenvalues(*split_complex(alpha),
-                                    float(omega), model(net))
+        raise ValueError(
+            f"`alpha` is not a fixed point of the drift in the frame rotating at omega = "
+            f"{float(omega):g}: residual max|d alpha/dt + i omega alpha| = {resid:.3g} > "
+            f"tol * {scale:.3g} = {tol * scale:.3g}.  Pass a stationary state and its "
+            "frequency (s.alpha, s.frequency of pgrid.steady_state), or raise `tol`."
+        )
+    lam = _k.phase_free_eigenvalues(*split_complex(alpha), float(omega), model(net))
     top = lam[0].real
     return lam, (-1.0 / top if top < 0 else math.inf)
 
@@ -275,7 +309,9 @@ def _site_amplitudes(net: Network, alpha) -> np.ndarray:
     """``alpha`` as a complex array whose last axis runs over the sites of ``net``."""
     alpha = np.asarray(alpha, complex)
     if alpha.shape[-1:] != (net.n_sites,):
-        raise ValueError(f"`alpha` must have last axis of length {net.n_sites}, got shape {alpha.shape}.")
+        raise ValueError(
+            f"`alpha` must have last axis of length {net.n_sites}, got shape {alpha.shape}."
+        )
     return alpha
 
 
@@ -325,10 +361,19 @@ def order_parameter(net: Network, alpha):
     return np.sum(lr, axis=-1) - np.sum(gr, axis=-1)
 
 
-def relaxation_time(net: Union[Network, Sequence[Network]], state: SteadyState, *, kick: float = 0.1,
-                    site: Optional[int] = None, levels=(1e-5, 1e-8), t_max: float = 2e5,
-                    dt: Optional[float] = None, threads: Optional[int] = None, newton_tol: float = 1e-15,
-                    newton_iter: int = 50) -> np.ndarray:
+def relaxation_time(
+    net: Union[Network, Sequence[Network]],
+    state: SteadyState,
+    *,
+    kick: float = 0.1,
+    site: Optional[int] = None,
+    levels=(1e-5, 1e-8),
+    t_max: float = 2e5,
+    dt: Optional[float] = None,
+    threads: Optional[int] = None,
+    newton_tol: float = 1e-15,
+    newton_iter: int = 50,
+) -> np.ndarray:
     r"""Relaxation time :math:`\tau_r` by the paper's perturb-and-relax procedure (supplement,
     "Numerical methods"; main text Fig. 3c).
 
@@ -381,10 +426,14 @@ def relaxation_time(net: Union[Network, Sequence[Network]], state: SteadyState, 
     alpha = np.asarray(state.alpha).reshape(-1, nets[0].n_sites)
     stat = np.asarray(state.stable).reshape(-1)
     if len(nets) != alpha.shape[0]:
-        raise ValueError(f"`net` has {len(nets)} network(s) but `state` has {alpha.shape[0]} point(s).")
+        raise ValueError(
+            f"`net` has {len(nets)} network(s) but `state` has {alpha.shape[0]} point(s)."
+        )
     hi, lo = (float(v) for v in levels)
     if not (hi > lo > 0):
-        raise ValueError(f"`levels` must be two numbers with levels[0] > levels[1] > 0, got {levels!r}.")
+        raise ValueError(
+            f"`levels` must be two numbers with levels[0] > levels[1] > 0, got {levels!r}."
+        )
     if not (math.isfinite(kick) and kick != 0):
         raise ValueError(f"`kick` must be a non-zero finite number, got {kick!r}.")
     ref = nets[0]
@@ -395,7 +444,9 @@ def relaxation_time(net: Union[Network, Sequence[Network]], state: SteadyState, 
     site = int(site)
     for k, nt in enumerate(nets):
         if nt.n_sites != ref.n_sites or not np.array_equal(nt.coupling, ref.coupling):
-            raise ValueError(f"`net` item {k} has a different coupling matrix; call once per coupling.")
+            raise ValueError(
+                f"`net` item {k} has a different coupling matrix; call once per coupling."
+            )
     if dt is None:
         dt = stable_step(nets, "rk4")
     # polish the reference states far below the deviation levels (the paper: "steady state
@@ -406,25 +457,39 @@ def relaxation_time(net: Union[Network, Sequence[Network]], state: SteadyState, 
     for p_, nt in enumerate(nets):
         if stat[p_]:
             xr, xi = alpha[p_].real.copy(), alpha[p_].imag.copy()
-            ok, w, res = _k.newton(xr, xi, omega[p_], float(newton_tol), integer(newton_iter, "newton_iter"),
-                                   model(nt))
+            ok, w, res = _k.newton(
+                xr, xi, omega[p_], float(newton_tol), integer(newton_iter, "newton_iter"), model(nt)
+            )
             if not ok:
                 failed.append((p_, res))
             alpha[p_] = xr + 1j * xi
             omega[p_] = w
     if failed:
-        names = ", ".join(f"{p_} (residual {r:.2g})" for p_, r in failed[:5]) + (", ..." if len(failed) > 5 else "")
-        raise ValueError(f"{len(failed)} reference state(s) did not refine to a fixed point (newton_tol = "
-                         f"{newton_tol:g}): point(s) {names}; pass the states pgrid.steady_state returned for "
-                         "these networks (or raise `newton_tol`).")
+        names = ", ".join(f"{p_} (residual {r:.2g})" for p_, r in failed[:5]) + (
+            ", ..." if len(failed) > 5 else ""
+        )
+        raise ValueError(
+            f"{len(failed)} reference state(s) did not refine to a fixed point (newton_tol = "
+            f"{newton_tol:g}): point(s) {names}; pass the states pgrid.steady_state returned for "
+            "these networks (or raise `newton_tol`)."
+        )
     x0 = alpha.copy()
     x0[:, site] += kick
     t_hi = np.full(len(nets), np.nan)
     t_lo = np.full(len(nets), np.nan)
     with numba_threads(threads):
-        _k.relax_many(*split_complex(x0),
-                      omega, np.abs(alpha[:, site]) ** 2, site, layout(nets), float(dt),
-                      int(math.ceil(t_max / dt)), (hi, lo), t_hi, t_lo)
+        _k.relax_many(
+            *split_complex(x0),
+            omega,
+            np.abs(alpha[:, site]) ** 2,
+            site,
+            layout(nets),
+            float(dt),
+            int(math.ceil(t_max / dt)),
+            (hi, lo),
+            t_hi,
+            t_lo,
+        )
     tau = (t_lo - t_hi) / math.log(hi / lo)
     tau[~stat] = np.nan
     return tau.reshape(np.shape(state.stationary))
@@ -461,8 +526,9 @@ class RelaxationAnalysis:
     message: str
 
 
-def relaxation_analysis(net: Network, state, *, kick: float = 0.1, site: Optional[int] = None,
-                        levels=(1e-5, 1e-8)) -> RelaxationAnalysis:
+def relaxation_analysis(
+    net: Network, state, *, kick: float = 0.1, site: Optional[int] = None, levels=(1e-5, 1e-8)
+) -> RelaxationAnalysis:
     r"""Explain a :func:`relaxation_time`: which mode its deviation levels see.
 
     The kick :math:`\delta\alpha_{\rm site}` is decomposed into the Jacobian's eigenmodes
@@ -487,9 +553,13 @@ def relaxation_analysis(net: Network, state, *, kick: float = 0.1, site: Optiona
         As in :func:`relaxation_time`.
     """
     if np.ndim(state.stationary) != 0:
-        raise ValueError("`state` must be the state of one network (no batch axis): pass state[k] for point k.")
+        raise ValueError(
+            "`state` must be the state of one network (no batch axis): pass state[k] for point k."
+        )
     if not bool(state.stable):
-        raise ValueError(f"`state` is {state.status!s}, not stable: there is no relaxation to analyse.")
+        raise ValueError(
+            f"`state` is {state.status!s}, not stable: there is no relaxation to analyse."
+        )
     n = net.n_sites
     site = (min(net.gain) if net.gain else 0) if site is None else int(site)
     if not 0 <= site < n:
@@ -507,7 +577,9 @@ def relaxation_analysis(net: Network, state, *, kick: float = 0.1, site: Optiona
     pair = lam[:, None] + lam[None, :]
     rate = np.concatenate([-lam.real, -pair.real.ravel()])
     freq = np.concatenate([lam.imag, pair.imag.ravel()])
-    decaying = rate > 1e-9 * max(1.0, float(np.max(np.abs(lam))))      # the global-phase zero mode excluded
+    decaying = rate > 1e-9 * max(
+        1.0, float(np.max(np.abs(lam)))
+    )  # the global-phase zero mode excluded
 
     def last(level):
         t = np.full(amp.size, -np.inf)
@@ -522,13 +594,30 @@ def relaxation_analysis(net: Network, state, *, kick: float = 0.1, site: Optiona
     slow = 1.0 / tau_jac
     order = "linear" if k < lam.size else "quadratic"
     visible = bool(order == "linear" and abs(rate[k] - slow) <= 1e-6 * slow)
-    msg = (f"the levels see a {order} term decaying at {rate[k]:.3g} g (1/rate = {1 / rate[k]:.4g}); tau_r = "
-           f"{tau:.4g} against the Jacobian's {tau_jac:.4g}" +
-           ("" if visible else ": the slowest mode " + ("shows only quadratically (it moves the site's amplitude at "
-            "right angles to it), at twice its rate" if order == "quadratic" and abs(rate[k] - 2 * slow) <= 1e-6 * slow
-            else "is not seen at this site (the kick does not excite it, or it leaves |alpha_site|^2 unchanged)")))
-    return RelaxationAnalysis(tau=float(tau), tau_jacobian=float(tau_jac), rate=float(rate[k]),
-                              frequency=float(freq[k]), order=order, visible=visible, message=msg)
+    msg = (
+        f"the levels see a {order} term decaying at {rate[k]:.3g} g (1/rate = {1 / rate[k]:.4g}); tau_r = "
+        f"{tau:.4g} against the Jacobian's {tau_jac:.4g}"
+        + (
+            ""
+            if visible
+            else ": the slowest mode "
+            + (
+                "shows only quadratically (it moves the site's amplitude at "
+                "right angles to it), at twice its rate"
+                if order == "quadratic" and abs(rate[k] - 2 * slow) <= 1e-6 * slow
+                else "is not seen at this site (the kick does not excite it, or it leaves |alpha_site|^2 unchanged)"
+            )
+        )
+    )
+    return RelaxationAnalysis(
+        tau=float(tau),
+        tau_jacobian=float(tau_jac),
+        rate=float(rate[k]),
+        frequency=float(freq[k]),
+        order=order,
+        visible=visible,
+        message=msg,
+    )
 
 
 def linear_eigenvalues(net: Network) -> np.ndarray:
@@ -540,10 +629,17 @@ def linear_eigenvalues(net: Network) -> np.ndarray:
     return np.linalg.eigvals(net.linear_matrix())
 
 
-def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Network]]], *,
-                 protocol: Optional[Protocol] = None, convergence: Optional[Convergence] = None,
-                 continuation: bool = False, threads: Optional[int] = None, progress: Optional[bool] = None,
-                 throw: bool = True, **options) -> SteadyState:
+def steady_state(
+    net: Union[Network, Sequence[Network], Sequence[Sequence[Network]]],
+    *,
+    protocol: Optional[Protocol] = None,
+    convergence: Optional[Convergence] = None,
+    continuation: bool = False,
+    threads: Optional[int] = None,
+    progress: Optional[bool] = None,
+    throw: bool = True,
+    **options,
+) -> SteadyState:
     r"""Noise-free long-time state of one network or of many (in parallel).
 
     Parameters
@@ -646,15 +742,19 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
                 raise ValueError("`net`: all paths must be non-empty and have the same length.")
             shape, nets = (len(rows), len(rows[0])), [x for r in rows for x in r]
         else:
-            raise ValueError("`net` must be a Network, a list of Networks, or a list of lists of "
-                             "Networks (paths).")
+            raise ValueError(
+                "`net` must be a Network, a list of Networks, or a list of lists of "
+                "Networks (paths)."
+            )
     path_len = shape[-1] if (continuation and shape) else 1
     for k, nt in enumerate(nets):
         if not isinstance(nt, Network):
             raise ValueError(f"`net` item {k} must be a pgrid.Network, got {type(nt).__name__}.")
         if nt.n_sites != nets[0].n_sites or not np.array_equal(nt.coupling, nets[0].coupling):
-            raise ValueError(f"`net` item {k} has a different coupling matrix; a batch must share "
-                             "the coupling (call steady_state once per coupling).")
+            raise ValueError(
+                f"`net` item {k} has a different coupling matrix; a batch must share "
+                "the coupling (call steady_state once per coupling)."
+            )
     n = nets[0].n_sites
     npts = len(nets)
     ref = nets[0]
@@ -665,43 +765,66 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     if dt is None:
         dt = dt_auto
     elif not (math.isfinite(dt) and 0 < dt <= 2.5 * dt_auto):
-        raise ValueError(f"`dt` = {dt!r} is outside the RK4 stability range for these rates; "
-                         f"use 0 < dt <= {2.5 * dt_auto:.3g}.")
+        raise ValueError(
+            f"`dt` = {dt!r} is outside the RK4 stability range for these rates; "
+            f"use 0 < dt <= {2.5 * dt_auto:.3g}."
+        )
     steps = t_max / dt
     if not steps <= MAX_STEPS:
-        raise ValueError(f"t_max = {t_max:g} at the RK4 step dt = {dt:.3g} (set by the fastest rate of the network, in "
-                         f"units of g) is {steps:.3g} steps per point, more than {MAX_STEPS:.0e} (hours per point): "
-                         "lower the largest rate or `t_max`.")
+        raise ValueError(
+            f"t_max = {t_max:g} at the RK4 step dt = {dt:.3g} (set by the fastest rate of the network, in "
+            f"units of g) is {steps:.3g} steps per point, more than {MAX_STEPS:.0e} (hours per point): "
+            "lower the largest rate or `t_max`."
+        )
     if check_time is None:
         check_time = min(200.0, t_max / 20)
     check_steps = max(1, int(round(check_time / dt)))
     max_checks = max(2, int(math.ceil(t_max / (check_steps * dt))))
     n_thr_est = integer(threads, "threads") if threads is not None else _default_threads()
     low, high = _cost_seconds(n, ref.bonds.shape[0], t_max / dt, max_checks, c.max_kicks)
-    rounds = -(-(npts // path_len) // max(1, n_thr_est)) * path_len      # points one after the other per thread
+    rounds = (
+        -(-(npts // path_len) // max(1, n_thr_est)) * path_len
+    )  # points one after the other per thread
     if rounds * low >= COST_WARNING_SECONDS:
         import warnings
 
         from .errors import CostWarning
-        warnings.warn(f"steady_state on {n} sites ({npts} point(s)): expect {_duration(rounds * low)} to "
-                      f"{_duration(rounds * high)} (per point: every stability verdict diagonalises the "
-                      f"{2 * n}x{2 * n} Jacobian, ~{_duration(low)} on a 2-core machine, and the integration "
-                      f"runs up to t_max = {t_max:g}, {t_max / dt:.3g} RK4 steps); a progress bar follows each "
-                      "point; pgrid.simulate or a smaller network first gives a quicker look", CostWarning,
-                      stacklevel=2)
+
+        warnings.warn(
+            f"steady_state on {n} sites ({npts} point(s)): expect {_duration(rounds * low)} to "
+            f"{_duration(rounds * high)} (per point: every stability verdict diagonalises the "
+            f"{2 * n}x{2 * n} Jacobian, ~{_duration(low)} on a 2-core machine, and the integration "
+            f"runs up to t_max = {t_max:g}, {t_max / dt:.3g} RK4 steps); a progress bar follows each "
+            "point; pgrid.simulate or a smaller network first gives a quicker look",
+            CostWarning,
+            stacklevel=2,
+        )
 
     if amplitude is None:
         res0 = next(iter(ref.gain.values()), None)
         amplitude = 1e-2 * math.sqrt(res0.n0 if res0 is not None else 1.0)
     rng = numpy_generator(seed, INIT_RANDOM)
-    if isinstance(init, np.ndarray) and init.ndim == 2:          # one start per point
+    if isinstance(init, np.ndarray) and init.ndim == 2:  # one start per point
         if init.shape != (npts, n):
-            raise ValueError(f"`init` has {init.shape[0]} starts of {init.shape[1]} amplitudes; this batch needs "
-                             f"one per point: shape ({npts}, {n}) (points in order, paths one after the other).")
+            raise ValueError(
+                f"`init` has {init.shape[0]} starts of {init.shape[1]} amplitudes; this batch needs "
+                f"one per point: shape ({npts}, {n}) (points in order, paths one after the other)."
+            )
         x0 = init.copy()
     else:
-        x0 = np.array([initial_state(nt, init, kinds=("seed", "mode", "random"), amplitude=amplitude, mode=mode,
-                                     rng=rng) for nt in nets])
+        x0 = np.array(
+            [
+                initial_state(
+                    nt,
+                    init,
+                    kinds=("seed", "mode", "random"),
+                    amplitude=amplitude,
+                    mode=mode,
+                    rng=rng,
+                )
+                for nt in nets
+            ]
+        )
     if protocol.displacement > 0:
         x0 = perturb(x0, protocol.displacement, amplitude, numpy_generator(seed, INIT_PERTURB))
 
@@ -710,17 +833,36 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
     n_noise_steps = int(round(t_noise / dt)) if noise > 0 else 0
 
     nb = ref.bonds.shape[0]
-    xfr = np.zeros((npts, n)); xfi = np.zeros((npts, n))
-    stat = np.zeros(npts, np.bool_); om = np.zeros(npts); t_end = np.zeros(npts)
-    jm = np.zeros((npts, nb)); jlo = np.zeros((npts, nb)); jhi = np.zeros((npts, nb))
-    occ = np.zeros((npts, n)); div = np.zeros(npts, np.bool_); growth = np.zeros(npts)
+    xfr = np.zeros((npts, n))
+    xfi = np.zeros((npts, n))
+    stat = np.zeros(npts, np.bool_)
+    om = np.zeros(npts)
+    t_end = np.zeros(npts)
+    jm = np.zeros((npts, nb))
+    jlo = np.zeros((npts, nb))
+    jhi = np.zeros((npts, nb))
+    occ = np.zeros((npts, n))
+    div = np.zeros(npts, np.bool_)
+    growth = np.zeros(npts)
     kicks = np.zeros(npts, np.int64)
     clock = np.zeros((npts, 2))
     outcome = _k.Outcome(xfr, xfi, stat, om, t_end, jm, jlo, jhi, occ, div, growth, kicks, clock)
-    settings = _k.Settings(float(dt), check_steps, max_checks, float(tol), float(c.slow_approach),
-                           float(c.newton_match), float(c.newton_tol), int(c.newton_iter), float(c.growth_tol),
-                           float(c.kick), int(c.max_kicks), float(c.left_fixed_point), n_noise_steps,
-                           np.uint64(seed))
+    settings = _k.Settings(
+        float(dt),
+        check_steps,
+        max_checks,
+        float(tol),
+        float(c.slow_approach),
+        float(c.newton_match),
+        float(c.newton_tol),
+        int(c.newton_iter),
+        float(c.growth_tol),
+        float(c.kick),
+        int(c.max_kicks),
+        float(c.left_fixed_point),
+        n_noise_steps,
+        np.uint64(seed),
+    )
     n_paths = npts // path_len
     x0r, x0i = split_complex(x0)
     announce_compilation(_k.solve_many, "steady-state kernel")
@@ -747,34 +889,67 @@ def steady_state(net: Union[Network, Sequence[Network], Sequence[Sequence[Networ
         arr[div] = np.nan
     stat[div] = False
     growth[div] = np.nan
-    resid = np.array([np.max(np.abs(drift(nt, alpha[p]) + 1j * om[p] * alpha[p])) if not div[p] else np.nan
-                      for p, nt in enumerate(nets)])
-    status = np.where(~stat, "not stationary",
-                      np.where(growth < -c.growth_tol, "stable",
-                               np.where(growth > c.growth_tol, "unstable", "marginal"))).astype("<U14")
+    resid = np.array(
+        [
+            np.max(np.abs(drift(nt, alpha[p]) + 1j * om[p] * alpha[p])) if not div[p] else np.nan
+            for p, nt in enumerate(nets)
+        ]
+    )
+    status = np.where(
+        ~stat,
+        "not stationary",
+        np.where(
+            growth < -c.growth_tol,
+            "stable",
+            np.where(growth > c.growth_tol, "unstable", "marginal"),
+        ),
+    ).astype("<U14")
     status[div] = "diverged"
     lossless = np.array([_lossless(nt) for nt in nets], bool)
-    msg = _status_message(status, growth, kicks, t_max, shape, c.kick if c.max_kicks > 0 else 0.0, lossless)
+    msg = _status_message(
+        status, growth, kicks, t_max, shape, c.kick if c.max_kicks > 0 else 0.0, lossless
+    )
     if protocol.special:
-        msg = ("SPECIAL START (perturbation=0): the start may lie in an invariant subspace of the noise-free "
-               "dynamics (a symmetry of the network), which it never leaves; the verdicts hold in that subspace "
-               "only; " + msg)
+        msg = (
+            "SPECIAL START (perturbation=0): the start may lie in an invariant subspace of the noise-free "
+            "dynamics (a symmetry of the network), which it never leaves; the verdicts hold in that subspace "
+            "only; " + msg
+        )
     if np.any(div):
         first = int(np.argmax(div))
         where = np.unravel_index(first, shape) if shape else first
-        msg = (f"{int(div.sum())} of {npts} point(s) diverged (first: {where}): "
-               f"{divergence_reason(nets[first], dt)}; " + msg)
+        msg = (
+            f"{int(div.sum())} of {npts} point(s) diverged (first: {where}): "
+            f"{divergence_reason(nets[first], dt)}; " + msg
+        )
     out = lambda x: x.reshape(shape + x.shape[1:])  # noqa: E731
-    result = SteadyState(alpha=out(alpha), occupation=out(occ), current=out(jm),
-                       current_amplitude=out(0.5 * (jhi - jlo)), frequency=out(om),
-                       stationary=out(stat), t_end=out(t_end), residual=out(resid),
-                       max_growth=out(growth), stable=out(status == "stable"), status=out(status),
-                       kicks=out(kicks), success=out(~div), message=msg, protocol=protocol,
-                       convergence=convergence, bonds=np.array(ref.bonds), bond_coupling=np.array(ref.bond_coupling),
-                       networks=_object_array(nets, shape))
+    result = SteadyState(
+        alpha=out(alpha),
+        occupation=out(occ),
+        current=out(jm),
+        current_amplitude=out(0.5 * (jhi - jlo)),
+        frequency=out(om),
+        stationary=out(stat),
+        t_end=out(t_end),
+        residual=out(resid),
+        max_growth=out(growth),
+        stable=out(status == "stable"),
+        status=out(status),
+        kicks=out(kicks),
+        success=out(~div),
+        message=msg,
+        protocol=protocol,
+        convergence=convergence,
+        bonds=np.array(ref.bonds),
+        bond_coupling=np.array(ref.bond_coupling),
+        networks=_object_array(nets, shape),
+    )
     if throw and np.any(div):
-        raise DivergenceError(msg + "  (throw=False returns the other points)", result=result,
-                              points=np.flatnonzero(div).tolist())
+        raise DivergenceError(
+            msg + "  (throw=False returns the other points)",
+            result=result,
+            points=np.flatnonzero(div).tolist(),
+        )
     return result
 
 
@@ -804,7 +979,9 @@ _RK4_SECONDS = 4e-8
 _EIG_SECONDS = 2e-9
 
 
-def _cost_seconds(n: int, nb: int, steps: float, max_checks: int, max_kicks: int) -> tuple[float, float]:
+def _cost_seconds(
+    n: int, nb: int, steps: float, max_checks: int, max_kicks: int
+) -> tuple[float, float]:
     """(lower, upper) estimate of the seconds one :func:`steady_state` point takes.
 
     Lower: one stability verdict (every point gets one: an eigen-decomposition of the 2N x 2N
@@ -819,6 +996,7 @@ def _cost_seconds(n: int, nb: int, steps: float, max_checks: int, max_kicks: int
 
 def _default_threads() -> int:
     import numba
+
     return numba.get_num_threads()
 
 
@@ -845,10 +1023,15 @@ class _FollowPoints:
         if not self.enabled:
             return self
         import threading
+
         npts = self.clock.shape[0]
-        self.bar = progress_bar(int(math.ceil(npts * self.t_max)), "steady state: integrating", unit=" t*g")
+        self.bar = progress_bar(
+            int(math.ceil(npts * self.t_max)), "steady state: integrating", unit=" t*g"
+        )
         self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._poll, name="pgrid-steady-state-progress", daemon=True)
+        self.thread = threading.Thread(
+            target=self._poll, name="pgrid-steady-state-progress", daemon=True
+        )
         self.thread.start()
         return self
 
@@ -861,8 +1044,11 @@ class _FollowPoints:
         done = phase == _k.PHASE_DONE
         value = float(np.where(done, self.t_max, np.minimum(t, self.t_max)).sum())
         busy = phase == _k.PHASE_EIGENVALUES
-        desc = (f"steady state: stability verdict ({2 * self.n_sites}x{2 * self.n_sites} eigenproblem)"
-                if busy.any() else "steady state: integrating")
+        desc = (
+            f"steady state: stability verdict ({2 * self.n_sites}x{2 * self.n_sites} eigenproblem)"
+            if busy.any()
+            else "steady state: integrating"
+        )
         self.bar.set_description_str(desc, refresh=False)
         self.bar.n = int(value)
         self.bar.refresh()
@@ -873,6 +1059,7 @@ class _FollowPoints:
             self.thread.join()
             self.bar.close()
         return False
+
 
 #: Most RK4 steps :func:`steady_state` takes per point (``t_max / dt``); more is refused up front.
 MAX_STEPS = 1e10
@@ -886,38 +1073,63 @@ def _lossless(net: Network) -> bool:
 def _status_message(status, growth, kicks, t_max, shape, kick=0.0, lossless=None) -> str:
     """One line per kind of point that is not stable, naming the first few points."""
     npts = status.size
-    where = lambda mask: ", ".join(str(np.unravel_index(k, shape) if shape else k) for k in np.flatnonzero(mask)[:4]) \
-        + (", ..." if mask.sum() > 4 else "")  # noqa: E731
+
+    def where(mask):
+        return ", ".join(
+            str(np.unravel_index(k, shape) if shape else k) for k in np.flatnonzero(mask)[:4]
+        ) + (", ..." if mask.sum() > 4 else "")
+
     parts = []
     bad = status == "unstable"
     if bad.any():
-        parts.append(f"{int(bad.sum())} of {npts} point(s) stationary but linearly UNSTABLE (largest growth "
-                     f"rate {np.nanmax(growth[bad]):.3g} g; a kick along the unstable mode did not leave the "
-                     f"fixed point within t_max = {t_max:g}): not steady states of the full dynamics [{where(bad)}]")
+        parts.append(
+            f"{int(bad.sum())} of {npts} point(s) stationary but linearly UNSTABLE (largest growth "
+            f"rate {np.nanmax(growth[bad]):.3g} g; a kick along the unstable mode did not leave the "
+            f"fixed point within t_max = {t_max:g}): not steady states of the full dynamics [{where(bad)}]"
+        )
     bad = status == "marginal"
     if bad.any():
-        parts.append(f"{int(bad.sum())} of {npts} point(s) stationary but marginal (|growth| <= growth_tol): "
-                     f"stability not established [{where(bad)}]")
-    growing = (status == "not stationary") & (np.zeros(status.shape, bool) if lossless is None
-                                              else np.asarray(lossless, bool).reshape(status.shape))
+        parts.append(
+            f"{int(bad.sum())} of {npts} point(s) stationary but marginal (|growth| <= growth_tol): "
+            f"stability not established [{where(bad)}]"
+        )
+    growing = (status == "not stationary") & (
+        np.zeros(status.shape, bool)
+        if lossless is None
+        else np.asarray(lossless, bool).reshape(status.shape)
+    )
     if growing.any():
-        parts.append(f"{int(growing.sum())} of {npts} point(s) STILL GROWING at t_max = {t_max:g}: the network has "
-                     "gain but no loss reservoir and gamma = 0 on every site, so the energy the gain injects has "
-                     f"nowhere to go and no stationary state exists [{where(growing)}]")
+        parts.append(
+            f"{int(growing.sum())} of {npts} point(s) STILL GROWING at t_max = {t_max:g}: the network has "
+            "gain but no loss reservoir and gamma = 0 on every site, so the energy the gain injects has "
+            f"nowhere to go and no stationary state exists [{where(growing)}]"
+        )
     bad = (status == "not stationary") & ~growing
     if bad.any():
         shaken = int((bad & (kicks > 0)).sum())
-        survived = (" (not kicked)" if shaken == 0 else
-                    " (the motion survived a random kick of relative size " + f"{kick:g}" +
-                    ("" if shaken == bad.sum() else f" at {shaken} of them; the others were not kicked") + ")")
-        parts.append(f"{int(bad.sum())} of {npts} point(s) not stationary within t_max = {t_max:g}"
-                     f"{survived}: oscillating or multimode, time averages over the last window are "
-                     f"reported [{where(bad)}]")
+        survived = (
+            " (not kicked)"
+            if shaken == 0
+            else " (the motion survived a random kick of relative size "
+            + f"{kick:g}"
+            + ("" if shaken == bad.sum() else f" at {shaken} of them; the others were not kicked")
+            + ")"
+        )
+        parts.append(
+            f"{int(bad.sum())} of {npts} point(s) not stationary within t_max = {t_max:g}"
+            f"{survived}: oscillating or multimode, time averages over the last window are "
+            f"reported [{where(bad)}]"
+        )
     if not parts:
-        parts.append("the other points stationary and linearly stable" if np.any(status == "diverged")
-                     else "all points stationary and linearly stable")
+        parts.append(
+            "the other points stationary and linearly stable"
+            if np.any(status == "diverged")
+            else "all points stationary and linearly stable"
+        )
     kicked = (kicks > 0) & (status == "stable")
     if kicked.any():
-        parts.append(f"{int(kicked.sum())} point(s) reached a stable state only after a kick (off an unstable "
-                     "fixed point or out of a motion that had not settled)")
+        parts.append(
+            f"{int(kicked.sum())} point(s) reached a stable state only after a kick (off an unstable "
+            "fixed point or out of a motion that had not settled)"
+        )
     return "; ".join(parts)

@@ -54,7 +54,9 @@ def divergence_reason(net, dt: float) -> str:
     """Why an integration of ``net`` at step ``dt`` blew up: the physics, or the time step."""
     growth = net.growth_at_large_amplitude()
     if growth > 0:
-        return (f"the dynamics itself grows without bound: far above saturation the gain stays (nu = 0) "
-                f"while the loss cannot balance it, a linear growth rate of {growth:.3g} g; no time step "
-                "cures this: let the gain saturate (nu > 0) or add loss")
+        return (
+            f"the dynamics itself grows without bound: far above saturation the gain stays (nu = 0) "
+            f"while the loss cannot balance it, a linear growth rate of {growth:.3g} g; no time step "
+            "cures this: let the gain saturate (nu > 0) or add loss"
+        )
     return f"the time step is unstable for these rates: reduce `dt` (now {dt:g}; try {dt / 4:g})"

@@ -59,10 +59,11 @@ from dataclasses import dataclass
 from typing import Optional, Sequence, Union
 
 import numpy as np
-from scipy.linalg import LinAlgWarning, solve as scipy_solve, solve_continuous_lyapunov
+from scipy.linalg import LinAlgWarning, solve_continuous_lyapunov
+from scipy.linalg import solve as scipy_solve
 
-from .deterministic import SteadyState, fixed_point_residual, jacobian, stability
 from ._config import check_memory
+from .deterministic import SteadyState, fixed_point_residual, jacobian, stability
 from .network import Network
 from .sde import vacuum_term
 
@@ -147,17 +148,28 @@ class LinearNoise:
 
         lead = ("point",) if np.ndim(self.status) else ()
         site, bond = lead + ("site",), lead + ("bond",)
-        v = {"current_mean": (bond, self.current_mean), "current_std": (bond, self.current_std),
-             "current_std_operator": (bond, self.current_std_operator),
-             "occupation_mean": (site, self.occupation_mean), "occupation_var": (site, self.occupation_var),
-             "covariance": (lead + ("quadrature", "quadrature_2"), self.covariance), "alpha": (site, self.alpha)}
+        v = {
+            "current_mean": (bond, self.current_mean),
+            "current_std": (bond, self.current_std),
+            "current_std_operator": (bond, self.current_std_operator),
+            "occupation_mean": (site, self.occupation_mean),
+            "occupation_var": (site, self.occupation_var),
+            "covariance": (lead + ("quadrature", "quadrature_2"), self.covariance),
+            "alpha": (site, self.alpha),
+        }
         for name in ("slowest_rate", "relative_fluctuation", "frequency"):
             v[name] = (lead, getattr(self, name))
         v["status"] = (lead, np.asarray(self.status).astype(str))
         n = np.shape(self.alpha)[-1]
-        coords = {"site": np.arange(n), "bond": np.arange(len(self.bonds)), "quadrature": np.arange(2 * n),
-                  "quadrature_2": np.arange(2 * n), "bond_i": ("bond", self.bonds[:, 0]),
-                  "bond_j": ("bond", self.bonds[:, 1]), "bond_g": ("bond", self.bond_coupling)}
+        coords = {
+            "site": np.arange(n),
+            "bond": np.arange(len(self.bonds)),
+            "quadrature": np.arange(2 * n),
+            "quadrature_2": np.arange(2 * n),
+            "bond_i": ("bond", self.bonds[:, 0]),
+            "bond_j": ("bond", self.bonds[:, 1]),
+            "bond_g": ("bond", self.bond_coupling),
+        }
         attrs = {**provenance_attrs(), "pgrid_message": self.message, "pgrid_result": "LinearNoise"}
         if self.networks is not None:
             net_vars, net_attrs = networks_variables(self.networks, lead)
@@ -175,8 +187,16 @@ def _quadratic_forms(net: Network):
     for q, ((i, j), g) in enumerate(zip(net.bonds, net.bond_coupling)):
         # Im(g a_i^* a_j) = Re g (x_i y_j - y_i x_j) + Im g (x_i x_j + y_i y_j)
         gr, gi = float(np.real(g)), float(np.imag(g))
-        entries = [(i, n + j, 0.5 * gr), (n + j, i, 0.5 * gr), (n + i, j, -0.5 * gr), (j, n + i, -0.5 * gr),
-                   (i, j, 0.5 * gi), (j, i, 0.5 * gi), (n + i, n + j, 0.5 * gi), (n + j, n + i, 0.5 * gi)]
+        entries = [
+            (i, n + j, 0.5 * gr),
+            (n + j, i, 0.5 * gr),
+            (n + i, j, -0.5 * gr),
+            (j, n + i, -0.5 * gr),
+            (i, j, 0.5 * gi),
+            (j, i, 0.5 * gi),
+            (n + i, n + j, 0.5 * gi),
+            (n + j, n + i, 0.5 * gi),
+        ]
         for p, (r, c, v) in enumerate(entries):
             rows[q, p], cols[q, p], vals[q, p] = r, c, v
     sites = np.arange(n)
@@ -188,10 +208,10 @@ def _variances(form, z0, cov):
     """Variances l^T C l + 2 tr(MCMC) (l = 2 M z0) of the sparse quadratic forms ``form``
     (:func:`_quadratic_forms`); O(K P^2), no dense 2N x 2N matrix per form."""
     rows, cols, vals = form
-    coef = 2.0 * vals * z0[cols]                                  # l = sum_p coef_p e_{rows_p}
+    coef = 2.0 * vals * z0[cols]  # l = sum_p coef_p e_{rows_p}
     lin = np.einsum("kp,kpq,kq->k", coef, cov[rows[:, :, None], rows[:, None, :]], coef)
-    g = cov[cols[:, :, None], rows[:, None, :]]                   # C[b_p, a_q]
-    quad = np.einsum("kp,kq,kpq,kqp->k", vals, vals, g, g)        # tr(M C M C)
+    g = cov[cols[:, :, None], rows[:, None, :]]  # C[b_p, a_q]
+    quad = np.einsum("kp,kq,kpq,kqp->k", vals, vals, g, g)  # tr(M C M C)
     return lin + 2.0 * quad
 
 
@@ -203,11 +223,13 @@ def _rate_derivatives(net: Network, occ: np.ndarray):
         for site, r in table.items():
             u = 1.0 + occ[site] / r.n0
             d1[site] += sign * 0.5 * r.rate * (-r.nu / r.n0) * u ** (-r.nu - 1.0)
-            d2[site] += sign * 0.5 * r.rate * (r.nu * (r.nu + 1.0) / r.n0 ** 2) * u ** (-r.nu - 2.0)
+            d2[site] += sign * 0.5 * r.rate * (r.nu * (r.nu + 1.0) / r.n0**2) * u ** (-r.nu - 2.0)
     return d1, d2
 
 
-def _mean_bilinears(net: Network, alpha: np.ndarray, cov: np.ndarray, diffusion: np.ndarray) -> np.ndarray:
+def _mean_bilinears(
+    net: Network, alpha: np.ndarray, cov: np.ndarray, diffusion: np.ndarray
+) -> np.ndarray:
     r"""Stationary :math:`\langle\alpha_l^*\alpha_m\rangle` to first order in the noise.
 
     The bilinears :math:`\rho_{lm} = \alpha_l^*\alpha_m` are invariant under the global phase
@@ -229,14 +251,16 @@ def _mean_bilinears(net: Network, alpha: np.ndarray, cov: np.ndarray, diffusion:
     w = np.zeros((n, 2 * n))
     w[np.arange(n), np.arange(n)] = 2 * alpha.real
     w[np.arange(n), n + np.arange(n)] = 2 * alpha.imag
-    wc = w @ cov                                               # (n, 2n)
+    wc = w @ cov  # (n, 2n)
     var_n = np.einsum("lk,lk->l", wc, w)
     # <dn_l drho_lm> and <dn_m drho_lm> (the gradient of rho_lm is sparse: sites l and m only)
     cr, ci = wc[:, :n], wc[:, n:]
-    a1 = ((np.diag(cr) - 1j * np.diag(ci))[:, None] * alpha[None, :]
-          + alpha.conj()[:, None] * (cr + 1j * ci))
-    a2 = ((cr.T - 1j * ci.T) * alpha[None, :]
-          + alpha.conj()[:, None] * (np.diag(cr) + 1j * np.diag(ci))[None, :])
+    a1 = (np.diag(cr) - 1j * np.diag(ci))[:, None] * alpha[None, :] + alpha.conj()[:, None] * (
+        cr + 1j * ci
+    )
+    a2 = (cr.T - 1j * ci.T) * alpha[None, :] + alpha.conj()[:, None] * (
+        np.diag(cr) + 1j * np.diag(ci)
+    )[None, :]
     src = d1[:, None] * a1 + d1[None, :] * a2
     src = src + 0.5 * (d2 * var_n)[:, None] * rho0 + 0.5 * (d2 * var_n)[None, :] * rho0
     src = src + np.diag(diffusion)
@@ -266,8 +290,11 @@ def _mean_bilinears(net: Network, alpha: np.ndarray, cov: np.ndarray, diffusion:
             h = 0.5 * (xn + xn.conj().T)
             moved[0][:] |= np.abs(np.real(np.diag(h))) > 1e-6
             moved[1][:] |= np.abs(np.imag(net.bond_coupling * h[i, j])) > 1e-6
-    undetermined = (None if moved is None or not (moved[0].any() or moved[1].any())
-                    else (np.flatnonzero(moved[0]).tolist(), np.flatnonzero(moved[1]).tolist()))
+    undetermined = (
+        None
+        if moved is None or not (moved[0].any() or moved[1].any())
+        else (np.flatnonzero(moved[0]).tolist(), np.flatnonzero(moved[1]).tolist())
+    )
     return rho0 + 0.5 * (x + x.conj().T), undetermined
 
 
@@ -283,7 +310,9 @@ def _is_zero_state(net: Network, alpha: np.ndarray, omega: float) -> bool:
     if nv == 0.0:
         return True
     a = jacobian(net, alpha, omega)
-    return float(np.linalg.norm(a @ v0)) > ZERO_MODE_TOL * max(float(np.max(np.abs(a))), 1e-300) * nv
+    return (
+        float(np.linalg.norm(a @ v0)) > ZERO_MODE_TOL * max(float(np.max(np.abs(a))), 1e-300) * nv
+    )
 
 
 #: :math:`|Av_0| \le` this times :math:`\max|A_{ij}|\,|v_0|`: the phase mode is a zero mode (a non-zero state).
@@ -299,14 +328,18 @@ EPSILON_LIMIT = 0.1
 NEGATIVE_TOL = 1e-9
 
 
-def _require_fixed_point(net: Network, alpha: np.ndarray, omega: float, k: int, tol: float = 1e-7) -> None:
+def _require_fixed_point(
+    net: Network, alpha: np.ndarray, omega: float, k: int, tol: float = 1e-7
+) -> None:
     """Raise unless ``alpha`` rotating at ``omega`` is a fixed point of ``net`` (point ``k`` of a batch)."""
     resid, scale = fixed_point_residual(net, alpha, omega)
     if not resid <= tol * scale:
-        raise ValueError(f"point {k}: the steady state is not a fixed point of `net` item {k} (residual "
-                         f"max|d alpha/dt + i omega alpha| = {resid:.3g} > {tol * scale:.3g}); was it computed "
-                         "for another network?  Pass the networks the steady states were computed for "
-                         "(their n_th may differ: the drift is noise free).")
+        raise ValueError(
+            f"point {k}: the steady state is not a fixed point of `net` item {k} (residual "
+            f"max|d alpha/dt + i omega alpha| = {resid:.3g} > {tol * scale:.3g}); was it computed "
+            "for another network?  Pass the networks the steady states were computed for "
+            "(their n_th may differ: the drift is noise free)."
+        )
 
 
 class LinearNoiseWarning(UserWarning):
@@ -321,7 +354,7 @@ MEMORY_PER_N4 = 40.0
 def _one_point(net: Network, alpha: np.ndarray, omega: float):
     n = net.n_sites
     if _is_zero_state(net, alpha, omega):
-        alpha = np.zeros(n, complex)            # exact equilibrium: the drift is linear there
+        alpha = np.zeros(n, complex)  # exact equilibrium: the drift is linear there
         omega = 0.0
     z0 = np.concatenate([alpha.real, alpha.imag])
     a = jacobian(net, alpha, omega)
@@ -333,7 +366,7 @@ def _one_point(net: Network, alpha: np.ndarray, omega: float):
         # orthonormal basis of the complement of the phase mode: the last 2N - 1 columns of
         # the QR factor of [v0, I]
         basis, _ = np.linalg.qr(np.column_stack([v0, np.eye(2 * n)]))
-        v = basis[:, 1:2 * n]
+        v = basis[:, 1 : 2 * n]
     else:
         v = np.eye(2 * n)
     at = v.T @ a @ v
@@ -346,19 +379,32 @@ def _one_point(net: Network, alpha: np.ndarray, omega: float):
     n_var = _variances(mn, z0, cov)
     rho, undetermined = _mean_bilinears(net, alpha, cov, d)
     i, j = net.bonds[:, 0], net.bonds[:, 1]
-    j_mean = (np.imag(net.bond_coupling * rho[i, j]) if net.is_complex
-              else net.bond_coupling * rho[i, j].imag)         # Im(g_ij <a_i^* a_j>)
+    j_mean = (
+        np.imag(net.bond_coupling * rho[i, j])
+        if net.is_complex
+        else net.bond_coupling * rho[i, j].imag
+    )  # Im(g_ij <a_i^* a_j>)
     occ = rho.diagonal().real.copy()
     p_std = np.sqrt(np.maximum(j_var, 0.0))
     op_std = np.sqrt(np.maximum(j_var, 0.0) + vacuum_term(net.bonds, net.bond_coupling, occ))
     norm2 = float(np.sum(np.abs(alpha) ** 2))
     eps = math.sqrt(np.trace(cov) / norm2) if norm2 > 0 else math.inf
-    return dict(current_mean=j_mean, current_std=p_std, current_std_operator=op_std,
-                occupation_mean=occ, occupation_var=np.maximum(n_var, 0.0), covariance=cov,
-                slowest_rate=slowest, relative_fluctuation=eps, undetermined=undetermined)
+    return dict(
+        current_mean=j_mean,
+        current_std=p_std,
+        current_std_operator=op_std,
+        occupation_mean=occ,
+        occupation_var=np.maximum(n_var, 0.0),
+        covariance=cov,
+        slowest_rate=slowest,
+        relative_fluctuation=eps,
+        undetermined=undetermined,
+    )
 
 
-def linear_noise(net: Union[Network, Sequence[Network]], state: Union[SteadyState, tuple]) -> LinearNoise:
+def linear_noise(
+    net: Union[Network, Sequence[Network]], state: Union[SteadyState, tuple]
+) -> LinearNoise:
     r"""Gaussian (linear-noise) current and occupation statistics around a stable steady state.
 
     Answers in milliseconds what :func:`pgrid.simulate` answers in seconds, wherever the
@@ -397,12 +443,15 @@ def linear_noise(net: Union[Network, Sequence[Network]], state: Union[SteadyStat
     first = net if isinstance(net, Network) else next(iter(net), None)
     while first is not None and not isinstance(first, Network) and isinstance(first, (list, tuple)):
         first = first[0] if first else None
-    if isinstance(first, Network):        # refuse up front what cannot fit
+    if isinstance(first, Network):  # refuse up front what cannot fit
         n_sites = first.n_sites
-        check_memory(MEMORY_PER_N4 * float(n_sites) ** 4,
-                     f"linear_noise for {n_sites} sites (the mean equation has N^2 = {n_sites ** 2} unknowns, "
-                     "solved densely)", "use pgrid.simulate for networks this large (linear_noise costs ~N^6 time: "
-                     "milliseconds for N <= 10, about 45 s at N = 100)")
+        check_memory(
+            MEMORY_PER_N4 * float(n_sites) ** 4,
+            f"linear_noise for {n_sites} sites (the mean equation has N^2 = {n_sites**2} unknowns, "
+            "solved densely)",
+            "use pgrid.simulate for networks this large (linear_noise costs ~N^6 time: "
+            "milliseconds for N <= 10, about 45 s at N = 100)",
+        )
     if isinstance(state, SteadyState):
         shape = np.shape(state.stationary)
         alpha = np.asarray(state.alpha).reshape(-1, np.shape(state.alpha)[-1])
@@ -413,7 +462,7 @@ def linear_noise(net: Union[Network, Sequence[Network]], state: Union[SteadyStat
         nets0 = [net] if isinstance(net, Network) else list(net)
         if len(nets0) != 1:
             raise ValueError("`state` given as (alpha, omega) is one point; pass one Network.")
-        lam, _ = stability(nets0[0], alpha0, float(state[1]))     # raises if not a fixed point
+        lam, _ = stability(nets0[0], alpha0, float(state[1]))  # raises if not a fixed point
         top = lam[0].real if lam.size else -math.inf
         shape = ()
         alpha = alpha0.reshape(1, -1)
@@ -425,14 +474,18 @@ def linear_noise(net: Union[Network, Sequence[Network]], state: Union[SteadyStat
     if nets and not isinstance(nets[0], Network):
         nets = [x for row in nets for x in row]
     if len(nets) != alpha.shape[0]:
-        raise ValueError(f"`net` has {len(nets)} network(s) but `state` has {alpha.shape[0]} point(s).")
+        raise ValueError(
+            f"`net` has {len(nets)} network(s) but `state` has {alpha.shape[0]} point(s)."
+        )
     for k, nt in enumerate(nets):
         if not isinstance(nt, Network):
             raise ValueError(f"`net` item {k} must be a pgrid.Network, got {type(nt).__name__}.")
         if nt.n_sites != alpha.shape[1]:
             raise ValueError(f"`net` item {k} has {nt.n_sites} sites, the state {alpha.shape[1]}.")
         if not np.array_equal(nt.bonds, nets[0].bonds):
-            raise ValueError(f"`net` item {k} has other bonds than item 0; a batch must share the coupling.")
+            raise ValueError(
+                f"`net` item {k} has other bonds than item 0; a batch must share the coupling."
+            )
     rows = []
     status = []
     for k, nt in enumerate(nets):
@@ -448,42 +501,70 @@ def linear_noise(net: Union[Network, Sequence[Network]], state: Union[SteadyStat
         occ = row["occupation_mean"]
         negative = np.flatnonzero(occ < -NEGATIVE_TOL * max(1.0, float(np.max(np.abs(occ)))))
         if negative.size:
-            status.append(f"invalid: negative mean occupation at site(s) {negative.tolist()} "
-                          f"(relative_fluctuation {eps:.2g}): the Gaussian closure fails")
+            status.append(
+                f"invalid: negative mean occupation at site(s) {negative.tolist()} "
+                f"(relative_fluctuation {eps:.2g}): the Gaussian closure fails"
+            )
         elif undetermined is not None:
-            status.append(f"unreliable: mean occupations of site(s) {undetermined[0]} and currents of bond(s) "
-                          f"{undetermined[1]} not fixed at linear order (a second mode of the saturated-rate matrix "
-                          "has no net gain or loss); the spreads hold; compare with pgrid.simulate")
+            status.append(
+                f"unreliable: mean occupations of site(s) {undetermined[0]} and currents of bond(s) "
+                f"{undetermined[1]} not fixed at linear order (a second mode of the saturated-rate matrix "
+                "has no net gain or loss); the spreads hold; compare with pgrid.simulate"
+            )
         else:
-            status.append("ok" if not (np.isfinite(eps) and eps > EPSILON_LIMIT) else
-                          f"unreliable: relative_fluctuation {eps:.2g} > {EPSILON_LIMIT:g}")
+            status.append(
+                "ok"
+                if not (np.isfinite(eps) and eps > EPSILON_LIMIT)
+                else f"unreliable: relative_fluctuation {eps:.2g} > {EPSILON_LIMIT:g}"
+            )
     ref = nets[0]
     n, nb = ref.n_sites, len(ref.bonds)
-    blank = dict(current_mean=np.full(nb, np.nan), current_std=np.full(nb, np.nan),
-                 current_std_operator=np.full(nb, np.nan), occupation_mean=np.full(n, np.nan),
-                 occupation_var=np.full(n, np.nan), covariance=np.full((2 * n, 2 * n), np.nan),
-                 slowest_rate=np.nan, relative_fluctuation=np.nan)
+    blank = dict(
+        current_mean=np.full(nb, np.nan),
+        current_std=np.full(nb, np.nan),
+        current_std_operator=np.full(nb, np.nan),
+        occupation_mean=np.full(n, np.nan),
+        occupation_var=np.full(n, np.nan),
+        covariance=np.full((2 * n, 2 * n), np.nan),
+        slowest_rate=np.nan,
+        relative_fluctuation=np.nan,
+    )
     stack = {key: np.array([(r if r is not None else blank)[key] for r in rows]) for key in blank}
     out = lambda x: x.reshape(shape + x.shape[1:])  # noqa: E731
     bad = sum(s.startswith("no result") for s in status)
     weak = [k for k, s in enumerate(status) if s.startswith(("unreliable", "invalid"))]
     parts = []
     if bad:
-        parts.append(f"{bad} of {len(status)} point(s) without a result (no linearly stable steady state)")
+        parts.append(
+            f"{bad} of {len(status)} point(s) without a result (no linearly stable steady state)"
+        )
     if weak:
         worst = max(float(rows[k]["relative_fluctuation"]) for k in weak)
         n_invalid = sum(status[k].startswith("invalid") for k in weak)
-        text = (f"{len(weak)} of {len(status)} point(s) outside the theory's validity: fluctuations "
-                f"relative_fluctuation up to {worst:.2g} > {EPSILON_LIMIT:g} of the amplitudes (status "
-                f"'unreliable', first points {weak[:4]})"
-                + (f", {n_invalid} with a negative mean occupation (status 'invalid')" if n_invalid else "")
-                + "; compare with pgrid.simulate there")
+        text = (
+            f"{len(weak)} of {len(status)} point(s) outside the theory's validity: fluctuations "
+            f"relative_fluctuation up to {worst:.2g} > {EPSILON_LIMIT:g} of the amplitudes (status "
+            f"'unreliable', first points {weak[:4]})"
+            + (
+                f", {n_invalid} with a negative mean occupation (status 'invalid')"
+                if n_invalid
+                else ""
+            )
+            + "; compare with pgrid.simulate there"
+        )
         parts.append(text)
         warnings.warn("pgrid.linear_noise: " + text, LinearNoiseWarning, stacklevel=2)
     msg = "; ".join(parts) if parts else "linear-noise statistics for every point"
-    return LinearNoise(**{k: out(v) for k, v in stack.items()}, alpha=out(alpha), frequency=out(omega),
-                       bonds=np.array(ref.bonds), bond_coupling=np.array(ref.bond_coupling),
-                       status=out(np.array(status)), message=msg, networks=_networks(nets, shape))
+    return LinearNoise(
+        **{k: out(v) for k, v in stack.items()},
+        alpha=out(alpha),
+        frequency=out(omega),
+        bonds=np.array(ref.bonds),
+        bond_coupling=np.array(ref.bond_coupling),
+        status=out(np.array(status)),
+        message=msg,
+        networks=_networks(nets, shape),
+    )
 
 
 def _networks(nets, shape) -> np.ndarray:

@@ -75,8 +75,10 @@ class Reservoir:
         n0 = number(self.n0, "n0")
         nu = number(self.nu, "nu")
         if rate < 0:
-            raise ValueError(f"`rate` must be >= 0, got {rate}. Gain and loss are "
-                             "chosen by putting the reservoir in `gain` or `loss`.")
+            raise ValueError(
+                f"`rate` must be >= 0, got {rate}. Gain and loss are "
+                "chosen by putting the reservoir in `gain` or `loss`."
+            )
         if n0 <= 0:
             raise ValueError(f"`n0` must be > 0, got {n0}.")
         if nu < 0:
@@ -97,16 +99,20 @@ def _phases(flux: float, n_bonds: int, on: str) -> np.ndarray:
         out = np.zeros(n_bonds)
         out[-1] = flux
         return out
-    raise ValueError(f"`flux_on` must be 'spread' (Phi/N on every bond) or 'bond' (all on the bond N-1 -> 0), "
-                     f"got {on!r}.")
+    raise ValueError(
+        f"`flux_on` must be 'spread' (Phi/N on every bond) or 'bond' (all on the bond N-1 -> 0), "
+        f"got {on!r}."
+    )
 
 
 def _as_reservoir(value, name: str) -> Reservoir:
     if isinstance(value, Reservoir):
         return value
     if isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"`{name}` must be a Reservoir or a rate (number), got the boolean {value!r}; "
-                         "give the rate (units of g), e.g. 1.0, or leave the site out.")
+        raise ValueError(
+            f"`{name}` must be a Reservoir or a rate (number), got the boolean {value!r}; "
+            "give the rate (units of g), e.g. 1.0, or leave the site out."
+        )
     if isinstance(value, (int, float, np.integer, np.floating)):
         return Reservoir(float(value))
     raise ValueError(f"`{name}` must be a Reservoir or a rate (number), got {value!r}.")
@@ -117,8 +123,9 @@ def _per_site(value, n: int, name: str, *, nonneg: bool = True) -> np.ndarray:
     if arr.ndim == 0:
         arr = np.full(n, float(arr))
     if arr.shape != (n,):
-        raise ValueError(f"`{name}` must be a number or an array of length {n}, "
-                         f"got shape {arr.shape}.")
+        raise ValueError(
+            f"`{name}` must be a number or an array of length {n}, got shape {arr.shape}."
+        )
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"`{name}` contains NaN or inf: {arr}.")
     if nonneg and np.any(arr < 0):
@@ -131,7 +138,9 @@ def _reservoir_dict(mapping, n: int, name: str) -> dict:
     if mapping is None:
         return {}
     if not isinstance(mapping, Mapping):
-        raise ValueError(f"`{name}` must be a dict site -> Reservoir, got {type(mapping).__name__}.")
+        raise ValueError(
+            f"`{name}` must be a dict site -> Reservoir, got {type(mapping).__name__}."
+        )
     out = {}
     for site, res in mapping.items():
         if isinstance(site, bool) or not isinstance(site, (int, np.integer)):
@@ -198,7 +207,9 @@ class Network:
     """
 
     def __init__(self, coupling, *, gamma, n_th=0.0, gain=None, loss=None, detuning=None):
-        g = complex_array(coupling, "coupling", what="a real symmetric or complex Hermitian N x N matrix")
+        g = complex_array(
+            coupling, "coupling", what="a real symmetric or complex Hermitian N x N matrix"
+        )
         if g.ndim != 2 or g.shape[0] != g.shape[1]:
             raise ValueError(f"`coupling` must be a square N x N matrix, got shape {g.shape}.")
         n = g.shape[0]
@@ -209,12 +220,15 @@ class Network:
         cplx = np.iscomplexobj(g)
         if not np.allclose(g, g.conj().T, rtol=0, atol=1e-12 * max(1.0, np.abs(g).max())):
             if cplx:
-                raise ValueError("`coupling` must be Hermitian (g_ml = conj(g_lm)): a hopping phase phi on the "
-                                 "bond l -> m needs g_lm = |g| e^{i phi} and g_ml = |g| e^{-i phi}.")
+                raise ValueError(
+                    "`coupling` must be Hermitian (g_ml = conj(g_lm)): a hopping phase phi on the "
+                    "bond l -> m needs g_lm = |g| e^{i phi} and g_ml = |g| e^{-i phi}."
+                )
             raise ValueError("`coupling` must be symmetric (g_lm = g_ml).")
         if np.any(np.diag(g) != 0):
-            raise ValueError("`coupling` must have a zero diagonal; put on-site "
-                             "frequencies into `detuning`.")
+            raise ValueError(
+                "`coupling` must have a zero diagonal; put on-site frequencies into `detuning`."
+            )
         g = 0.5 * (g + g.conj().T)
         g.setflags(write=False)
         set_ = object.__setattr__
@@ -223,8 +237,11 @@ class Network:
         set_(self, "n_sites", n)
         set_(self, "gamma", _per_site(gamma, n, "gamma"))
         set_(self, "n_th", _per_site(n_th, n, "n_th"))
-        set_(self, "detuning", _per_site(0.0 if detuning is None else detuning, n, "detuning",
-                                         nonneg=False))
+        set_(
+            self,
+            "detuning",
+            _per_site(0.0 if detuning is None else detuning, n, "detuning", nonneg=False),
+        )
         set_(self, "gain", MappingProxyType(_reservoir_dict(gain, n, "gain")))
         set_(self, "loss", MappingProxyType(_reservoir_dict(loss, n, "loss")))
         iu, ju = np.nonzero(np.triu(g, 1) != 0)
@@ -237,15 +254,19 @@ class Network:
 
     # -- a value: read-only, equal and hashable by content --------------------
     def __setattr__(self, name, value):
-        raise AttributeError(f"a pgrid.Network is read-only (cannot set `{name}`); make a changed copy "
-                             f"with net.replace({name}=...).")
+        raise AttributeError(
+            f"a pgrid.Network is read-only (cannot set `{name}`); make a changed copy "
+            f"with net.replace({name}=...)."
+        )
 
     def __delattr__(self, name):
         raise AttributeError(f"a pgrid.Network is read-only (cannot delete `{name}`).")
 
     def _key(self):
         """The data that defines the network (-0.0 and 0.0 identified, as == does)."""
-        arrays = tuple((a + 0.0).tobytes() for a in (self.coupling, self.gamma, self.n_th, self.detuning))
+        arrays = tuple(
+            (a + 0.0).tobytes() for a in (self.coupling, self.gamma, self.n_th, self.detuning)
+        )
         return (self.n_sites, arrays, tuple(self.gain.items()), tuple(self.loss.items()))
 
     def __eq__(self, other):
@@ -257,18 +278,25 @@ class Network:
         return hash(self._key())
 
     def __reduce__(self):
-        return (_rebuild, (self.coupling, self.gamma, self.n_th, dict(self.gain), dict(self.loss),
-                           self.detuning))
+        return (
+            _rebuild,
+            (self.coupling, self.gamma, self.n_th, dict(self.gain), dict(self.loss), self.detuning),
+        )
 
     # -- convenience -------------------------------------------------------
     def replace(self, **changes) -> "Network":
         """A copy with some constructor arguments changed (``gain``, ``gamma``, ...)."""
-        kw = dict(coupling=self.coupling, gamma=self.gamma, n_th=self.n_th, gain=self.gain,
-                  loss=self.loss, detuning=self.detuning)
+        kw = dict(
+            coupling=self.coupling,
+            gamma=self.gamma,
+            n_th=self.n_th,
+            gain=self.gain,
+            loss=self.loss,
+            detuning=self.detuning,
+        )
         unknown = set(changes) - set(kw)
         if unknown:
-            raise ValueError(f"unknown Network field(s) {sorted(unknown)}; "
-                             f"allowed: {sorted(kw)}.")
+            raise ValueError(f"unknown Network field(s) {sorted(unknown)}; allowed: {sorted(kw)}.")
         kw.update(changes)
         return Network(kw.pop("coupling"), **kw)
 
@@ -284,7 +312,11 @@ class Network:
             If ``i`` or ``j`` is not a site, or the two sites are not coupled.
         """
         for name, s in (("i", i), ("j", j)):
-            if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or not 0 <= s < self.n_sites:
+            if (
+                isinstance(s, bool)
+                or not isinstance(s, (int, np.integer))
+                or not 0 <= s < self.n_sites
+            ):
                 raise ValueError(f"`{name}`: unknown site {s!r}; sites are 0..{self.n_sites - 1}.")
         a, b = sorted((int(i), int(j)))
         hit = np.nonzero((self.bonds[:, 0] == a) & (self.bonds[:, 1] == b))[0]
@@ -341,14 +373,18 @@ class Network:
         does not saturate, unbalanced by loss), and no time step of any solver prevents it.
         """
         gr, _, gnu, lr, _, lnu = self.reservoir_arrays()
-        m = self.linear_matrix(gain_rate=np.where(gnu == 0, gr, 0.0), loss_rate=np.where(lnu == 0, lr, 0.0))
+        m = self.linear_matrix(
+            gain_rate=np.where(gnu == 0, gr, 0.0), loss_rate=np.where(lnu == 0, lr, 0.0)
+        )
         return float(np.max(np.linalg.eigvals(m).real))
 
     def __repr__(self):
         gain = {k: (v.rate, v.n0, v.nu) for k, v in self.gain.items()}
         loss = {k: (v.rate, v.n0, v.nu) for k, v in self.loss.items()}
-        return (f"Network(N={self.n_sites}, bonds={len(self.bonds)}, gamma={self.gamma.max():g}, "
-                f"n_th={self.n_th.max():g}, gain={gain}, loss={loss})")
+        return (
+            f"Network(N={self.n_sites}, bonds={len(self.bonds)}, gamma={self.gamma.max():g}, "
+            f"n_th={self.n_th.max():g}, gain={gain}, loss={loss})"
+        )
 
 
 def _rebuild(coupling, gamma, n_th, gain, loss, detuning):
@@ -387,8 +423,14 @@ def chain(n_sites, *, gain, loss, gamma, n_th=0.0, g=1.0, detuning=None) -> Netw
     c = np.zeros((n, n))
     idx = np.arange(n - 1)
     c[idx, idx + 1] = c[idx + 1, idx] = gval
-    return Network(c, gamma=gamma, n_th=n_th, gain={0: _as_reservoir(gain, "gain")},
-                   loss={n - 1: _as_reservoir(loss, "loss")}, detuning=detuning)
+    return Network(
+        c,
+        gamma=gamma,
+        n_th=n_th,
+        gain={0: _as_reservoir(gain, "gain")},
+        loss={n - 1: _as_reservoir(loss, "loss")},
+        detuning=detuning,
+    )
 
 
 def square_grid(rows, cols, *, gain, loss, gamma, n_th=0.0, g=1.0, detuning=None) -> Network:
@@ -414,9 +456,9 @@ def square_grid(rows, cols, *, gain, loss, gamma, n_th=0.0, g=1.0, detuning=None
     return Network(c, gamma=gamma, n_th=n_th, gain=gain, loss=loss, detuning=detuning)
 
 
-
-
-def ring(n_sites, *, gain, loss, gamma, flux=0.0, flux_on="spread", n_th=0.0, g=1.0, detuning=None) -> Network:
+def ring(
+    n_sites, *, gain, loss, gamma, flux=0.0, flux_on="spread", n_th=0.0, g=1.0, detuning=None
+) -> Network:
     r"""A ring of ``n_sites`` oscillators threaded by a synthetic flux :math:`\Phi`.
 
     Site :math:`\ell` is coupled to :math:`\ell + 1` (and :math:`N-1` to 0) with
@@ -481,7 +523,7 @@ def loop_fluxes(net: Network) -> list:
     nbrs = [np.flatnonzero(net.coupling[k]).tolist() for k in range(n)]
     parent = {}
     tree = set()
-    for root in range(n):            # every connected component
+    for root in range(n):  # every connected component
         if root in parent:
             continue
         parent[root] = -1
@@ -508,9 +550,9 @@ def loop_fluxes(net: Network) -> list:
             continue
         pi, pj = to_root(i), to_root(j)
         common = next(x for x in pi if x in set(pj))
-        up = pj[:pj.index(common) + 1]                  # j ... common
-        down = pi[:pi.index(common)][::-1]              # (below common) ... i
-        sites = up + down                               # j -> common -> i, then the bond i -> j closes it
+        up = pj[: pj.index(common) + 1]  # j ... common
+        down = pi[: pi.index(common)][::-1]  # (below common) ... i
+        sites = up + down  # j -> common -> i, then the bond i -> j closes it
         prod = 1.0 + 0j
         for a, b in zip(sites, sites[1:] + sites[:1]):
             prod *= net.coupling[a, b]
@@ -544,8 +586,10 @@ def site_inflow(net: Network, current) -> np.ndarray:
     """
     current = np.asarray(current, float)
     if current.shape[-1:] != (len(net.bonds),):
-        raise ValueError(f"`current` must have a last axis of length n_bonds = {len(net.bonds)}, got shape "
-                         f"{current.shape}.")
+        raise ValueError(
+            f"`current` must have a last axis of length n_bonds = {len(net.bonds)}, got shape "
+            f"{current.shape}."
+        )
     out = np.zeros(current.shape[:-1] + (net.n_sites,))
     for b, (i, j) in enumerate(net.bonds):
         out[..., j] += current[..., b]

@@ -111,16 +111,20 @@ class Protocol:
         init = self.init
         if isinstance(init, str):
             if init not in ("seed", "mode", "random"):
-                raise ValueError(f"Protocol: `init` must be 'seed', 'mode', 'random' or an array of "
-                                 f"amplitudes, got {init!r}.")
+                raise ValueError(
+                    f"Protocol: `init` must be 'seed', 'mode', 'random' or an array of "
+                    f"amplitudes, got {init!r}."
+                )
         else:
             try:
                 a = np.asarray(init, dtype=complex)
             except (TypeError, ValueError):
                 a = np.full(0, np.nan)
             if a.ndim == 0 or a.size == 0 or not np.all(np.isfinite(a)):
-                raise ValueError("Protocol: `init` amplitudes must be finite: an array of shape (N,) (one per "
-                                 "site) or (points, N) (one start per point).")
+                raise ValueError(
+                    "Protocol: `init` amplitudes must be finite: an array of shape (N,) (one per "
+                    "site) or (points, N) (one start per point)."
+                )
             if a.ndim == 1:
                 object.__setattr__(self, "init", tuple(complex(x) for x in a))
             else:
@@ -139,7 +143,9 @@ class Protocol:
     @property
     def special(self) -> bool:
         """True for a special start: a given, seed or mode start kept without perturbation."""
-        return self.perturbation == 0.0 and not (isinstance(self.init, str) and self.init == "random")
+        return self.perturbation == 0.0 and not (
+            isinstance(self.init, str) and self.init == "random"
+        )
 
     @property
     def displacement(self) -> float:
@@ -284,10 +290,14 @@ class Histogram:
         if isinstance(value, dict):
             unknown = set(value) - {f.name for f in fields(cls)}
             if unknown:
-                raise ValueError(f"`histogram` has unknown keys {sorted(unknown)}; use scale, lim, bins.")
+                raise ValueError(
+                    f"`histogram` has unknown keys {sorted(unknown)}; use scale, lim, bins."
+                )
             return cls(**value)
-        raise ValueError(f"`histogram` must be a pgrid.Histogram (or a dict of its fields), got "
-                         f"{type(value).__name__}.")
+        raise ValueError(
+            f"`histogram` must be a pgrid.Histogram (or a dict of its fields), got "
+            f"{type(value).__name__}."
+        )
 
 
 def split_fields(options: dict, *classes) -> list:
@@ -304,8 +314,10 @@ def split_fields(options: dict, *classes) -> list:
                 break
         else:
             valid = sorted(set().union(*names))
-            raise TypeError(f"unexpected keyword argument {key!r}; options are the fields of "
-                            f"{', '.join(c.__name__ for c in classes)}: {', '.join(valid)}.")
+            raise TypeError(
+                f"unexpected keyword argument {key!r}; options are the fields of "
+                f"{', '.join(c.__name__ for c in classes)}: {', '.join(valid)}."
+            )
     return out
 
 

@@ -41,10 +41,24 @@ from ._config import blas_single_threaded, check_memory, progress_bar, progress_
 from ._validate import integer
 from .network import Network, site_inflow
 
-__all__ = ["hamiltonian", "collapse_operators", "liouvillian", "steady_state",
-           "current_operator", "current_statistics", "occupations", "top_fock_population",
-           "negativity", "trajectory_statistics", "TruncationError", "converged_steady_state", "memory_estimate",
-           "network_statistics", "auto_method", "MATRIX_FREE_ABOVE"]
+__all__ = [
+    "hamiltonian",
+    "collapse_operators",
+    "liouvillian",
+    "steady_state",
+    "current_operator",
+    "current_statistics",
+    "occupations",
+    "top_fock_population",
+    "negativity",
+    "trajectory_statistics",
+    "TruncationError",
+    "converged_steady_state",
+    "memory_estimate",
+    "network_statistics",
+    "auto_method",
+    "MATRIX_FREE_ABOVE",
+]
 
 
 class TruncationError(ValueError):
@@ -80,7 +94,11 @@ def _suggest_cutoff(rho, n_fock: int, target: float) -> tuple:
     reaches ``target`` (at least the cutoff + 2), the geometric extrapolation is its upper bound.
     Returns ``(suggestion, upper, basis)``: ``upper`` is None where the tail does not decay."""
     lt = np.log(target)
-    best, upper, basis = 0, 0, "extrapolated from the curvature of the populations' tail near the cutoff"
+    best, upper, basis = (
+        0,
+        0,
+        "extrapolated from the curvature of the populations' tail near the cutoff",
+    )
     for site in range(len(rho.dims[0])):
         pops = np.real(rho.ptrace(site).diag())
         if pops[-1] <= target:
@@ -93,17 +111,24 @@ def _suggest_cutoff(rho, n_fock: int, target: float) -> tuple:
         est = np.inf
         if k >= 4:
             c2, c1, c0 = np.polyfit(n, y, 2)
-            disc = c1 ** 2 - 4 * c2 * (c0 - lt)
+            disc = c1**2 - 4 * c2 * (c0 - lt)
             if c2 < 0 and disc >= 0:
                 est = (-c1 - np.sqrt(disc)) / (2 * c2)
         if not np.isfinite(est):
-            est, basis = lin, "extrapolated from the geometric decay of the populations near the cutoff"
+            est, basis = (
+                lin,
+                "extrapolated from the geometric decay of the populations near the cutoff",
+            )
         if not np.isfinite(est):
             est, basis = 1.5 * n_fock, "1.5 x the cutoff: the populations do not decay near it yet"
         best = max(best, est)
         upper = max(upper, lin)
     suggestion = int(max(n_fock + 2, np.ceil(1.15 * best) + 2))
-    return suggestion, (int(np.ceil(upper)) if np.isfinite(upper) and upper > suggestion else None), basis
+    return (
+        suggestion,
+        (int(np.ceil(upper)) if np.isfinite(upper) and upper > suggestion else None),
+        basis,
+    )
 
 
 def _sector_sizes(n_sites: int, n_fock: int) -> np.ndarray:
@@ -127,17 +152,19 @@ def memory_estimate(net: Network, n_fock: int, method: str = "auto") -> float:
     n_fock = _check(net, n_fock)
     n = net.n_sites
     sizes = _sector_sizes(n, n_fock)
-    unknowns = float(np.sum(sizes ** 2))
+    unknowns = float(np.sum(sizes**2))
     n_jumps = len(net.gain) + len(net.loss) + 2 * int(np.count_nonzero(net.gamma))
     per_row = 2 * (2 * net.bonds.shape[0] + 1) + n_jumps
     if method == "qutip":
-        return float(n_fock) ** (2 * n) * (per_row * 56.0 * 4 + 300.0)    # LU fill of the full Liouvillian
+        return float(n_fock) ** (2 * n) * (
+            per_row * 56.0 * 4 + 300.0
+        )  # LU fill of the full Liouvillian
     if method == "auto":
         method = auto_method(unknowns)
     operators = float(n_fock) ** n * n * 8.0 * 4
     if method == "matrix-free":
         return max(_k0_krylov.memory_bytes(sizes), unknowns * 120.0) + operators
-    extra = 250.0 if method == "krylov" else 56.0 * per_row * 3     # LU fill of the small direct block
+    extra = 250.0 if method == "krylov" else 56.0 * per_row * 3  # LU fill of the small direct block
     return unknowns * (per_row * 56.0 + extra + 100.0) + operators
 
 
@@ -166,13 +193,20 @@ def _warn_cost(n_sites: int, n_fock: int, method: str) -> None:
     unknowns = int(np.sum(_sector_sizes(n_sites, n_fock) ** 2))
     faster = auto_method(unknowns)
     if method == "direct" and unknowns > DIRECT_WARN_ABOVE:
-        warnings.warn(f"quantum.steady_state(method='direct') on {unknowns:,} unknowns: the sparse LU fills in and "
-                      f"can take minutes; method='auto' ({faster!r} here) takes seconds", CostWarning, stacklevel=3)
+        warnings.warn(
+            f"quantum.steady_state(method='direct') on {unknowns:,} unknowns: the sparse LU fills in and "
+            f"can take minutes; method='auto' ({faster!r} here) takes seconds",
+            CostWarning,
+            stacklevel=3,
+        )
     if method == "qutip" and float(n_fock) ** (2 * n_sites) > QUTIP_WARN_ABOVE:
-        warnings.warn(f"quantum.steady_state(method='qutip') builds the full Liouvillian of dimension "
-                      f"{float(n_fock) ** (2 * n_sites):,.0f} and can take tens of minutes; method='auto' ({faster!r} "
-                      f"on the {unknowns:,} unknowns of the k = 0 block) gives the same state in seconds",
-                      CostWarning, stacklevel=3)
+        warnings.warn(
+            f"quantum.steady_state(method='qutip') builds the full Liouvillian of dimension "
+            f"{float(n_fock) ** (2 * n_sites):,.0f} and can take tens of minutes; method='auto' ({faster!r} "
+            f"on the {unknowns:,} unknowns of the k = 0 block) gives the same state in seconds",
+            CostWarning,
+            stacklevel=3,
+        )
 
 
 def auto_method(unknowns: int) -> str:
@@ -213,18 +247,18 @@ def _sparse_operators(net: Network, n_fock: int):
     n = net.n_sites
     a, _ = _site_ops(n_fock)
     ann = [_embed(a, k, n, n_fock) for k in range(n)]
-    dim = n_fock ** n
+    dim = n_fock**n
     h = sp.csr_matrix((dim, dim), dtype=complex)
     for (i, j), gij in zip(net.bonds, net.bond_coupling):
         hop = ann[i].getH() @ ann[j]
-        if np.iscomplexobj(gij):      # -(g_ij a_i^dag a_j + g_ij^* a_j^dag a_i) / 2 (a flux)
+        if np.iscomplexobj(gij):  # -(g_ij a_i^dag a_j + g_ij^* a_j^dag a_i) / 2 (a flux)
             h = h - 0.5 * (gij * hop + np.conj(gij) * hop.getH())
         else:
             h = h - 0.5 * gij * (hop + hop.getH())
     for k in range(n):
         if net.detuning[k] != 0:
             h = h + net.detuning[k] * (ann[k].getH() @ ann[k])
-    c_ops = []     # (operator, change of the total excitation number)
+    c_ops = []  # (operator, change of the total excitation number)
     for k in range(n):
         if net.gamma[k] > 0:
             c_ops.append((np.sqrt(net.gamma[k] * (net.n_th[k] + 1)) * ann[k], -1))
@@ -284,7 +318,7 @@ def _reduced_liouvillian(h, c_ops, sectors):
     """k = 0 block of the Liouvillian, assembled sector by sector (row-major vec of rho_s)."""
     heff = _effective_hamiltonian(h, c_ops)
     sizes = np.array([len(ix) for ix in sectors])
-    offsets = np.concatenate([[0], np.cumsum(sizes ** 2)])
+    offsets = np.concatenate([[0], np.cumsum(sizes**2)])
     blocks_r, blocks_c, blocks_v = [], [], []
 
     def add(block, s_row, s_col):
@@ -305,15 +339,19 @@ def _reduced_liouvillian(h, c_ops, sectors):
                 if cs.nnz:
                     add(sp.kron(cs, cs.conj()), t, s)
     dim = offsets[-1]
-    lmat = sp.csr_matrix((np.concatenate(blocks_v), (np.concatenate(blocks_r), np.concatenate(blocks_c))),
-                         shape=(dim, dim))
+    lmat = sp.csr_matrix(
+        (np.concatenate(blocks_v), (np.concatenate(blocks_r), np.concatenate(blocks_c))),
+        shape=(dim, dim),
+    )
     return lmat, offsets, heff
 
 
 def _solve_direct(lmat, trace_vec):
     """Sparse LU with the trace condition replacing the first equation."""
     idx = np.nonzero(trace_vec)[0]
-    trace_row = sp.csr_matrix((np.ones(idx.size), (np.zeros(idx.size, int), idx)), shape=(1, lmat.shape[1]))
+    trace_row = sp.csr_matrix(
+        (np.ones(idx.size), (np.zeros(idx.size, int), idx)), shape=(1, lmat.shape[1])
+    )
     a = sp.vstack([trace_row, lmat[1:]], format="csc")
     rhs = np.zeros(lmat.shape[0], complex)
     rhs[0] = 1.0
@@ -355,11 +393,11 @@ def _solve_krylov(lmat, trace_vec, heff, sectors, offsets, tol):
 
     def apply_pre(r):
         y = np.empty_like(r)
-        for k in range(n_sec):                   # (D + L_low) y = r
+        for k in range(n_sec):  # (D + L_low) y = r
             rk = r[sl[k]] if k == 0 else r[sl[k]] - low[k] @ y[sl[k - 1]]
             y[sl[k]] = d_inv(k, rk)
         x = np.empty_like(r)
-        for k in range(n_sec - 1, -1, -1):       # (D + L_up) x = D y
+        for k in range(n_sec - 1, -1, -1):  # (D + L_up) x = D y
             rk = diag[k] @ y[sl[k]]
             if k < n_sec - 1:
                 rk = rk - up[k] @ x[sl[k + 1]]
@@ -367,23 +405,37 @@ def _solve_krylov(lmat, trace_vec, heff, sectors, offsets, tol):
         return x
 
     n = lmat.shape[0]
-    op = spla.LinearOperator((n, n), matvec=lambda x: lmat @ x + trace_vec * (trace_vec @ x), dtype=complex)
+    op = spla.LinearOperator(
+        (n, n), matvec=lambda x: lmat @ x + trace_vec * (trace_vec @ x), dtype=complex
+    )
     prec = spla.LinearOperator((n, n), matvec=apply_pre, dtype=complex)
     rhs = trace_vec.astype(complex)
     vec, info = spla.bicgstab(op, rhs, M=prec, rtol=tol, maxiter=5000)
     if info != 0 or not np.all(np.isfinite(vec)):
-        check_memory(16.0 * 110 * n, f"the GMRES fallback (restart 100) on {n} unknowns",
-                     "lower `n_fock`, or use method='direct' for a small system")
+        check_memory(
+            16.0 * 110 * n,
+            f"the GMRES fallback (restart 100) on {n} unknowns",
+            "lower `n_fock`, or use method='direct' for a small system",
+        )
         vec, info = spla.gmres(op, rhs, M=prec, rtol=tol, restart=100, maxiter=100)
     if info != 0:
-        raise RuntimeError(f"the Krylov solvers did not converge (code {info}); try method='direct' "
-                           "or a larger `n_fock` margin.")
+        raise RuntimeError(
+            f"the Krylov solvers did not converge (code {info}); try method='direct' "
+            "or a larger `n_fock` margin."
+        )
     return vec
 
 
 @blas_single_threaded
-def steady_state(net: Network, n_fock: int, *, method: str = "auto",
-                 max_top_population: float = 1e-5, tol: float = 1e-12, progress: bool | None = None):
+def steady_state(
+    net: Network,
+    n_fock: int,
+    *,
+    method: str = "auto",
+    max_top_population: float = 1e-5,
+    tol: float = 1e-12,
+    progress: bool | None = None,
+):
     r"""Exact steady state of the master equation as a ``qutip.Qobj`` (sites in order).
 
     Parameters
@@ -433,19 +485,34 @@ def steady_state(net: Network, n_fock: int, *, method: str = "auto",
     """
     n_fock = _check(net, n_fock)
     if method not in ("auto", "direct", "matrix-free", "krylov", "qutip"):
-        raise ValueError(f"method {method!r} not supported; use 'auto', 'direct', 'matrix-free', 'krylov' or 'qutip'.")
-    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)) or not 0 < tol < 1:
-        raise ValueError(f"`tol` must be a number in (0, 1) (the iterative solvers' relative residual), got {tol!r}.")
-    if (isinstance(max_top_population, bool) or not isinstance(max_top_population, (int, float, np.integer, np.floating))
-            or not 0 < max_top_population <= 1):
-        raise ValueError(f"`max_top_population` must be a number in (0, 1] (1 disables the truncation check), "
-                         f"got {max_top_population!r}.")
+        raise ValueError(
+            f"method {method!r} not supported; use 'auto', 'direct', 'matrix-free', 'krylov' or 'qutip'."
+        )
+    if (
+        isinstance(tol, bool)
+        or not isinstance(tol, (int, float, np.integer, np.floating))
+        or not 0 < tol < 1
+    ):
+        raise ValueError(
+            f"`tol` must be a number in (0, 1) (the iterative solvers' relative residual), got {tol!r}."
+        )
+    if (
+        isinstance(max_top_population, bool)
+        or not isinstance(max_top_population, (int, float, np.integer, np.floating))
+        or not 0 < max_top_population <= 1
+    ):
+        raise ValueError(
+            f"`max_top_population` must be a number in (0, 1] (1 disables the truncation check), "
+            f"got {max_top_population!r}."
+        )
     n = net.n_sites
     _warn_cost(n, n_fock, method)
-    check_memory(memory_estimate(net, n_fock, method),
-                 f"the exact steady state of {n} modes with n_fock = {n_fock} (method {method!r})",
-                 "lower `n_fock` (the memory grows like n_fock^(2N-1)), or use the semiclassical solvers "
-                 "(pgrid.simulate, pgrid.linear_noise) for this network")
+    check_memory(
+        memory_estimate(net, n_fock, method),
+        f"the exact steady state of {n} modes with n_fock = {n_fock} (method {method!r})",
+        "lower `n_fock` (the memory grows like n_fock^(2N-1)), or use the semiclassical solvers "
+        "(pgrid.simulate, pgrid.linear_noise) for this network",
+    )
     import qutip
 
     if method == "qutip":
@@ -469,25 +536,38 @@ def steady_state(net: Network, n_fock: int, *, method: str = "auto",
                 vec = _solve_krylov(lmat, trace_vec, heff, sectors, offsets, tol)
             residual = np.abs(lmat @ vec).max()
             if not residual < 1e-8 * max(1.0, np.abs(lmat).max()):
-                raise RuntimeError(f"steady-state residual {residual:.2e} too large (method {method!r}).")
+                raise RuntimeError(
+                    f"steady-state residual {residual:.2e} too large (method {method!r})."
+                )
             del lmat
         rho = _density_matrix(vec, sectors, offsets, n, n_fock)
     top = top_fock_population(rho)
     if np.max(top) > max_top_population:
         suggestion, upper, basis = _suggest_cutoff(rho, n_fock, max_top_population)
-        how = (basis + (f"; a geometric tail would need at most {upper}" if upper else "")
-               + "; an estimate: raise further if it still fails")
+        how = (
+            basis
+            + (f"; a geometric tail would need at most {upper}" if upper else "")
+            + "; an estimate: raise further if it still fails"
+        )
         need = memory_estimate(net, suggestion, method)
         from ._config import MEMORY_SHARE, available_memory
+
         fits = need <= MEMORY_SHARE * available_memory()
         raise TruncationError(
             f"the highest Fock state (n = {n_fock - 1}) holds population {np.max(top):.2e} on site "
             f"{int(np.argmax(top))} (> {max_top_population:g}): the cutoff is too small for this "
             f"state; raise `n_fock` (now {n_fock}; try n_fock = {suggestion}, {how}"
-            + ("" if fits else f"; that cutoff would need about {need / 1024 ** 3:.3g} GiB, more than this machine "
-               "has: use the semiclassical solvers (pgrid.simulate, pgrid.linear_noise) or a smaller n0")
-            + "; the state computed here is the error's `rho`).", rho=rho, n_fock=n_fock,
-            suggested_n_fock=suggestion)
+            + (
+                ""
+                if fits
+                else f"; that cutoff would need about {need / 1024**3:.3g} GiB, more than this machine "
+                "has: use the semiclassical solvers (pgrid.simulate, pgrid.linear_noise) or a smaller n0"
+            )
+            + "; the state computed here is the error's `rho`).",
+            rho=rho,
+            n_fock=n_fock,
+            suggested_n_fock=suggestion,
+        )
     return rho
 
 
@@ -495,15 +575,20 @@ def _solve_matrix_free(h, c_ops, sectors, tol, progress):
     """The k = 0 block vector of the steady state by ``pgrid._k0_krylov.solve`` (and its offsets)."""
     heff = _effective_hamiltonian(h, c_ops)
     lay = _quantum_kernels.sector_layout(heff, c_ops, sectors)
-    blocks = (heff[ix][:, ix].toarray() for ix in sectors)      # one dense sector at a time
+    blocks = (heff[ix][:, ix].toarray() for ix in sectors)  # one dense sector at a time
     unknowns = int(lay.vec_off[-1])
-    bar = progress_bar(None, f"exact steady state ({unknowns:,} unknowns)", unit="it",
-                       enabled=progress_enabled(progress))
+    bar = progress_bar(
+        None,
+        f"exact steady state ({unknowns:,} unknowns)",
+        unit="it",
+        enabled=progress_enabled(progress),
+    )
 
     def report(it, res):
         if bar is not None:
             bar.update(1)
             bar.set_postfix_str(f"residual {res:.1e}", refresh=False)
+
     try:
         vec, _ = _k0_krylov.solve(lay, blocks, tol=tol, progress=report)
     finally:
@@ -516,21 +601,29 @@ def _density_matrix(vec, sectors, offsets, n, n_fock):
     """The Hermitian density matrix (``qutip.Qobj``, sparse) from the k = 0 block vector."""
     rows, cols, vals = [], [], []
     for s, ix in enumerate(sectors):
-        block = vec[offsets[s]:offsets[s + 1]].reshape(len(ix), len(ix))
+        block = vec[offsets[s] : offsets[s + 1]].reshape(len(ix), len(ix))
         r, c = np.meshgrid(ix, ix, indexing="ij")
         rows.append(r.ravel())
         cols.append(c.ravel())
         vals.append(block.ravel())
-    dim = n_fock ** n
-    mat = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                        shape=(dim, dim))
+    dim = n_fock**n
+    mat = sp.csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(dim, dim)
+    )
     mat = 0.5 * (mat + mat.getH())
     mat.eliminate_zeros()
     return _qobj(mat, n, n_fock)
 
 
-def converged_steady_state(net, n_fock: int, *, grow: float = 1.25, max_n_fock: int = 220,
-                           max_top_population: float = 1e-5, method: str = "auto"):
+def converged_steady_state(
+    net,
+    n_fock: int,
+    *,
+    grow: float = 1.25,
+    max_n_fock: int = 220,
+    max_top_population: float = 1e-5,
+    method: str = "auto",
+):
     """:func:`pgrid.quantum.steady_state` with the cutoff raised until it is large enough.
 
     Starts at ``n_fock`` and multiplies it by ``grow`` after every
@@ -586,7 +679,9 @@ def current_operator(net: Network, n_fock: int, bond: int):
     ai, aj = _embed(a, i, net.n_sites, n_fock), _embed(a, j, net.n_sites, n_fock)
     g = net.bond_coupling[bond]
     if np.iscomplexobj(g):
-        return _qobj(0.5j * (np.conj(g) * (aj.getH() @ ai) - g * (ai.getH() @ aj)), net.n_sites, n_fock)
+        return _qobj(
+            0.5j * (np.conj(g) * (aj.getH() @ ai) - g * (ai.getH() @ aj)), net.n_sites, n_fock
+        )
     return _qobj(0.5j * g * (aj.getH() @ ai - ai.getH() @ aj), net.n_sites, n_fock)
 
 
@@ -602,7 +697,7 @@ def current_statistics(rho, net: Network, bond: int):
     jop = current_operator(net, m, bond)
     mean = float(np.real(qutip.expect(jop, rho)))
     second = float(np.real(qutip.expect(jop * jop, rho)))
-    return mean, float(np.sqrt(max(second - mean ** 2, 0.0)))
+    return mean, float(np.sqrt(max(second - mean**2, 0.0)))
 
 
 @blas_single_threaded
@@ -633,7 +728,9 @@ def negativity(rho, i: int, j: int, *, logarithmic: bool = False) -> float:
     for d in range(-(m - 1), m):
         av = np.array([x for x in range(m) if 0 <= x - d < m])
         ap, aq = np.meshgrid(av, av, indexing="ij")
-        block = np.asarray(mat[(ap * m + aq - d).ravel(), (aq * m + ap - d).ravel()]).reshape(av.size, av.size)
+        block = np.asarray(mat[(ap * m + aq - d).ravel(), (aq * m + ap - d).ravel()]).reshape(
+            av.size, av.size
+        )
         inside += float(np.sum(np.abs(block) ** 2))
         norm += float(np.sum(np.abs(np.linalg.eigvalsh(0.5 * (block + block.conj().T)))))
     if total - inside > 1e-10 * total:
@@ -660,14 +757,27 @@ def network_statistics(rho, net: Network, *, negativity_pairs="all") -> dict:
         pairs = [tuple(p) for p in (negativity_pairs or [])]
     stats = [current_statistics(rho, net, b) for b in range(len(net.bonds))]
     mean = np.array([m for m, _ in stats])
-    return {"occupation": occupations(rho), "current_mean": mean,
-            "current_std": np.array([s for _, s in stats]), "inflow": site_inflow(net, mean),
-            "pairs": np.array(pairs, dtype=int).reshape(-1, 2),
-            "negativity": np.array([negativity(rho, i, j) for i, j in pairs])}
+    return {
+        "occupation": occupations(rho),
+        "current_mean": mean,
+        "current_std": np.array([s for _, s in stats]),
+        "inflow": site_inflow(net, mean),
+        "pairs": np.array(pairs, dtype=int).reshape(-1, 2),
+        "negativity": np.array([negativity(rho, i, j) for i, j in pairs]),
+    }
 
 
-def trajectory_statistics(net: Network, n_fock: int, bond: int, *, t_relax: float, t_sample: float,
-                          n_times: int = 200, n_traj: int = 32, seed: int = 0):
+def trajectory_statistics(
+    net: Network,
+    n_fock: int,
+    bond: int,
+    *,
+    t_relax: float,
+    t_sample: float,
+    n_times: int = 200,
+    n_traj: int = 32,
+    seed: int = 0,
+):
     r"""Mean current and operator fluctuations from quantum trajectories (``qutip.mcsolve``).
 
     An independent cross-check of :func:`steady_state`: trajectories start in
@@ -688,17 +798,27 @@ def trajectory_statistics(net: Network, n_fock: int, bond: int, *, t_relax: floa
     jop = current_operator(net, n_fock, bond)
     psi0 = qutip.tensor([qutip.basis(n_fock, 0)] * net.n_sites)
     tlist = np.concatenate([[0.0], t_relax + np.linspace(0.0, t_sample, n_times)])
-    result = qutip.mcsolve(hamiltonian(net, n_fock), psi0, tlist, collapse_operators(net, n_fock),
-                           e_ops=[jop, jop * jop], ntraj=n_traj, seeds=int(seed),
-                           options={"keep_runs_results": True, "progress_bar": False,
-                                    "store_states": False})
-    j1 = np.real(np.array(result.runs_expect[0]))[:, 1:]      # (n_traj, n_times)
+    result = qutip.mcsolve(
+        hamiltonian(net, n_fock),
+        psi0,
+        tlist,
+        collapse_operators(net, n_fock),
+        e_ops=[jop, jop * jop],
+        ntraj=n_traj,
+        seeds=int(seed),
+        options={"keep_runs_results": True, "progress_bar": False, "store_states": False},
+    )
+    j1 = np.real(np.array(result.runs_expect[0]))[:, 1:]  # (n_traj, n_times)
     j2 = np.real(np.array(result.runs_expect[1]))[:, 1:]
-    m1, m2 = j1.mean(axis=1), j2.mean(axis=1)                 # per-trajectory time averages
+    m1, m2 = j1.mean(axis=1), j2.mean(axis=1)  # per-trajectory time averages
     mean, second = m1.mean(), m2.mean()
-    std = float(np.sqrt(max(second - mean ** 2, 0.0)))
+    std = float(np.sqrt(max(second - mean**2, 0.0)))
     k = len(m1)
     # jackknife over trajectories for the spread
     jk = np.sqrt(np.maximum((second * k - m2) / (k - 1) - ((mean * k - m1) / (k - 1)) ** 2, 0.0))
-    return {"mean": float(mean), "mean_err": float(m1.std(ddof=1) / np.sqrt(k)), "std": std,
-            "std_err": float(np.sqrt((k - 1) / k * np.sum((jk - jk.mean()) ** 2)))}
+    return {
+        "mean": float(mean),
+        "mean_err": float(m1.std(ddof=1) / np.sqrt(k)),
+        "std": std,
+        "std_err": float(np.sqrt((k - 1) / k * np.sum((jk - jk.mean()) ** 2))),
+    }

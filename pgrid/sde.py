@@ -39,13 +39,13 @@ from typing import Optional
 import numpy as np
 
 from . import _sde_kernels as _k
-from .errors import DivergenceError, divergence_reason
 from ._config import announce_compilation, check_memory, numba_threads
 from ._initial import initial_state
 from ._layout import layout, split_complex, stable_step
 from ._validate import flag, integer, number, seed_value
-from .options import Histogram, Sampling, merged, split_fields
+from .errors import DivergenceError, divergence_reason
 from .network import Network
+from .options import Histogram, Sampling, merged, split_fields
 
 __all__ = ["simulate", "Ensemble", "SimulationRun", "max_stable_dt"]
 
@@ -178,25 +178,41 @@ class Ensemble:
         for name in ("current_mean", "current_mean_err", "current_std", "current_std_err"):
             v[name] = ("bond", getattr(self, name))
         v["current_std_operator"] = ("bond", self.current_std_operator)
-        for name in ("occupation_mean", "occupation_mean_err", "occupation_var", "occupation_var_err"):
+        for name in (
+            "occupation_mean",
+            "occupation_mean_err",
+            "occupation_var",
+            "occupation_var_err",
+        ):
             v[name] = ("site", getattr(self, name))
         v["order_parameter"] = ((), self.order_parameter)
         v["order_parameter_err"] = ((), self.order_parameter_err)
         v["final_alpha"] = (("trajectory", "site"), np.asarray(self.final_alpha))
         v["trajectory_status"] = ("trajectory", np.asarray(self.trajectory_status).astype(str))
         v["success"] = ("trajectory", np.asarray(self.success))
-        coords = {"site": np.arange(self.occupation_mean.size), "bond": np.arange(len(self.bonds)),
-                  "bond_i": ("bond", self.bonds[:, 0]), "bond_j": ("bond", self.bonds[:, 1]),
-                  "bond_g": ("bond", self.bond_coupling), "trajectory": np.arange(len(self.final_alpha))}
+        coords = {
+            "site": np.arange(self.occupation_mean.size),
+            "bond": np.arange(len(self.bonds)),
+            "bond_i": ("bond", self.bonds[:, 0]),
+            "bond_j": ("bond", self.bonds[:, 1]),
+            "bond_g": ("bond", self.bond_coupling),
+            "trajectory": np.arange(len(self.final_alpha)),
+        }
         if self.histogram is not None:
             centres = 0.5 * (self.hist_edges[1:] + self.hist_edges[:-1])
             v["histogram"] = (("site", "hist_re", "hist_im"), self.histogram)
             coords.update(hist_re=centres, hist_im=centres)
         if self.record is not None:
             v["record"] = (("recorded", "sample", "site"), self.record)
-            coords.update(recorded=np.arange(self.record.shape[0]), record_time=("sample", self.record_times))
-        attrs = {**provenance_attrs(), **options_attr("pgrid_run", self.run), "pgrid_seed": int(self.run.seed),
-                 "pgrid_n_samples": int(self.n_samples)}
+            coords.update(
+                recorded=np.arange(self.record.shape[0]), record_time=("sample", self.record_times)
+            )
+        attrs = {
+            **provenance_attrs(),
+            **options_attr("pgrid_run", self.run),
+            "pgrid_seed": int(self.run.seed),
+            "pgrid_n_samples": int(self.n_samples),
+        }
         if self.network is not None:
             attrs.update(network_attrs(self.network))
         return xr.Dataset(v, coords=coords, attrs=attrs)
@@ -211,7 +227,9 @@ class Ensemble:
         the two forms of Eq. (S45):
         :math:`\Delta J_{\rm op} = \sqrt{\Delta J^2 + g_{ij}^2(\langle n_i\rangle + \langle n_j\rangle)/4}`.
         """
-        return np.sqrt(self.current_std ** 2 + vacuum_term(self.bonds, self.bond_coupling, self.occupation_mean))
+        return np.sqrt(
+            self.current_std**2 + vacuum_term(self.bonds, self.bond_coupling, self.occupation_mean)
+        )
 
     def statistics(self) -> dict:
         """The statistics as a dict of arrays (what a :func:`pgrid.sweep` point returns).
@@ -219,9 +237,18 @@ class Ensemble:
         Keys: the ``current_*``, ``occupation_*`` and ``order_parameter*`` attributes, and
         ``histogram``/``hist_edges`` when histograms were collected.
         """
-        keys = ["current_mean", "current_mean_err", "current_std", "current_std_err", "occupation_mean",
-                "occupation_mean_err", "occupation_var", "occupation_var_err", "order_parameter",
-                "order_parameter_err"]
+        keys = [
+            "current_mean",
+            "current_mean_err",
+            "current_std",
+            "current_std_err",
+            "occupation_mean",
+            "occupation_mean_err",
+            "occupation_var",
+            "occupation_var_err",
+            "order_parameter",
+            "order_parameter_err",
+        ]
         if self.histogram is not None:
             keys += ["histogram", "hist_edges"]
         return {k: np.asarray(getattr(self, k)) for k in keys}
@@ -261,14 +288,14 @@ def _jackknife(sum_x, sum_x2, count):
     tot2 = sum_x2.sum(axis=0)
     c = count.sum()
     mean = tot / c
-    std = np.sqrt(np.maximum(tot2 / c - mean ** 2, 0.0))
+    std = np.sqrt(np.maximum(tot2 / c - mean**2, 0.0))
     nu = sum_x.shape[0]
     if nu < 2:
         nanv = np.full_like(mean, np.nan)
         return mean, nanv, std, nanv
     cc = (c - count).reshape((-1,) + (1,) * (sum_x.ndim - 1))
     m_j = (tot - sum_x) / cc
-    s_j = np.sqrt(np.maximum((tot2 - sum_x2) / cc - m_j ** 2, 0.0))
+    s_j = np.sqrt(np.maximum((tot2 - sum_x2) / cc - m_j**2, 0.0))
     f = (nu - 1) / nu
     mean_err = np.sqrt(f * ((m_j - m_j.mean(axis=0)) ** 2).sum(axis=0))
     std_err = np.sqrt(f * ((s_j - s_j.mean(axis=0)) ** 2).sum(axis=0))
@@ -283,28 +310,52 @@ def _refuse_replay(init, seed):
     """``init`` is the final state of an earlier run with this seed: the same streams would replay its noise."""
     entry = _FINAL_STATES.get(id(init))
     if entry is not None and entry[0]() is init and entry[1] == seed:
-        raise ValueError(f"`init` is the final state of an earlier run with seed {seed}: the same seed would replay "
-                         "that run's noise (trajectory k draws stream k of the seed).  Pass the Ensemble itself, "
-                         "`init=ens`, to continue it with fresh noise, or choose another `seed`.")
+        raise ValueError(
+            f"`init` is the final state of an earlier run with seed {seed}: the same seed would replay "
+            "that run's noise (trajectory k draws stream k of the seed).  Pass the Ensemble itself, "
+            "`init=ens`, to continue it with fresh noise, or choose another `seed`."
+        )
 
 
 def _check_memory(n_traj, n_tb, nb, n, n_blocks, h_bins, n_rec, n_sample):
     """Refuse, before allocating, a run whose statistics arrays, histogram or records do not fit in memory."""
-    parts = [   # (what needs the memory, bytes, what to change)
-        ("the records (n_record x samples x sites)", 16.0 * n_rec * n_sample * n,
-         "lower `n_record` or `t_sample`, or raise `sample_every`"),
-        ("the per-trajectory sums (n_traj x time blocks)", 8.0 * n_traj * n_tb * 2 * (nb + n + 1),
-         "lower `n_traj` or `n_time_blocks` (or run in batches)"),
-        (f"the histograms (one per block of {_k.BLOCK} trajectories)", 8.0 * n_blocks * n * h_bins ** 2,
-         "lower the histogram's `bins`"),
-        ("the states", 8.0 * n_traj * n * 6, "lower `n_traj` (or run in batches)")]
+    parts = [  # (what needs the memory, bytes, what to change)
+        (
+            "the records (n_record x samples x sites)",
+            16.0 * n_rec * n_sample * n,
+            "lower `n_record` or `t_sample`, or raise `sample_every`",
+        ),
+        (
+            "the per-trajectory sums (n_traj x time blocks)",
+            8.0 * n_traj * n_tb * 2 * (nb + n + 1),
+            "lower `n_traj` or `n_time_blocks` (or run in batches)",
+        ),
+        (
+            f"the histograms (one per block of {_k.BLOCK} trajectories)",
+            8.0 * n_blocks * n * h_bins**2,
+            "lower the histogram's `bins`",
+        ),
+        ("the states", 8.0 * n_traj * n * 6, "lower `n_traj` (or run in batches)"),
+    ]
     worst, _, fix = max(parts, key=lambda part: part[1])
     check_memory(sum(part[1] for part in parts), f"this simulate run ({worst} dominate)", fix)
 
 
-def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj: int, seed: int,
-             init="thermal", sampling: Optional[Sampling] = None, histogram: Optional[Histogram] = None,
-             threads: Optional[int] = None, throw: bool = True, **sampling_fields) -> Ensemble:
+def simulate(
+    net: Network,
+    *,
+    dt: float,
+    t_relax: float,
+    t_sample: float,
+    n_traj: int,
+    seed: int,
+    init="thermal",
+    sampling: Optional[Sampling] = None,
+    histogram: Optional[Histogram] = None,
+    threads: Optional[int] = None,
+    throw: bool = True,
+    **sampling_fields,
+) -> Ensemble:
     r"""Integrate the Ito SDEs of ``net`` and return streamed statistics.
 
     Parameters
@@ -385,32 +436,48 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
     sample_every, n_time_blocks = sampling.sample_every, sampling.n_time_blocks
     dt_max = max_stable_dt(net)
     if dt > dt_max:
-        raise ValueError(f"`dt` = {dt:g} is too large for this network: the integration would be "
-                         f"unstable or biased; use dt <= {dt_max:.3g} (pgrid.max_stable_dt).")
+        raise ValueError(
+            f"`dt` = {dt:g} is too large for this network: the integration would be "
+            f"unstable or biased; use dt <= {dt_max:.3g} (pgrid.max_stable_dt)."
+        )
     n_relax = int(round(t_relax / dt))
     n_sample = int(round(t_sample / (dt * sample_every)))
     if n_sample < 1:
-        raise ValueError(f"`t_sample` = {t_sample:g} gives no sample; it must be >= "
-                         f"dt * sample_every = {dt * sample_every:g}.")
+        raise ValueError(
+            f"`t_sample` = {t_sample:g} gives no sample; it must be >= "
+            f"dt * sample_every = {dt * sample_every:g}."
+        )
     n_tb = min(n_time_blocks, n_sample)
     n_rec_ = min(sampling.n_record, n_traj)
     h_bins_ = int(histogram.bins) if histogram is not None else 0
     # refuse before allocating anything (the start states included)
-    _check_memory(n_traj, n_tb, net.bonds.shape[0], net.n_sites, (n_traj + _k.BLOCK - 1) // _k.BLOCK, h_bins_,
-                  n_rec_, n_sample)
+    _check_memory(
+        n_traj,
+        n_tb,
+        net.bonds.shape[0],
+        net.n_sites,
+        (n_traj + _k.BLOCK - 1) // _k.BLOCK,
+        h_bins_,
+        n_rec_,
+        n_sample,
+    )
 
     segment, init_kind = 0, init if isinstance(init, str) else "given"
     thermal = isinstance(init, str) and init == "thermal"
     if isinstance(init, Ensemble):
         if init.final_alpha.shape != (n_traj, net.n_sites):
-            raise ValueError(f"`init` is an Ensemble of {init.final_alpha.shape[0]} trajectories of "
-                             f"{init.final_alpha.shape[1]} sites; continuing it needs n_traj = "
-                             f"{init.final_alpha.shape[0]} on a network of as many sites.")
+            raise ValueError(
+                f"`init` is an Ensemble of {init.final_alpha.shape[0]} trajectories of "
+                f"{init.final_alpha.shape[1]} sites; continuing it needs n_traj = "
+                f"{init.final_alpha.shape[0]} on a network of as many sites."
+            )
         segment = init.run.segment + 1 if init.run.seed == seed else 0
         init_kind = "continued"
         x0 = init.final_alpha
     elif thermal:
-        x0 = np.zeros((0, net.n_sites), complex)   # drawn in the kernel from each trajectory's stream
+        x0 = np.zeros(
+            (0, net.n_sites), complex
+        )  # drawn in the kernel from each trajectory's stream
     else:
         _refuse_replay(init, seed)
         x0 = initial_state(net, init, kinds=("thermal", "vacuum"), count=n_traj)
@@ -447,16 +514,36 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
 
     announce_compilation(_k.run_sde, "SDE kernel")
     with numba_threads(threads):
-        _k.run_sde(n_traj, *split_complex(x0), lay,
-                   _k.Noise(noisy, var_th, gain_slot),
-                   _k.Run(float(dt), n_relax, n_sample, sample_every, n_tb, np.uint64(seed), segment, h_scale, h_lim,
-                          n_rec, thermal, np.sqrt(net.n_th / 2.0)),
-                   _k.Output(sJ, sJ2, sN, sN2, sG, sG2, hist, rec, status, xfr, xfi))
+        _k.run_sde(
+            n_traj,
+            *split_complex(x0),
+            lay,
+            _k.Noise(noisy, var_th, gain_slot),
+            _k.Run(
+                float(dt),
+                n_relax,
+                n_sample,
+                sample_every,
+                n_tb,
+                np.uint64(seed),
+                segment,
+                h_scale,
+                h_lim,
+                n_rec,
+                thermal,
+                np.sqrt(net.n_th / 2.0),
+            ),
+            _k.Output(sJ, sJ2, sN, sN2, sG, sG2, hist, rec, status, xfr, xfi),
+        )
 
     diverged = status > 0
-    blocks_failed = np.add.reduceat(diverged, np.arange(0, n_traj, _k.BLOCK)) > 0     # one block: BLOCK lanes
+    blocks_failed = (
+        np.add.reduceat(diverged, np.arange(0, n_traj, _k.BLOCK)) > 0
+    )  # one block: BLOCK lanes
     block_failed = np.repeat(blocks_failed, _k.BLOCK)[:n_traj]
-    traj_status = np.where(diverged, "diverged", np.where(block_failed, "stopped", "ok")).astype("<U8")
+    traj_status = np.where(diverged, "diverged", np.where(block_failed, "stopped", "ok")).astype(
+        "<U8"
+    )
     good = traj_status == "ok"
     n_good = int(good.sum())
 
@@ -482,28 +569,55 @@ def simulate(net: Network, *, dt: float, t_relax: float, t_sample: float, n_traj
     _FINAL_STATES[id(final)] = (weakref.ref(final), seed, segment)
     weakref.finalize(final, _FINAL_STATES.pop, id(final), None)
     ens = Ensemble(
-        current_mean=jm, current_mean_err=jm_e, current_std=js, current_std_err=js_e,
-        occupation_mean=nm, occupation_mean_err=nm_e, occupation_var=ns ** 2,
+        current_mean=jm,
+        current_mean_err=jm_e,
+        current_std=js,
+        current_std_err=js_e,
+        occupation_mean=nm,
+        occupation_mean_err=nm_e,
+        occupation_var=ns**2,
         occupation_var_err=2 * ns * ns_e,
-        order_parameter=float(gm), order_parameter_err=float(gm_e),
-        histogram=hist[~blocks_failed].sum(axis=0) if h_bins else None, hist_edges=edges,
+        order_parameter=float(gm),
+        order_parameter_err=float(gm_e),
+        histogram=hist[~blocks_failed].sum(axis=0) if h_bins else None,
+        hist_edges=edges,
         record=rec if n_rec else None,
         record_times=(t_relax + dt * sample_every * np.arange(1, n_sample + 1)) if n_rec else None,
-        final_alpha=final, bonds=np.array(net.bonds), bond_coupling=np.array(net.bond_coupling),
+        final_alpha=final,
+        bonds=np.array(net.bonds),
+        bond_coupling=np.array(net.bond_coupling),
         n_samples=n_sample,
-        run=SimulationRun(dt=dt, t_relax=t_relax, t_sample=t_sample, n_traj=n_traj, seed=seed, segment=segment,
-                          init=init_kind, sampling=sampling,
-                          histogram=histogram, n_relax_steps=n_relax, n_sample=n_sample, n_time_blocks=n_tb,
-                          error_units="trajectories" if n_good >= 8 else "trajectory time blocks"),
-        trajectory_status=traj_status, success=good, network=net,
+        run=SimulationRun(
+            dt=dt,
+            t_relax=t_relax,
+            t_sample=t_sample,
+            n_traj=n_traj,
+            seed=seed,
+            segment=segment,
+            init=init_kind,
+            sampling=sampling,
+            histogram=histogram,
+            n_relax_steps=n_relax,
+            n_sample=n_sample,
+            n_time_blocks=n_tb,
+            error_units="trajectories" if n_good >= 8 else "trajectory time blocks",
+        ),
+        trajectory_status=traj_status,
+        success=good,
+        network=net,
     )
     if n_good < n_traj:
         t_bad = status[diverged].min() * dt
-        msg = (f"{int(diverged.sum())} of {n_traj} trajectories diverged (first at t = {t_bad:g}, dt = {dt:g}): "
-               f"{divergence_reason(net, dt)}; {int((traj_status == 'stopped').sum())} more were stopped with "
-               f"them (same block of {_k.BLOCK}); the statistics use the other {n_good}")
+        msg = (
+            f"{int(diverged.sum())} of {n_traj} trajectories diverged (first at t = {t_bad:g}, dt = {dt:g}): "
+            f"{divergence_reason(net, dt)}; {int((traj_status == 'stopped').sum())} more were stopped with "
+            f"them (same block of {_k.BLOCK}); the statistics use the other {n_good}"
+        )
         if throw:
-            raise DivergenceError(msg + "  (throw=False returns them)", result=ens,
-                                  points=np.flatnonzero(~good).tolist())
+            raise DivergenceError(
+                msg + "  (throw=False returns them)",
+                result=ens,
+                points=np.flatnonzero(~good).tolist(),
+            )
         warnings.warn(msg, RuntimeWarning, stacklevel=2)
     return ens

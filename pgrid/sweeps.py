@@ -71,13 +71,22 @@ from ._config import cache_dir, numba_threads, progress_bar, progress_enabled, s
 from ._store import PointStore
 from ._validate import integer
 
-__all__ = ["sweep", "SweepResult", "SweepPointError", "UncacheableError", "cache_dir", "point_seed",
-           "progress_enabled"]
+__all__ = [
+    "sweep",
+    "SweepResult",
+    "SweepPointError",
+    "UncacheableError",
+    "cache_dir",
+    "point_seed",
+    "progress_enabled",
+]
 
 
 def point_seed(seed: int, index: int) -> int:
     """Seed of the point at flat ``index`` of a sweep with base ``seed`` (a 63-bit integer)."""
-    state = np.random.SeedSequence(int(seed), spawn_key=(int(index),)).generate_state(2, dtype=np.uint32)
+    state = np.random.SeedSequence(int(seed), spawn_key=(int(index),)).generate_state(
+        2, dtype=np.uint32
+    )
     return int((int(state[0]) << 31) ^ int(state[1]))
 
 
@@ -118,7 +127,9 @@ class SweepResult:
         try:
             return self.data[name]
         except KeyError:
-            raise KeyError(f"no quantity {name!r}; the sweep returned {sorted(self.data)}") from None
+            raise KeyError(
+                f"no quantity {name!r}; the sweep returned {sorted(self.data)}"
+            ) from None
 
     def __contains__(self, name):
         return name in self.data
@@ -128,7 +139,11 @@ class SweepResult:
 
     def __repr__(self):
         grid = ", ".join(f"{d}: {n}" for d, n in zip(self.dims, self.shape))
-        src = "; cached" if self.cached else (f"; {self.n_stored} point(s) from the cache" if self.n_stored else "")
+        src = (
+            "; cached"
+            if self.cached
+            else (f"; {self.n_stored} point(s) from the cache" if self.n_stored else "")
+        )
         return f"SweepResult({grid}; {', '.join(self.data)}{src})"
 
     def to_xarray(self, dims: Optional[Mapping[str, Sequence[str]]] = None, network=None):
@@ -155,8 +170,13 @@ class SweepResult:
         if network is not None:
             ds = ds.assign_coords(bond_coords(network))
             ds.attrs.update(network_attrs(network))
-        ds.attrs.update({**provenance_attrs(), "pgrid_sweep_seconds": self.seconds,
-                         "pgrid_points_from_cache": self.n_stored})
+        ds.attrs.update(
+            {
+                **provenance_attrs(),
+                "pgrid_sweep_seconds": self.seconds,
+                "pgrid_points_from_cache": self.n_stored,
+            }
+        )
         if self.seed is not None:
             ds.attrs["pgrid_seed"] = int(self.seed)
         return ds
@@ -164,12 +184,16 @@ class SweepResult:
 
 def _grid(grid: Mapping[str, Sequence]) -> tuple:
     if not isinstance(grid, Mapping) or not grid:
-        raise ValueError("`grid` must be a non-empty mapping: parameter name -> sequence of values.")
+        raise ValueError(
+            "`grid` must be a non-empty mapping: parameter name -> sequence of values."
+        )
     dims, coords = [], {}
     for name, values in grid.items():
         arr = np.asarray(values)
         if arr.ndim != 1 or arr.size == 0:
-            raise ValueError(f"grid axis {name!r} must be a non-empty 1-D sequence, got shape {arr.shape}.")
+            raise ValueError(
+                f"grid axis {name!r} must be a non-empty 1-D sequence, got shape {arr.shape}."
+            )
         dims.append(str(name))
         coords[str(name)] = arr
     return dims, coords
@@ -183,6 +207,7 @@ def _as_completed(futures):
         return cf.as_completed(futures)
     try:
         from distributed import Future, as_completed
+
         if all(isinstance(f, Future) for f in futures):
             return as_completed(futures)
     except ImportError:
@@ -242,17 +267,27 @@ def _broken_pool_hint(pool) -> str:
     """Why a process pool broke, and what to do (numba's OpenMP threads make ``fork`` unsafe)."""
     ctx = getattr(pool, "_mp_context", None)
     method = ctx.get_start_method() if ctx is not None else "unknown"
-    return (f"a worker process of the pool died (start method {method!r}).  "
-            + ("A fork-started worker inherits numba's OpenMP threads and is killed by the runtime "
-               "('fork() called from a process already using GNU OpenMP'): use "
-               "ProcessPoolExecutor(mp_context=multiprocessing.get_context('spawn')), the default thread "
-               "pool (executor=None) or Dask." if method == "fork" else
-               "It may have run out of memory or crashed in native code; run the point on its own to see."))
+    return f"a worker process of the pool died (start method {method!r}).  " + (
+        "A fork-started worker inherits numba's OpenMP threads and is killed by the runtime "
+        "('fork() called from a process already using GNU OpenMP'): use "
+        "ProcessPoolExecutor(mp_context=multiprocessing.get_context('spawn')), the default thread "
+        "pool (executor=None) or Dask."
+        if method == "fork"
+        else "It may have run out of memory or crashed in native code; run the point on its own to see."
+    )
 
 
-def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optional[int] = None,
-          executor=None, cache: bool | str | os.PathLike = False, progress: Optional[bool] = None,
-          desc: Optional[str] = None, **fixed) -> SweepResult:
+def sweep(
+    func: Callable[..., Any],
+    grid: Mapping[str, Sequence],
+    *,
+    seed: Optional[int] = None,
+    executor=None,
+    cache: bool | str | os.PathLike = False,
+    progress: Optional[bool] = None,
+    desc: Optional[str] = None,
+    **fixed,
+) -> SweepResult:
     """Map ``func`` over the outer product of ``grid`` and collect labelled results.
 
     Parameters
@@ -290,12 +325,20 @@ def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optio
     dims, coords = _grid(grid)
     clash = set(dims) & set(fixed)
     if clash or (seed is not None and ("seed" in dims or "seed" in fixed)):
-        raise ValueError(f"parameters given both on the grid and as fixed arguments: {sorted(clash or {'seed'})}.")
+        raise ValueError(
+            f"parameters given both on the grid and as fixed arguments: {sorted(clash or {'seed'})}."
+        )
     if seed is not None:
         integer(seed, "seed", minimum=0)
-    if executor is not None and executor != "serial" and not callable(getattr(executor, "submit", None)):
-        raise ValueError("`executor` must be None, 'serial', or have a `submit(fn, *args)` method "
-                         "(concurrent.futures or dask).")
+    if (
+        executor is not None
+        and executor != "serial"
+        and not callable(getattr(executor, "submit", None))
+    ):
+        raise ValueError(
+            "`executor` must be None, 'serial', or have a `submit(fn, *args)` method "
+            "(concurrent.futures or dask)."
+        )
 
     shape = tuple(len(coords[d]) for d in dims)
     points = []
@@ -311,9 +354,16 @@ def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optio
     if cache:
         root = cache_dir() if cache is True else Path(cache)
         key = cache_key(func, dims, coords, fixed, seed)
-        store = PointStore(root / "sweeps" / key,
-                           {"function": getattr(func, "__qualname__", repr(func)), "dims": dims,
-                            "coords": {d: coords[d].tolist() for d in dims}, "seed": seed, "points": len(points)})
+        store = PointStore(
+            root / "sweeps" / key,
+            {
+                "function": getattr(func, "__qualname__", repr(func)),
+                "dims": dims,
+                "coords": {d: coords[d].tolist() for d in dims},
+                "seed": seed,
+                "points": len(points),
+            },
+        )
         for flat in range(len(points)):
             value = store.load(flat)
             if value is not None:
@@ -321,8 +371,11 @@ def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optio
     n_stored = len(results)
     todo = [flat for flat in range(len(points)) if flat not in results]
 
-    bar = progress_bar(len(todo), desc or getattr(func, "__name__", "sweep"),
-                       enabled=progress_enabled(progress) and len(todo) > 1)
+    bar = progress_bar(
+        len(todo),
+        desc or getattr(func, "__name__", "sweep"),
+        enabled=progress_enabled(progress) and len(todo) > 1,
+    )
     failures = []
 
     def finished(flat, value):
@@ -341,7 +394,7 @@ def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optio
             for flat in todo:
                 try:
                     value = _call(func, points[flat])
-                except Exception as exc:                 # keep going: the others are stored
+                except Exception as exc:  # keep going: the others are stored
                     failures.append((flat, exc))
                     continue
                 finished(flat, value)
@@ -356,8 +409,12 @@ def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optio
             task = _call_single_threaded if own else _call
             try:
                 # a Dask client would otherwise reuse a failed task of an earlier run (same key)
-                extra = {"pure": False} if type(pool).__module__.startswith("distributed") and \
-                    type(pool).__name__ == "Client" else {}
+                extra = (
+                    {"pure": False}
+                    if type(pool).__module__.startswith("distributed")
+                    and type(pool).__name__ == "Client"
+                    else {}
+                )
                 index = {pool.submit(task, func, points[flat], **extra): flat for flat in todo}
                 for fut in _as_completed(list(index)):
                     flat = index[fut]
@@ -381,14 +438,20 @@ def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optio
         flat, exc = failures[0]
         where = {d: points[flat][d] for d in dims}
         seed_txt = f", seed={points[flat]['seed']}" if seed is not None else ""
-        kept = (f"; the {len(results)} finished point(s) are stored: rerunning the sweep computes only the "
-                f"{len(failures)} missing" if store is not None else
-                f"; {len(results)} point(s) finished (run with cache=True to keep them across a rerun)")
+        kept = (
+            f"; the {len(results)} finished point(s) are stored: rerunning the sweep computes only the "
+            f"{len(failures)} missing"
+            if store is not None
+            else f"; {len(results)} point(s) finished (run with cache=True to keep them across a rerun)"
+        )
         raise SweepPointError(
             f"{len(failures)} of {len(points)} sweep point(s) failed; the first at {where}{seed_txt} (flat index "
-            f"{flat}): {type(exc).__name__}: {exc}{kept}", coords=where, index=flat,
+            f"{flat}): {type(exc).__name__}: {exc}{kept}",
+            coords=where,
+            index=flat,
             seed=points[flat].get("seed") if seed is not None else None,
-            failures=[(f, e) for f, e in failures]) from exc
+            failures=[(f, e) for f, e in failures],
+        ) from exc
 
     names = list(results[0])
     data = {}
@@ -396,15 +459,21 @@ def sweep(func: Callable[..., Any], grid: Mapping[str, Sequence], *, seed: Optio
         try:
             vals = [np.asarray(results[k][name]) for k in range(len(points))]
         except KeyError:
-            raise ValueError(f"`func` returned {name!r} at the first point but not at every point.") from None
+            raise ValueError(
+                f"`func` returned {name!r} at the first point but not at every point."
+            ) from None
         if any(v.shape != vals[0].shape for v in vals):
             raise ValueError(f"quantity {name!r} has different shapes at different points.")
         data[name] = np.stack(vals).reshape(shape + vals[0].shape)
-    return SweepResult(dims, coords, data, seconds=seconds, cached=not todo, n_stored=n_stored, seed=seed)
+    return SweepResult(
+        dims, coords, data, seconds=seconds, cached=not todo, n_stored=n_stored, seed=seed
+    )
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m pgrid cache", description="pgrid's sweep cache")
+    parser = argparse.ArgumentParser(
+        prog="python -m pgrid cache", description="pgrid's sweep cache"
+    )
     parser.add_argument("--clear", action="store_true", help="delete every cached sweep")
     args = parser.parse_args(argv)
     root = cache_dir() / "sweeps"
@@ -413,9 +482,13 @@ def main(argv=None):
     size = sum(f.stat().st_size for f in files)
     if args.clear:
         shutil.rmtree(root, ignore_errors=True)
-        print(f"removed {len(sweeps)} cached sweeps ({len(files)} points, {size / 1e6:.1f} MB) from {root}")
+        print(
+            f"removed {len(sweeps)} cached sweeps ({len(files)} points, {size / 1e6:.1f} MB) from {root}"
+        )
     else:
-        print(f"{len(sweeps)} cached sweeps ({len(files)} points, {size / 1e6:.1f} MB) in {root}; wipe with --clear")
+        print(
+            f"{len(sweeps)} cached sweeps ({len(files)} points, {size / 1e6:.1f} MB) in {root}; wipe with --clear"
+        )
     return 0
 
 

@@ -42,7 +42,14 @@ import numpy as np
 
 from .network import Network
 
-__all__ = ["Symmetry", "symmetries", "invariant_subspaces", "equivalent", "attractors", "Attractors"]
+__all__ = [
+    "Symmetry",
+    "symmetries",
+    "invariant_subspaces",
+    "equivalent",
+    "attractors",
+    "Attractors",
+]
 
 _TOL = 1e-9
 #: Largest number of site permutations examined (the search prunes by the coupling; a larger
@@ -93,10 +100,17 @@ class Symmetry:
 
 def _site_signature(net: Network, l: int) -> tuple:
     """What a permutation must preserve at site ``l`` (bath, thermal occupation, reservoirs)."""
+
     def res(d):
         r = d.get(l)
         return None if r is None else (round(r.rate, 12), round(r.n0, 12), round(r.nu, 12))
-    return (round(float(net.gamma[l]), 12), round(float(net.n_th[l]), 12), res(net.gain), res(net.loss))
+
+    return (
+        round(float(net.gamma[l]), 12),
+        round(float(net.n_th[l]), 12),
+        res(net.gain),
+        res(net.loss),
+    )
 
 
 def _permutations(net: Network):
@@ -112,13 +126,18 @@ def _permutations(net: Network):
         if k == n:
             found.append(tuple(perm))
             if len(found) > MAX_PERMUTATIONS:
-                raise ValueError(f"the network has more than {MAX_PERMUTATIONS} site permutations preserving "
-                                 "its coupling; pgrid.symmetries enumerates small symmetry groups only.")
+                raise ValueError(
+                    f"the network has more than {MAX_PERMUTATIONS} site permutations preserving "
+                    "its coupling; pgrid.symmetries enumerates small symmetry groups only."
+                )
             return
         for t in range(n):
             if used[t] or sig[t] != sig[k] or abs(abs(det[t]) - abs(det[k])) > _TOL:
                 continue
-            if any(abs(mag[t, perm[q]] - mag[k, q]) > _TOL for q in range(k)) or abs(mag[t, t] - mag[k, k]) > _TOL:
+            if (
+                any(abs(mag[t, perm[q]] - mag[k, q]) > _TOL for q in range(k))
+                or abs(mag[t, t] - mag[k, k]) > _TOL
+            ):
                 continue
             used[t] = True
             perm.append(t)
@@ -149,7 +168,9 @@ def _phases_for(target: np.ndarray, image: np.ndarray) -> Optional[np.ndarray]:
                 if np.isnan(d[j]):
                     d[j] = dj / abs(dj)
                     stack.append(j)
-    if np.allclose(d[:, None] * image * d.conj()[None, :], target, atol=1e-9 * max(1.0, np.abs(target).max())):
+    if np.allclose(
+        d[:, None] * image * d.conj()[None, :], target, atol=1e-9 * max(1.0, np.abs(target).max())
+    ):
         return d
     return None
 
@@ -195,24 +216,38 @@ def symmetries(net: Network) -> List[Symmetry]:
     for perm in _permutations(net):
         p = np.asarray(perm)
         image = np.zeros_like(g)
-        image[np.ix_(p, p)] = g                       # (P g P^T)[perm[a], perm[b]] = g[a, b]
+        image[np.ix_(p, p)] = g  # (P g P^T)[perm[a], perm[b]] = g[a, b]
         moved = np.empty_like(det)
         moved[p] = det
         identity = bool(np.all(p == np.arange(p.size)))
         if not identity and np.allclose(moved, det, atol=_TOL):
             d = _phases_for(g, image)
             if d is not None:
-                lin.append(Symmetry(tuple(int(x) for x in perm), tuple(complex(x) for x in d), False,
-                                    _name(perm, False)))
+                lin.append(
+                    Symmetry(
+                        tuple(int(x) for x in perm),
+                        tuple(complex(x) for x in d),
+                        False,
+                        _name(perm, False),
+                    )
+                )
         if np.allclose(moved, -det, atol=_TOL):
             d = _phases_for(g, -image.conj())
             if d is not None:
-                anti.append(Symmetry(tuple(int(x) for x in perm), tuple(complex(x) for x in d), True,
-                                     _name(perm, True)))
+                anti.append(
+                    Symmetry(
+                        tuple(int(x) for x in perm),
+                        tuple(complex(x) for x in d),
+                        True,
+                        _name(perm, True),
+                    )
+                )
     return lin + anti
 
 
-def invariant_subspaces(net: Network, alpha, *, tol: float = 1e-6, syms: Optional[List[Symmetry]] = None):
+def invariant_subspaces(
+    net: Network, alpha, *, tol: float = 1e-6, syms: Optional[List[Symmetry]] = None
+):
     r"""The symmetries whose invariant subspaces contain ``alpha``
     (:math:`\min_\theta|S\alpha - e^{i\theta}\alpha| \le` ``tol`` :math:`|\alpha|`).
 
@@ -224,7 +259,9 @@ def invariant_subspaces(net: Network, alpha, *, tol: float = 1e-6, syms: Optiona
     return [s for s in syms if s.distance(alpha) <= tol]
 
 
-def equivalent(net: Network, a, b, *, tol: float = 1e-6, syms: Optional[List[Symmetry]] = None) -> bool:
+def equivalent(
+    net: Network, a, b, *, tol: float = 1e-6, syms: Optional[List[Symmetry]] = None
+) -> bool:
     r"""Whether ``b`` is ``a`` up to the global phase and a symmetry of ``net``
     (:math:`\min_{S,\theta}|S a - e^{i\theta}b| \le` ``tol`` :math:`|a|`, the identity included)."""
     a = np.asarray(a, complex)
@@ -239,7 +276,9 @@ def equivalent(net: Network, a, b, *, tol: float = 1e-6, syms: Optional[List[Sym
     return False
 
 
-def group_states(net: Network, alpha, keep, *, tol: float = 1e-6, syms: Optional[List[Symmetry]] = None):
+def group_states(
+    net: Network, alpha, keep, *, tol: float = 1e-6, syms: Optional[List[Symmetry]] = None
+):
     """Group the states ``alpha[k]`` with ``keep[k]`` into classes of states equal up to a symmetry
     (:func:`pgrid.equivalent`).
 
@@ -288,8 +327,15 @@ class Attractors:
     message: str
 
 
-def attractors(net: Network, *, n_starts: int = 32, seed: int = 0, amplitude: Optional[float] = None,
-               tol: float = 1e-6, **options) -> Attractors:
+def attractors(
+    net: Network,
+    *,
+    n_starts: int = 32,
+    seed: int = 0,
+    amplitude: Optional[float] = None,
+    tol: float = 1e-6,
+    **options,
+) -> Attractors:
     r"""Multistability measured honestly: where ``n_starts`` random starts end.
 
     Runs :func:`pgrid.steady_state` from ``n_starts`` complex Gaussian starts (``init="random"``,
@@ -302,14 +348,24 @@ def attractors(net: Network, *, n_starts: int = 32, seed: int = 0, amplitude: Op
     if amplitude is None:
         res0 = next(iter(net.gain.values()), None)
         amplitude = math.sqrt(res0.n0 if res0 is not None else 1.0)
-    s = steady_state([net] * int(n_starts), init="random", seed=seed, amplitude=amplitude, **options)
+    s = steady_state(
+        [net] * int(n_starts), init="random", seed=seed, amplitude=amplitude, **options
+    )
     first, counts = group_states(net, s.alpha, s.status == "stable", tol=tol)
     reps = [s[int(k)] for k in first]
     frac = counts / n_starts if counts.size else np.zeros(0)
     ns = float(np.mean(s.status == "not stationary"))
     other = 1.0 - float(frac.sum()) - ns
-    msg = (f"{n_starts} random starts: {len(reps)} stable attractor(s) up to symmetry, shares "
-           + ", ".join(f"{f:.2f}" for f in frac) + f"; not stationary {ns:.2f}; other {other:.2f}")
-    return Attractors(states=reps, fraction=frac, not_stationary=ns, other=max(0.0, other),
-                      n_starts=int(n_starts), message=msg)
-
+    msg = (
+        f"{n_starts} random starts: {len(reps)} stable attractor(s) up to symmetry, shares "
+        + ", ".join(f"{f:.2f}" for f in frac)
+        + f"; not stationary {ns:.2f}; other {other:.2f}"
+    )
+    return Attractors(
+        states=reps,
+        fraction=frac,
+        not_stationary=ns,
+        other=max(0.0, other),
+        n_starts=int(n_starts),
+        message=msg,
+    )

@@ -36,24 +36,42 @@ from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
-__all__ = ["save", "load", "network_attrs", "network_from_attrs", "networks_variables", "networks_from_dataset",
-           "value_dims", "bond_coords", "ENGINE"]
+__all__ = [
+    "save",
+    "load",
+    "network_attrs",
+    "network_from_attrs",
+    "networks_variables",
+    "networks_from_dataset",
+    "value_dims",
+    "bond_coords",
+    "ENGINE",
+]
 
 #: The netCDF engine: HDF5 through h5netcdf, which round-trips complex arrays.
 ENGINE = "h5netcdf"
 
-_CONVENTIONS = (("current", ("bond",)), ("occupation", ("site",)), ("histogram", ("site", "hist_re", "hist_im")),
-                ("hist_edges", ("hist_edge",)), ("alpha", ("site",)))
+_CONVENTIONS = (
+    ("current", ("bond",)),
+    ("occupation", ("site",)),
+    ("histogram", ("site", "hist_re", "hist_im")),
+    ("hist_edges", ("hist_edge",)),
+    ("alpha", ("site",)),
+)
 
 
-def value_dims(name: str, n_extra: int, dims: Optional[Mapping[str, Sequence[str]]] = None) -> tuple:
+def value_dims(
+    name: str, n_extra: int, dims: Optional[Mapping[str, Sequence[str]]] = None
+) -> tuple:
     """Names of the value axes of quantity ``name`` (see :meth:`pgrid.SweepResult.to_xarray`)."""
     if n_extra == 0:
         return ()
     if dims and name in dims:
         given = tuple(dims[name])
         if len(given) != n_extra:
-            raise ValueError(f"`dims[{name!r}]` names {len(given)} axes, but the quantity has {n_extra} value axes.")
+            raise ValueError(
+                f"`dims[{name!r}]` names {len(given)} axes, but the quantity has {n_extra} value axes."
+            )
         return given
     for prefix, names in _CONVENTIONS:
         if name.startswith(prefix) and len(names) == n_extra:
@@ -63,8 +81,11 @@ def value_dims(name: str, n_extra: int, dims: Optional[Mapping[str, Sequence[str
 
 def bond_coords(net) -> dict:
     """Coordinates of the ``bond`` dimension: end sites and coupling of each bond of ``net``."""
-    return {"bond_i": ("bond", np.asarray(net.bonds[:, 0])), "bond_j": ("bond", np.asarray(net.bonds[:, 1])),
-            "bond_g": ("bond", np.asarray(net.bond_coupling))}
+    return {
+        "bond_i": ("bond", np.asarray(net.bonds[:, 0])),
+        "bond_j": ("bond", np.asarray(net.bonds[:, 1])),
+        "bond_g": ("bond", np.asarray(net.bond_coupling)),
+    }
 
 
 def _reservoirs(table) -> dict:
@@ -73,10 +94,15 @@ def _reservoirs(table) -> dict:
 
 def network_attrs(net) -> dict:
     """The network as one JSON attribute, ``pgrid_network`` (exact: floats in repr precision)."""
-    spec = {"coupling": np.asarray(net.coupling).real.tolist(), "gamma": np.asarray(net.gamma).tolist(),
-            "n_th": np.asarray(net.n_th).tolist(), "detuning": np.asarray(net.detuning).tolist(),
-            "gain": _reservoirs(net.gain), "loss": _reservoirs(net.loss)}
-    if net.is_complex:             # a flux: the imaginary parts beside the real ones
+    spec = {
+        "coupling": np.asarray(net.coupling).real.tolist(),
+        "gamma": np.asarray(net.gamma).tolist(),
+        "n_th": np.asarray(net.n_th).tolist(),
+        "detuning": np.asarray(net.detuning).tolist(),
+        "gain": _reservoirs(net.gain),
+        "loss": _reservoirs(net.loss),
+    }
+    if net.is_complex:  # a flux: the imaginary parts beside the real ones
         spec["coupling_imag"] = np.asarray(net.coupling).imag.tolist()
     return {"pgrid_network": json.dumps(spec)}
 
@@ -87,15 +113,25 @@ def network_from_attrs(attrs: Mapping):
 
     if "pgrid_network" not in attrs:
         if "pgrid_network_first" in attrs:
-            raise KeyError("this dataset holds one network per point (a batch with different rates): read them "
-                           "with pgrid.xarray_io.networks_from_dataset(ds)")
-        raise KeyError("this dataset records no network ('pgrid_network' attribute); a SweepResult records one "
-                       "only when given: result.to_xarray(network=net), then pgrid.save that dataset")
+            raise KeyError(
+                "this dataset holds one network per point (a batch with different rates): read them "
+                "with pgrid.xarray_io.networks_from_dataset(ds)"
+            )
+        raise KeyError(
+            "this dataset records no network ('pgrid_network' attribute); a SweepResult records one "
+            "only when given: result.to_xarray(network=net), then pgrid.save that dataset"
+        )
     spec = json.loads(attrs["pgrid_network"])
     res = lambda table: {int(s): Reservoir(*v) for s, v in table.items()}  # noqa: E731
     coupling = _coupling(spec)
-    return Network(coupling, gamma=spec["gamma"], n_th=spec["n_th"], detuning=spec["detuning"],
-                   gain=res(spec["gain"]), loss=res(spec["loss"]))
+    return Network(
+        coupling,
+        gamma=spec["gamma"],
+        n_th=spec["n_th"],
+        detuning=spec["detuning"],
+        gain=res(spec["gain"]),
+        loss=res(spec["loss"]),
+    )
 
 
 _RES_FIELDS = ("rate", "n0", "nu")
@@ -123,8 +159,12 @@ def networks_variables(networks: np.ndarray, lead: tuple) -> tuple:
     shape = np.shape(networks)
     out = {}
     for name in ("gamma", "n_th", "detuning"):
-        out[f"network_{name}"] = (lead + ("site",), np.array([np.asarray(getattr(nt, name), float) * np.ones(n)
-                                                               for nt in flat]).reshape(shape + (n,)))
+        out[f"network_{name}"] = (
+            lead + ("site",),
+            np.array([np.asarray(getattr(nt, name), float) * np.ones(n) for nt in flat]).reshape(
+                shape + (n,)
+            ),
+        )
     for kind in ("gain", "loss"):
         for k, field in enumerate(_RES_FIELDS):
             arr = np.full((len(flat), n), np.nan)
@@ -141,8 +181,10 @@ def networks_from_dataset(ds) -> np.ndarray:
     from .network import Network, Reservoir
 
     if "status" not in ds:
-        raise KeyError("this dataset records no networks: networks_from_dataset reads what pgrid.save wrote for a "
-                       "SteadyState or LinearNoise (a sweep keeps its network with to_xarray(network=net))")
+        raise KeyError(
+            "this dataset records no networks: networks_from_dataset reads what pgrid.save wrote for a "
+            "SteadyState or LinearNoise (a sweep keeps its network with to_xarray(network=net))"
+        )
     lead = tuple(d for d in ds["status"].dims)
     shape = tuple(ds.sizes[d] for d in lead)
     if "pgrid_network" in ds.attrs:
@@ -151,18 +193,34 @@ def networks_from_dataset(ds) -> np.ndarray:
         arr[:] = [net] * arr.size
         return arr.reshape(shape)
     if "pgrid_network_first" not in ds.attrs:
-        raise KeyError("this dataset records no networks (saved by a pgrid older than 0.1, or not a SteadyState or "
-                       "LinearNoise)")
+        raise KeyError(
+            "this dataset records no networks (saved by a pgrid older than 0.1, or not a SteadyState or "
+            "LinearNoise)"
+        )
     coupling = _coupling(json.loads(ds.attrs["pgrid_network_first"]))
-    flat = {k: ds[k].values.reshape(-1, ds[k].shape[-1]) for k in ds.data_vars if k.startswith("network_")}
+    flat = {
+        k: ds[k].values.reshape(-1, ds[k].shape[-1])
+        for k in ds.data_vars
+        if k.startswith("network_")
+    }
     nets = []
     for p in range(flat["network_gamma"].shape[0]):
         tables = {}
         for kind in ("gain", "loss"):
             rate, n0, nu = (flat[f"network_{kind}_{f}"][p] for f in _RES_FIELDS)
-            tables[kind] = {int(s): Reservoir(rate[s], n0[s], nu[s]) for s in np.flatnonzero(~np.isnan(rate))}
-        nets.append(Network(coupling, gamma=flat["network_gamma"][p], n_th=flat["network_n_th"][p],
-                            detuning=flat["network_detuning"][p], gain=tables["gain"], loss=tables["loss"]))
+            tables[kind] = {
+                int(s): Reservoir(rate[s], n0[s], nu[s]) for s in np.flatnonzero(~np.isnan(rate))
+            }
+        nets.append(
+            Network(
+                coupling,
+                gamma=flat["network_gamma"][p],
+                n_th=flat["network_n_th"][p],
+                detuning=flat["network_detuning"][p],
+                gain=tables["gain"],
+                loss=tables["loss"],
+            )
+        )
     arr = np.empty(len(nets), dtype=object)
     arr[:] = nets
     return arr.reshape(shape)
@@ -201,13 +259,19 @@ def save(result, path: str | os.PathLike) -> None:
     import xarray as xr
 
     if not (hasattr(result, "to_xarray") or isinstance(result, xr.Dataset)):
-        raise TypeError(f"pgrid.save takes a pgrid result (SteadyState, Ensemble, LinearNoise, SweepResult: "
-                        f"anything with to_xarray()) or an xarray.Dataset, got {type(result).__name__}.")
+        raise TypeError(
+            f"pgrid.save takes a pgrid result (SteadyState, Ensemble, LinearNoise, SweepResult: "
+            f"anything with to_xarray()) or an xarray.Dataset, got {type(result).__name__}."
+        )
     if hasattr(result, "to_xarray") and type(result).__name__ == "SweepResult":
         import warnings
 
-        warnings.warn("pgrid.save: a SweepResult does not know its network(s); to keep one, save "
-                      "result.to_xarray(network=net) instead", UserWarning, stacklevel=2)
+        warnings.warn(
+            "pgrid.save: a SweepResult does not know its network(s); to keep one, save "
+            "result.to_xarray(network=net) instead",
+            UserWarning,
+            stacklevel=2,
+        )
     ds = result.to_xarray() if hasattr(result, "to_xarray") else result
     ds.to_netcdf(path, engine=ENGINE)
 

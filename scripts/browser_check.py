@@ -78,11 +78,15 @@ def download_checks(root: Path, pages: list) -> list:
             target = page.parent / link
             if link not in hrefs:
                 problems.append(f"{page.name}: no download link {link!r} for {spec.paper}")
-            elif not target.exists() or not target.read_bytes()[:2000].lstrip().startswith(magic[ext]):
+            elif not target.exists() or not target.read_bytes()[:2000].lstrip().startswith(
+                magic[ext]
+            ):
                 problems.append(f"{page.name}: download {link!r} missing or not a {ext} file")
             else:
                 found += 1
-    print(f"figure downloads: {found} of {3 * len(FIGURES)} links resolve to their files", flush=True)
+    print(
+        f"figure downloads: {found} of {3 * len(FIGURES)} links resolve to their files", flush=True
+    )
     return problems
 
 
@@ -106,8 +110,14 @@ def static_checks(root: Path, pages: list) -> list:
             if not target.exists():
                 problems.append(f"{rel}: link or resource {ref!r} points to a missing file")
                 continue
-            if parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in ids_of(target):
-                problems.append(f"{rel}: link {ref!r}: no element with id {parts.fragment!r} in {target.name}")
+            if (
+                parts.fragment
+                and target.suffix == ".html"
+                and unquote(parts.fragment) not in ids_of(target)
+            ):
+                problems.append(
+                    f"{rel}: link {ref!r}: no element with id {parts.fragment!r} in {target.name}"
+                )
     return problems
 
 
@@ -151,11 +161,20 @@ def browser_checks(root: Path, pages: list, shots: Path | None, chapters: set) -
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     driver_path = shutil.which("chromedriver")
     if not chromium or not driver_path:
-        raise SystemExit("chromium and chromedriver are needed: apt-get install -y chromium chromium-driver")
+        raise SystemExit(
+            "chromium and chromedriver are needed: apt-get install -y chromium chromium-driver"
+        )
     opts = webdriver.ChromeOptions()
     opts.binary_location = chromium
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--allow-file-access-from-files", "--window-size=1280,900", "--hide-scrollbars"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--allow-file-access-from-files",
+        "--window-size=1280,900",
+        "--hide-scrollbars",
+    ):
         opts.add_argument(arg)
     drv = webdriver.Chrome(service=Service(driver_path), options=opts)
     drv.set_script_timeout(60)
@@ -166,7 +185,9 @@ def browser_checks(root: Path, pages: list, shots: Path | None, chapters: set) -
             drv.get(page.resolve().as_uri())
             res = drv.execute_async_script(BROWSER_JS)
             if res["math"] and res["typeset"] < res["math"]:
-                problems.append(f"{rel}: {res['math'] - res['typeset']} of {res['math']} formulas not typeset")
+                problems.append(
+                    f"{rel}: {res['math'] - res['typeset']} of {res['math']} formulas not typeset"
+                )
             if res["merror"]:
                 problems.append(f"{rel}: MathJax reports {res['merror']} error(s) (broken formula)")
             for t in res["raw"][:5]:
@@ -175,8 +196,11 @@ def browser_checks(root: Path, pages: list, shots: Path | None, chapters: set) -
                 problems.append(f"{rel}: image did not load: {src}")
             for t in res["xref"][:5]:
                 problems.append(f"{rel}: unresolved cross-reference: {t!r}")
-            print(f"{str(rel):28s} formulas {res['typeset']:4d}/{res['math']:<4d} images {res['images']:3d} "
-                  f"broken {len(res['broken'])}", flush=True)
+            print(
+                f"{str(rel):28s} formulas {res['typeset']:4d}/{res['math']:<4d} images {res['images']:3d} "
+                f"broken {len(res['broken'])}",
+                flush=True,
+            )
             if shots is not None and page.stem in chapters:
                 drv.set_window_size(1280, min(int(res["height"]) + 50, 30000))
                 drv.save_screenshot(str(shots / f"{page.stem}.png"))
@@ -193,9 +217,15 @@ def main(argv=None):
     args = ap.parse_args(argv)
     root = Path(args.html).resolve()
     if not (root / "index.html").exists():
-        raise SystemExit(f"{root}/index.html not found: build the book first (jupyter-book build book/)")
-    pages = sorted(p for p in root.rglob("*.html")
-                   if p.name not in SKIP and not any(part.startswith("_") for part in p.relative_to(root).parts))
+        raise SystemExit(
+            f"{root}/index.html not found: build the book first (jupyter-book build book/)"
+        )
+    pages = sorted(
+        p
+        for p in root.rglob("*.html")
+        if p.name not in SKIP
+        and not any(part.startswith("_") for part in p.relative_to(root).parts)
+    )
     shots = Path(args.screenshots)
     shots.mkdir(parents=True, exist_ok=True)
     chapters = {p.stem for p in (root.parent.parent / "book").glob("*.md")} | {"index"}
@@ -208,7 +238,9 @@ def main(argv=None):
         for p in problems:
             print("  " + p, file=sys.stderr)
         return 1
-    print("browser check passed: math typeset, images loaded, links, anchors and figure downloads resolve")
+    print(
+        "browser check passed: math typeset, images loaded, links, anchors and figure downloads resolve"
+    )
     return 0
 
 

@@ -33,22 +33,30 @@ def code_cells(nb, ignore):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("rev", help="the earlier revision (git)")
-    parser.add_argument("--ignore", action="append", default=None,
-                        help="skip code cells containing this text (default: figures.publish( and show_versions( )")
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        default=None,
+        help="skip code cells containing this text (default: figures.publish( and show_versions( )",
+    )
     args = parser.parse_args(argv)
     ignore = args.ignore or ["figures.publish(", "show_versions("]
     patterns = sanitize_patterns()
     bad = 0
     for ipynb in sorted((ROOT / "book").glob("*.ipynb")):
         rel = ipynb.relative_to(ROOT).as_posix()
-        old_text = subprocess.run(["git", "show", f"{args.rev}:{rel}"], cwd=ROOT, capture_output=True, text=True)
+        old_text = subprocess.run(
+            ["git", "show", f"{args.rev}:{rel}"], cwd=ROOT, capture_output=True, text=True
+        )
         if old_text.returncode:
             print(f"{ipynb.stem}: not in {args.rev}")
             continue
         old = code_cells(nbformat.reads(old_text.stdout, as_version=4), ignore)
         new = code_cells(nbformat.read(ipynb, as_version=4), ignore)
         if len(old) != len(new):
-            print(f"{ipynb.stem}: {len(old)} code cells in {args.rev}, {len(new)} now: cannot pair them")
+            print(
+                f"{ipynb.stem}: {len(old)} code cells in {args.rev}, {len(new)} now: cannot pair them"
+            )
             bad += 1
             continue
         raw_same = sanitized_same = 0
@@ -60,9 +68,13 @@ def main(argv=None):
             if _texts(a, patterns) == _texts(b, patterns):
                 sanitized_same += 1
             else:
-                diffs.append((k, a.source.strip().splitlines()[0][:70] if a.source.strip() else "", ta, tb))
-        print(f"{ipynb.stem}: {len(old)} code cells, text outputs identical byte for byte in {raw_same}, "
-              f"after sanitising in {sanitized_same}")
+                diffs.append(
+                    (k, a.source.strip().splitlines()[0][:70] if a.source.strip() else "", ta, tb)
+                )
+        print(
+            f"{ipynb.stem}: {len(old)} code cells, text outputs identical byte for byte in {raw_same}, "
+            f"after sanitising in {sanitized_same}"
+        )
         for k, first, ta, tb in diffs:
             print(f"  cell {k + 1} ({first!r}):\n    before {ta!r:.600}\n    now    {tb!r:.600}")
         bad += bool(diffs)

@@ -8,7 +8,9 @@ import sys
 
 
 def first_figure_page(pdf: str) -> int:
-    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True
+    ).stdout
     for number, page in enumerate(text.split("\f"), start=1):
         if re.search(r"^\s*Fig\. \d+\.\d+:", page, flags=re.M):
             return number

@@ -38,18 +38,29 @@ def chapters():
 
 def regenerate(md: Path, out: Path | None = None) -> float:
     nb = jupytext.read(md)
-    nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
+    nb.metadata.setdefault(
+        "kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"}
+    )
     nb.metadata.setdefault("jupytext", {})["formats"] = "ipynb,md:myst"
-    for k, cell in enumerate(nb.cells):        # stable ids: regenerating changes only what changed
+    for k, cell in enumerate(nb.cells):  # stable ids: regenerating changes only what changed
         cell["id"] = f"{md.stem}-{k:03d}"
     t0 = time.perf_counter()
-    NotebookClient(nb, timeout=1800, kernel_name="python3", record_timing=False,
-                   resources={"metadata": {"path": str(BOOK)}}).execute()
+    NotebookClient(
+        nb,
+        timeout=1800,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(BOOK)}},
+    ).execute()
     elapsed = time.perf_counter() - t0
     # an exception raised while *displaying* a result (e.g. a figure whose label does not
     # parse) leaves an error output but does not stop nbclient: refuse such a notebook
-    errors = [f"cell {k}: {o.get('ename')}: {o.get('evalue', '').strip()[:200]}"
-              for k, c in enumerate(nb.cells) for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    errors = [
+        f"cell {k}: {o.get('ename')}: {o.get('evalue', '').strip()[:200]}"
+        for k, c in enumerate(nb.cells)
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
     if errors:
         sys.exit(f"{md.name}: error output(s), notebook not written:\n  " + "\n  ".join(errors))
     nbformat.write(nb, md.with_suffix(".ipynb") if out is None else out / f"{md.stem}.ipynb")
@@ -65,18 +76,24 @@ def main(argv):
         out.mkdir(parents=True, exist_ok=True)
         argv = argv[2:]
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")       # no dates in SVG output
-    os.environ.setdefault("PGRID_PROGRESS", "0")          # stored outputs hold no progress bars
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")  # no dates in SVG output
+    os.environ.setdefault("PGRID_PROGRESS", "0")  # stored outputs hold no progress bars
     wanted = set(argv)
     todo = [md for md in chapters() if not wanted or md.stem in wanted]
     # the status page is generated from the other chapters' recorded checks: always last
     todo.sort(key=lambda md: md.stem == "status")
     unknown = wanted - {md.stem for md in chapters()}
     if unknown:
-        sys.exit(f"unknown chapter(s): {sorted(unknown)}; chapters are {[m.stem for m in chapters()]}")
+        sys.exit(
+            f"unknown chapter(s): {sorted(unknown)}; chapters are {[m.stem for m in chapters()]}"
+        )
     for md in todo:
         print(f"executing {md.relative_to(BOOK.parent)} ...", flush=True)
-        target = md.with_suffix(".ipynb").relative_to(BOOK.parent) if out is None else out / f"{md.stem}.ipynb"
+        target = (
+            md.with_suffix(".ipynb").relative_to(BOOK.parent)
+            if out is None
+            else out / f"{md.stem}.ipynb"
+        )
         print(f"  wrote {target} in {regenerate(md, out):.1f} s", flush=True)
 
 

@@ -15,7 +15,13 @@ def test_no_function_takes_more_than_12_parameters():
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 a = node.args
-                count = len(a.posonlyargs) + len(a.args) + len(a.kwonlyargs) + bool(a.vararg) + bool(a.kwarg)
+                count = (
+                    len(a.posonlyargs)
+                    + len(a.args)
+                    + len(a.kwonlyargs)
+                    + bool(a.vararg)
+                    + bool(a.kwarg)
+                )
                 if count > 12:
                     too_many.append(f"{path.name}:{node.name} ({count})")
     assert not too_many, too_many
@@ -28,9 +34,15 @@ def test_library_does_not_import_the_book_tooling():
         if "book" in path.relative_to(ROOT).parts or path.name == "__main__.py":
             continue
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and node.module and "book" in node.module.split("."):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and "book" in node.module.split(".")
+            ):
                 offenders.append(path.name)
-            if isinstance(node, ast.Import) and any("book" in a.name.split(".") for a in node.names):
+            if isinstance(node, ast.Import) and any(
+                "book" in a.name.split(".") for a in node.names
+            ):
                 offenders.append(path.name)
     assert not offenders, offenders
 
@@ -42,7 +54,7 @@ def test_data_dir_is_configurable(tmp_path, monkeypatch):
     assert precompute.data_dir() == tmp_path
     assert precompute.data_dir(writing=True) == tmp_path
     monkeypatch.delenv("PGRID_DATA_DIR")
-    assert precompute.data_dir() == ROOT.parent / "data"       # a source checkout
+    assert precompute.data_dir() == ROOT.parent / "data"  # a source checkout
     assert precompute.data_dir(writing=True) == ROOT.parent / "data"
 
 
@@ -59,8 +71,20 @@ def test_one_layout_builder():
 def test_every_public_name_is_on_the_api_page():
     """bond_index and draw_network were missing from the API page."""
     api = (ROOT.parent / "book" / "api.md").read_text(encoding="utf8")
-    names = [n for n in pgrid.__all__ if n not in ("__version__", "analytic", "quantum", "xarray_io")]
+    names = [
+        n for n in pgrid.__all__ if n not in ("__version__", "analytic", "quantum", "xarray_io")
+    ]
     missing = [n for n in names if f"pgrid.{n}" not in api and f"pgrid.{n.lower()}" not in api]
-    missing += [n for n in ("pgrid.Network", "bond_index", "pgrid.plotting.draw_network", "pgrid.xarray_io",
-                            "pgrid.quantum", "pgrid.analytic") if n not in api]
+    missing += [
+        n
+        for n in (
+            "pgrid.Network",
+            "bond_index",
+            "pgrid.plotting.draw_network",
+            "pgrid.xarray_io",
+            "pgrid.quantum",
+            "pgrid.analytic",
+        )
+        if n not in api
+    ]
     assert not missing, missing

@@ -6,7 +6,9 @@ import jupytext
 import pytest
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
-CHAPTERS = sorted(md for md in BOOK.glob("*.md") if "jupytext" in md.read_text(encoding="utf8")[:400])
+CHAPTERS = sorted(
+    md for md in BOOK.glob("*.md") if "jupytext" in md.read_text(encoding="utf8")[:400]
+)
 
 
 @pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
@@ -15,5 +17,6 @@ def test_figure_cells_hold_only_the_figure(md):
     # (or any other display) in the same cell duplicates the figure's target name
     for cell in jupytext.read(md).cells:
         if cell.cell_type == "code" and "figure" in cell.metadata.get("mystnb", {}):
-            assert "check(" not in cell.source and "display(" not in cell.source, \
+            assert "check(" not in cell.source and "display(" not in cell.source, (
                 f"{md.name}: move check()/display() out of the figure cell {cell.metadata['mystnb']['figure'].get('name')}"
+            )

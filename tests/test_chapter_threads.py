@@ -31,12 +31,24 @@ ITERATIVE = ["quantum_limit", "fokker_planck", "beyond"]
 @pytest.mark.after_chapters
 @pytest.mark.parametrize("name", ITERATIVE)
 def test_chapter_outputs_do_not_depend_on_thread_counts(name, tmp_path):
-    env = {**os.environ, "NUMBA_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "2", "PGRID_PROGRESS": "0",
-           "PGRID_FIGURE_DIR": str(tmp_path / "figures")}
-    out = subprocess.run([sys.executable, "scripts/regenerate_notebooks.py", "--out", str(tmp_path), name],
-                         cwd=ROOT, env=env, capture_output=True, text=True)
+    env = {
+        **os.environ,
+        "NUMBA_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "2",
+        "PGRID_PROGRESS": "0",
+        "PGRID_FIGURE_DIR": str(tmp_path / "figures"),
+    }
+    out = subprocess.run(
+        [sys.executable, "scripts/regenerate_notebooks.py", "--out", str(tmp_path), name],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
     executed = nbformat.read(tmp_path / f"{name}.ipynb", as_version=4)
     committed = nbformat.read(ROOT / "book" / f"{name}.ipynb", as_version=4)
     problems = compare_notebooks(executed, committed, sanitize_patterns())
-    assert not problems, f"{name} with 1 numba thread and 2 OpenBLAS threads:\n" + "\n".join(problems)
+    assert not problems, f"{name} with 1 numba thread and 2 OpenBLAS threads:\n" + "\n".join(
+        problems
+    )

@@ -7,8 +7,12 @@ import nbformat
 import pytest
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
-CHAPTERS = sorted(md for md in BOOK.glob("*.md")
-                  if md.read_text(encoding="utf8").startswith("---") and "jupytext" in md.read_text(encoding="utf8")[:400])
+CHAPTERS = sorted(
+    md
+    for md in BOOK.glob("*.md")
+    if md.read_text(encoding="utf8").startswith("---")
+    and "jupytext" in md.read_text(encoding="utf8")[:400]
+)
 
 
 def test_there_are_chapters():
@@ -18,22 +22,36 @@ def test_there_are_chapters():
 @pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
 def test_notebook_in_sync_with_markdown(md):
     ipynb = md.with_suffix(".ipynb")
-    assert ipynb.exists(), f"{ipynb.name} missing: run `python scripts/regenerate_notebooks.py {md.stem}`"
+    assert ipynb.exists(), (
+        f"{ipynb.name} missing: run `python scripts/regenerate_notebooks.py {md.stem}`"
+    )
     src = [c.source for c in jupytext.read(md).cells if c.cell_type == "code"]
     nb = nbformat.read(ipynb, as_version=4)
     committed = [c.source for c in nb.cells if c.cell_type == "code"]
-    assert src == committed, (f"{md.name} changed after {ipynb.name} was executed: run "
-                              f"`python scripts/regenerate_notebooks.py {md.stem}`")
+    assert src == committed, (
+        f"{md.name} changed after {ipynb.name} was executed: run "
+        f"`python scripts/regenerate_notebooks.py {md.stem}`"
+    )
     # "Try it" cells are tagged skip-execution (not run by the book) and nbval-skip (not by nbval)
-    run = [c for c in nb.cells if c.cell_type == "code" and "skip-execution" not in c.metadata.get("tags", [])]
+    run = [
+        c
+        for c in nb.cells
+        if c.cell_type == "code" and "skip-execution" not in c.metadata.get("tags", [])
+    ]
     assert all(c.execution_count is not None for c in run), f"{ipynb.name} is not fully executed"
     # errors raised while displaying a result leave an error output without stopping execution
-    errors = [k for k, c in enumerate(nb.cells) for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    errors = [
+        k
+        for k, c in enumerate(nb.cells)
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
     assert not errors, f"{ipynb.name}: error output in cell(s) {errors}"
     for c in nb.cells:
         tags = c.metadata.get("tags", [])
-        assert ("skip-execution" in tags) == ("nbval-skip" in tags), \
+        assert ("skip-execution" in tags) == ("nbval-skip" in tags), (
             f"{ipynb.name}: a skip-execution cell must also be tagged nbval-skip (and vice versa)"
+        )
 
 
 @pytest.mark.parametrize("md", [m for m in CHAPTERS if m.stem != "status"], ids=lambda p: p.stem)
@@ -42,13 +60,15 @@ def test_chapter_opens_with_an_overview_and_ends_with_try_it(md):
     # code cell inviting a parameter change last
     nb = jupytext.read(md)
     text = md.read_text(encoding="utf8")
-    assert "## Overview" in text and "take away" in text.split("## ", 3)[1] + text.split("## ", 3)[2], \
-        f"{md.name}: start with an Overview that says what to take away"
+    assert (
+        "## Overview" in text and "take away" in text.split("## ", 3)[1] + text.split("## ", 3)[2]
+    ), f"{md.name}: start with an Overview that says what to take away"
     headings = [line for line in text.splitlines() if line.startswith("## ")]
     assert headings[-1].startswith("## Try it"), f"{md.name}: end with a '## Try it' section"
     try_it = nb.cells[-2]
-    assert try_it.cell_type == "code" and "skip-execution" in try_it.metadata.get("tags", []), \
+    assert try_it.cell_type == "code" and "skip-execution" in try_it.metadata.get("tags", []), (
         f"{md.name}: the cell before the versions cell must be a Try-it code cell (tagged skip-execution, nbval-skip)"
+    )
 
 
 @pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
@@ -56,13 +76,18 @@ def test_chapter_ends_with_the_versions_it_was_computed_with(md):
     # every chapter's last cell (input hidden) says which pgrid (version, source hash, commit), Python,
     # numpy, scipy, numba and qutip computed it; nbval compares it through the sanitizer's placeholder
     last = jupytext.read(md).cells[-1]
-    assert last.cell_type == "code" and "remove-input" in last.metadata.get("tags", []), \
+    assert last.cell_type == "code" and "remove-input" in last.metadata.get("tags", []), (
         f"{md.name}: the last cell must be the hidden versions cell"
-    assert "show_versions()" in last.source, f"{md.name}: the last cell must call pgrid.book.environment.show_versions()"
+    )
+    assert "show_versions()" in last.source, (
+        f"{md.name}: the last cell must call pgrid.book.environment.show_versions()"
+    )
     outputs = nbformat.read(md.with_suffix(".ipynb"), as_version=4).cells[-1].get("outputs", [])
     text = "".join(o.get("data", {}).get("text/plain", "") for o in outputs)
     for name in ("Computed with pgrid", "git", "Python", "numpy", "scipy", "numba", "qutip"):
-        assert name in text, f"{md.with_suffix('.ipynb').name}: versions line lacks {name!r}: {text!r}"
+        assert name in text, (
+            f"{md.with_suffix('.ipynb').name}: versions line lacks {name!r}: {text!r}"
+        )
 
 
 def test_versions_line_is_sanitized_for_nbval():
@@ -87,6 +112,11 @@ def test_one_chapter_validates_on_its_own(tmp_path):
     import sys
 
     env = {k: v for k, v in os.environ.items() if k != "PGRID_PROGRESS"}
-    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "book/model.ipynb"],
-                         cwd=BOOK.parent, env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "book/model.ipynb"],
+        cwd=BOOK.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]

@@ -2,7 +2,8 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import pgrid
 from pgrid import analytic
@@ -29,8 +30,9 @@ def test_deep_broken_phase_matches_s33(n, gamma):
     # kappa = N gamma / 2 (undefined in the paper; determined from the numerics)
     s = pgrid.steady_state(pgrid.chain(n, gain=4.0, loss=40.0, gamma=gamma))
     assert s.stationary and abs(s.frequency) < 1e-9
-    np.testing.assert_allclose(s.current[-1], analytic.s33_current(4.0, 40.0, n * gamma / 2),
-                               rtol=0.012)
+    np.testing.assert_allclose(
+        s.current[-1], analytic.s33_current(4.0, 40.0, n * gamma / 2), rtol=0.012
+    )
 
 
 def test_stalled_region_linear_chain():
@@ -43,7 +45,10 @@ def test_stalled_region_linear_chain():
         assert s.stationary and s.occupation.max() < 1e-12
     for gain, loss in [(0.5, 2.1), (0.5, 0.4), (1.5, 1.6)]:
         assert not analytic.stalled_region(gain, loss)
-        assert pgrid.linear_eigenvalues(pgrid.chain(n, gain=gain, loss=loss, gamma=1e-3)).real.max() > 0
+        assert (
+            pgrid.linear_eigenvalues(pgrid.chain(n, gain=gain, loss=loss, gamma=1e-3)).real.max()
+            > 0
+        )
 
 
 def test_stability_and_relaxation():
@@ -83,7 +88,7 @@ def test_steady_state_errors():
 def random_networks(draw):
     n = draw(st.integers(2, 6))
     g = np.zeros((n, n))
-    for i in range(n - 1):                      # a connected backbone
+    for i in range(n - 1):  # a connected backbone
         g[i, i + 1] = g[i + 1, i] = draw(st.floats(0.3, 1.5))
     extra = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=3))
     for i, j in extra:
@@ -92,10 +97,20 @@ def random_networks(draw):
     sites = list(range(n))
     gsite = draw(st.sampled_from(sites))
     lsite = draw(st.sampled_from(sites))
-    gain = {gsite: pgrid.Reservoir(draw(st.floats(0.5, 6.0)), n0=draw(st.floats(0.5, 3.0)),
-                                   nu=draw(st.sampled_from([1.0, 2.0, 3.0])))}
-    loss = {lsite: pgrid.Reservoir(draw(st.floats(0.1, 8.0)), n0=draw(st.floats(0.5, 3.0)),
-                                   nu=draw(st.sampled_from([1.0, 2.0, 3.0])))}
+    gain = {
+        gsite: pgrid.Reservoir(
+            draw(st.floats(0.5, 6.0)),
+            n0=draw(st.floats(0.5, 3.0)),
+            nu=draw(st.sampled_from([1.0, 2.0, 3.0])),
+        )
+    }
+    loss = {
+        lsite: pgrid.Reservoir(
+            draw(st.floats(0.1, 8.0)),
+            n0=draw(st.floats(0.5, 3.0)),
+            nu=draw(st.sampled_from([1.0, 2.0, 3.0])),
+        )
+    }
     det = draw(st.lists(st.floats(-0.3, 0.3), min_size=n, max_size=n))
     return pgrid.Network(g, gamma=draw(st.floats(1e-3, 0.1)), gain=gain, loss=loss, detuning=det)
 
@@ -115,7 +130,9 @@ def test_energy_balance_s42(net):
     net_flow = np.zeros(net.n_sites)
     np.add.at(net_flow, net.bonds[:, 0], -s.current)
     np.add.at(net_flow, net.bonds[:, 1], s.current)
-    np.testing.assert_allclose(net_flow + (gr - lr - net.gamma) * s.occupation, 0, atol=1e-7 * (1 + s.occupation.max()))
+    np.testing.assert_allclose(
+        net_flow + (gr - lr - net.gamma) * s.occupation, 0, atol=1e-7 * (1 + s.occupation.max())
+    )
 
 
 def test_continuation_hysteresis_in_bistable_region():
@@ -192,8 +209,10 @@ def test_chunked_batches_with_progress_give_identical_results():
     # a batch large enough to run in chunks (progress bar) must give the same arrays, noise included
     import numba
 
-    nets = [[pgrid.chain(4, gain=gi, loss=ge, gamma=1e-2) for ge in np.linspace(0.5, 6.0, 3)]
-            for gi in np.linspace(1.0, 6.0, 8 * numba.get_num_threads() + 3)]
+    nets = [
+        [pgrid.chain(4, gain=gi, loss=ge, gamma=1e-2) for ge in np.linspace(0.5, 6.0, 3)]
+        for gi in np.linspace(1.0, 6.0, 8 * numba.get_num_threads() + 3)
+    ]
     kw = dict(continuation=True, init="mode", t_max=300.0, noise=1e-3, t_noise=50.0, seed=4)
     a = pgrid.steady_state(nets, progress=False, **kw)
     b = pgrid.steady_state(nets, progress=True, **kw)
@@ -202,6 +221,7 @@ def test_chunked_batches_with_progress_give_identical_results():
 
 
 # -- stability verdicts (an unchanging state is not evidence of stability: the Jacobian is) --
+
 
 def _ring(n):
     c = np.zeros((n, n))
@@ -213,9 +233,11 @@ def _ring(n):
 def test_unstable_fixed_point_on_a_ring_is_reported_unstable():
     # a seed on site 0 of a ring of 8 converges to a fixed point with a slowly growing mode
     net = pgrid.Network(_ring(8), gamma=1e-2, gain={0: 4.0}, loss={4: 2.0})
-    s = pgrid.steady_state(net, perturbation=0.0)          # the special start: the real seed kept exactly
+    s = pgrid.steady_state(net, perturbation=0.0)  # the special start: the real seed kept exactly
     assert s.stationary and s.max_growth > 1e-6
-    assert not s.stable and s.status == "unstable" and s.kicks == 1      # the kick could not leave it in t_max
+    assert (
+        not s.stable and s.status == "unstable" and s.kicks == 1
+    )  # the kick could not leave it in t_max
     assert "UNSTABLE" in s.message
     lam, tau = pgrid.stability(net, s.alpha, s.frequency)
     assert lam[0].real > 0 and tau == np.inf
@@ -237,9 +259,11 @@ def test_fig5_like_symmetric_branch_past_the_switch_is_not_called_stable():
     # the special (unperturbed) mode start: the mirror-symmetric subspace, never left without a kick
     raw = pgrid.steady_state(net, init="mode", t_max=2e4, kick=0.0, perturbation=0.0)
     assert raw.stationary and raw.status == "unstable" and raw.max_growth > 0.01
-    s = pgrid.steady_state(net, init="mode", t_max=2e4, perturbation=0.0)   # kicked off the unstable point
+    s = pgrid.steady_state(
+        net, init="mode", t_max=2e4, perturbation=0.0
+    )  # kicked off the unstable point
     assert s.kicks >= 1 and not s.stable and s.status == "not stationary"
-    assert abs(s.current[-1] - raw.current[-1]) > 0.05                 # it went somewhere else
+    assert abs(s.current[-1] - raw.current[-1]) > 0.05  # it went somewhere else
 
 
 def test_stable_state_raises_no_false_alarm():
@@ -253,12 +277,12 @@ def test_stable_state_raises_no_false_alarm():
 def test_stability_refuses_a_point_that_is_not_fixed():
     net = pgrid.chain(4, gain=4.0, loss=8.0, gamma=1e-2)
     s = pgrid.steady_state(net)
-    pgrid.stability(net, s.alpha, s.frequency)                          # a fixed point: fine
+    pgrid.stability(net, s.alpha, s.frequency)  # a fixed point: fine
     with pytest.raises(ValueError, match="not a fixed point.*residual"):
         pgrid.stability(net, 1.1 * s.alpha, s.frequency)
     rot = pgrid.steady_state(pgrid.chain(4, gain=4.0, loss=1.0, gamma=1e-2), init="mode")
     assert rot.stable and abs(rot.frequency) > 0.1
-    with pytest.raises(ValueError, match="frequency"):                  # a rotating state needs its omega
+    with pytest.raises(ValueError, match="frequency"):  # a rotating state needs its omega
         pgrid.stability(pgrid.chain(4, gain=4.0, loss=1.0, gamma=1e-2), rot.alpha)
 
 
@@ -270,20 +294,28 @@ def test_status_agrees_with_the_jacobian(net):
     if s.stationary:
         lam, _ = pgrid.stability(net, s.alpha, s.frequency)
         np.testing.assert_allclose(s.max_growth, lam[0].real, rtol=1e-9, atol=1e-14)
-        assert s.status == ("stable" if lam[0].real < -1e-9 else "unstable" if lam[0].real > 1e-9 else "marginal")
+        assert s.status == (
+            "stable" if lam[0].real < -1e-9 else "unstable" if lam[0].real > 1e-9 else "marginal"
+        )
     else:
         assert s.status == "not stationary" and np.isnan(s.max_growth)
 
 
 def test_divergence_raises_a_divergence_error_with_the_partial_result():
     good = pgrid.chain(4, gain=4.0, loss=8.0, gamma=1e-2)
-    bad = pgrid.chain(4, gain=pgrid.Reservoir(4.0, nu=0.0), loss=8.0, gamma=1e-2)    # gain that never saturates
+    bad = pgrid.chain(
+        4, gain=pgrid.Reservoir(4.0, nu=0.0), loss=8.0, gamma=1e-2
+    )  # gain that never saturates
     assert bad.growth_at_large_amplitude() > 0 > good.growth_at_large_amplitude()
     with pytest.raises(pgrid.DivergenceError, match="grows without bound.*nu > 0") as info:
         pgrid.steady_state([good, bad, good])
     assert not isinstance(info.value, ValueError) and info.value.points == [1]
     part = info.value.result
-    assert list(part.status) == ["stable", "diverged", "stable"] and list(part.success) == [True, False, True]
+    assert list(part.status) == ["stable", "diverged", "stable"] and list(part.success) == [
+        True,
+        False,
+        True,
+    ]
     kept = pgrid.steady_state([good, bad, good], throw=False)
     assert np.all(np.isnan(kept.current[1])) and "diverged" in kept.message
     np.testing.assert_array_equal(kept.current[[0, 2]], pgrid.steady_state([good, good]).current)
@@ -300,7 +332,7 @@ def test_relaxation_time_refuses_a_state_that_does_not_refine():
     s = pgrid.steady_state(net)
     tau = pgrid.relaxation_time(net, s)
     assert np.isfinite(tau) and tau > 0
-    off = dataclasses.replace(s, alpha=s.alpha * 1.05)          # claims to be stable, is no fixed point
+    off = dataclasses.replace(s, alpha=s.alpha * 1.05)  # claims to be stable, is no fixed point
     with pytest.raises(ValueError, match="did not refine"):
         pgrid.relaxation_time(net, off, newton_iter=1)
 
@@ -314,7 +346,9 @@ def test_relaxation_analysis_explains_the_18x_disagreement():
     for site, order in ((0, "linear"), (1, "quadratic")):
         measured = float(pgrid.relaxation_time(net, s, site=site))
         a = pgrid.relaxation_analysis(net, s, site=site)
-        assert a.tau == pytest.approx(measured, rel=0.05) and a.tau_jacobian == pytest.approx(tau_jac, rel=1e-6)
+        assert a.tau == pytest.approx(measured, rel=0.05) and a.tau_jacobian == pytest.approx(
+            tau_jac, rel=1e-6
+        )
         assert a.order == order and not a.visible and a.tau < 0.6 * tau_jac
     assert "twice its rate" in pgrid.relaxation_analysis(net, s, site=1).message
 
@@ -323,8 +357,14 @@ def test_steady_state_batches_index_like_arrays():
     nets = [[pgrid.chain(3, gain=4.0, loss=x, gamma=1e-2) for x in (2.0, 6.0, 8.0)]]
     s = pgrid.steady_state(nets, continuation=True)
     one = s[0, 2]
-    assert np.ndim(one.stationary) == 0 and np.array_equal(one.alpha, s.alpha[0, 2]) and one.status == s.status[0, 2]
+    assert (
+        np.ndim(one.stationary) == 0
+        and np.array_equal(one.alpha, s.alpha[0, 2])
+        and one.status == s.status[0, 2]
+    )
     assert s[0].alpha.shape == (3, 3) and np.array_equal(one.bonds, s.bonds)
-    assert s.status[0, 0] == "stable" and np.isfinite(pgrid.relaxation_analysis(nets[0][0], s[0, 0]).tau)
+    assert s.status[0, 0] == "stable" and np.isfinite(
+        pgrid.relaxation_analysis(nets[0][0], s[0, 0]).tau
+    )
     with pytest.raises(IndexError):
         one[0]

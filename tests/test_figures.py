@@ -18,7 +18,9 @@ PAPER = [f"fig{k}" for k in range(1, 6)] + [f"figS{k}" for k in range(1, 11)]
 
 def _run(*args, **kw):
     env = {**os.environ, "PGRID_PROGRESS": "0", "MPLBACKEND": "Agg"}
-    return subprocess.run([sys.executable, "-m", "pgrid", *args], capture_output=True, text=True, env=env, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "pgrid", *args], capture_output=True, text=True, env=env, **kw
+    )
 
 
 def test_list_names_every_paper_figure():
@@ -26,7 +28,7 @@ def test_list_names_every_paper_figure():
     assert out.returncode == 0, out.stderr
     listed = {line.split()[0] for line in out.stdout.splitlines() if line.strip()}
     assert set(figures.FIGURES) <= listed
-    for fig in PAPER:                       # every paper figure, as itself or through its panels
+    for fig in PAPER:  # every paper figure, as itself or through its panels
         assert fig in figures.PAPER_FIGURES and set(figures.PAPER_FIGURES[fig]) <= listed, fig
     assert list(figures.PAPER_FIGURES) == PAPER
 
@@ -55,7 +57,9 @@ def test_every_figure_resolves_and_is_published_by_its_chapter():
         text = (BOOK / f"{s.chapter}.md").read_text(encoding="utf8")
         assert f"name: {s.label}" in text, (name, s.label)
         assert f'figures.publish("{name}"' in text, f"{s.chapter}.md does not publish {name}"
-        assert f'figures.plot("{name}"' in text, f"{s.chapter}.md does not draw {name} with figures.plot"
+        assert f'figures.plot("{name}"' in text, (
+            f"{s.chapter}.md does not draw {name} with figures.plot"
+        )
         for dep in s.requires:
             assert dep in figures.FIGURES, (name, dep)
 
@@ -76,19 +80,24 @@ def test_figure_command_writes_pdf_svg_and_netcdf_with_provenance(tmp_path):
     assert a["command"] == f"pgrid figure figS1 -o {tmp_path / 'out'}"
     assert a["pgrid_version"] == pgrid.__version__
     from pgrid.provenance import source_hash
+
     assert a["pgrid_source_hash"] == source_hash()
-    assert a["git_commit"]                                   # a commit in a checkout, "unknown" elsewhere
+    assert a["git_commit"]  # a commit in a checkout, "unknown" elsewhere
     libs = json.loads(a["library_versions"])
     assert {"python", "numpy", "scipy", "numba", "qutip", "xarray", "matplotlib"} <= set(libs)
     assert json.loads(a["parameters"]) == {"n0s": [1.0, 10.0]}
     # the data are the figure's numbers, recomputed: the closed form of Eq. (S14)
     import numpy as np
+
     x = ds.occupation.values[1]
-    np.testing.assert_allclose(ds.exact.values[1], analytic.s14_coherent_cutoff(x, 10.0), rtol=1e-12)
+    np.testing.assert_allclose(
+        ds.exact.values[1], analytic.s14_coherent_cutoff(x, 10.0), rtol=1e-12
+    )
 
 
 def test_publish_writes_the_downloads_only_where_asked(tmp_path, monkeypatch, capsys):
     import matplotlib
+
     matplotlib.use("Agg")
     ds = figures.compute("figS1")
     fig = figures.plot("figS1", ds)
@@ -98,7 +107,7 @@ def test_publish_writes_the_downloads_only_where_asked(tmp_path, monkeypatch, ca
     assert "figS1.pdf, figS1.svg, figS1.nc" in first and "pgrid figure figS1 -o DIR" in first
     monkeypatch.setenv("PGRID_FIGURE_DIR", str(tmp_path))
     figures.publish("figS1", ds, fig)
-    assert capsys.readouterr().out == first              # the same text wherever the files go
+    assert capsys.readouterr().out == first  # the same text wherever the files go
     assert sorted(p.name for p in tmp_path.iterdir()) == ["figS1.nc", "figS1.pdf", "figS1.svg"]
 
 

@@ -21,7 +21,7 @@ def test_follow_branch_matches_one_continuation_and_stops_at_the_first_miss():
     full = pgrid.steady_state(paths, continuation=True, init="seed", t_max=2e3)
     hit = np.cumprod(omega_zero(full, paths), axis=1).astype(bool)
     assert np.array_equal(on, hit)
-    assert on[:, 0].all() and not on[:, -1].any()          # on the branch at 8g, off it by 2g
+    assert on[:, 0].all() and not on[:, -1].any()  # on the branch at 8g, off it by 2g
     np.testing.assert_allclose(out["current"][on], full.current[..., -1][on], rtol=1e-9)
     assert np.all(np.isnan(out["current"][~on]))
 
@@ -38,5 +38,5 @@ def test_one_start_per_point():
         pgrid.steady_state(nets, init=starts[:, :3])
     with pytest.raises(ValueError, match="finite"):
         pgrid.Protocol(init=[[1.0, np.nan]])
-    assert pgrid.Protocol(init=starts) == pgrid.Protocol(init=starts.copy())        # a value, hashable
+    assert pgrid.Protocol(init=starts) == pgrid.Protocol(init=starts.copy())  # a value, hashable
     hash(pgrid.Protocol(init=starts))

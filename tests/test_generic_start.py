@@ -9,7 +9,8 @@ and every outcome that does not settle is kicked before it is reported.
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import pgrid
 from pgrid import Reservoir
@@ -30,7 +31,9 @@ def test_chain_of_five_default_start_reaches_the_stable_rotating_state():
     np.testing.assert_allclose(abs(s.frequency), 0.3082791, rtol=1e-6)
     rnd = pgrid.steady_state([net] * 6, init="random")
     assert np.all(rnd.status == "stable")
-    np.testing.assert_allclose(_summary(rnd), np.broadcast_to(_summary(s), (6, 9)), rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(
+        _summary(rnd), np.broadcast_to(_summary(s), (6, 9)), rtol=1e-6, atol=1e-9
+    )
 
 
 def test_chain_of_five_special_start_stays_in_the_real_subspace_and_says_so():
@@ -52,17 +55,17 @@ def test_ring_of_four_default_start_reaches_the_stable_state(flux, loss):
     s = pgrid.steady_state(net)
     assert s.status == "stable"
     special = pgrid.steady_state(net, perturbation=0.0, kick=0.0)
-    assert special.status == "not stationary"          # the real seed's oscillation in its subspace
+    assert special.status == "not stationary"  # the real seed's oscillation in its subspace
     att = pgrid.attractors(net, n_starts=16)
-    assert att.fraction[0] >= 0.75                      # the attractor most random starts reach ...
-    assert pgrid.equivalent(net, att.states[0].alpha, s.alpha)     # ... up to a symmetry
+    assert att.fraction[0] >= 0.75  # the attractor most random starts reach ...
+    assert pgrid.equivalent(net, att.states[0].alpha, s.alpha)  # ... up to a symmetry
     # the stable state delivers more to the loss site than the subspace's oscillation
     # (Gamma_e = 5, Phi = 0: 0.92 against 0.71)
     assert pgrid.site_inflow(net, s.current)[2] > pgrid.site_inflow(net, special.current)[2] + 0.02
 
 
 def test_an_oscillation_is_reported_only_after_it_survived_a_kick():
-    net = pgrid.chain(4, gain=1.0, loss=1.0, gamma=1e-2)          # a multimode state
+    net = pgrid.chain(4, gain=1.0, loss=1.0, gamma=1e-2)  # a multimode state
     s = pgrid.steady_state(net)
     assert s.status == "not stationary" and s.kicks == 1
     assert "survived a random kick" in s.message
@@ -81,7 +84,9 @@ def test_the_seed_of_a_multistable_chain_is_displaced_enough():
     s = pgrid.steady_state(net, t_max=1e4)
     assert s.status == "stable" and pgrid.equivalent(net, att.states[0].alpha, s.alpha, tol=1e-6)
     near = pgrid.steady_state(net, t_max=1e4, perturbation=1e-3)
-    assert near.status == "stable" and not pgrid.equivalent(net, att.states[0].alpha, near.alpha, tol=1e-3)
+    assert near.status == "stable" and not pgrid.equivalent(
+        net, att.states[0].alpha, near.alpha, tol=1e-3
+    )
 
 
 def test_perturbation_is_seeded_and_validated():
@@ -93,7 +98,10 @@ def test_perturbation_is_seeded_and_validated():
         pgrid.Protocol(perturbation=-1e-3)
     assert not pgrid.Protocol().special and pgrid.Protocol(perturbation=0).special
     assert not pgrid.Protocol(init="random", perturbation=0).special
-    assert pgrid.Protocol().displacement == 1e-2 and pgrid.Protocol(init=(1.0, 0.0)).displacement == 1e-3
+    assert (
+        pgrid.Protocol().displacement == 1e-2
+        and pgrid.Protocol(init=(1.0, 0.0)).displacement == 1e-3
+    )
     assert pgrid.Protocol(init="random").displacement == 0.0
 
 
@@ -113,21 +121,33 @@ def _small_networks(draw):
     if kind == "ring":
         n = draw(st.integers(3, 6))
         flux = draw(st.sampled_from([0.0, 0.5, np.pi / 2, np.pi]))
-        return pgrid.ring(n, gain={0: Reservoir(gain, nu=nu)}, loss={n // 2: Reservoir(loss, nu=nu)},
-                          gamma=gamma, flux=flux)
+        return pgrid.ring(
+            n,
+            gain={0: Reservoir(gain, nu=nu)},
+            loss={n // 2: Reservoir(loss, nu=nu)},
+            gamma=gamma,
+            flux=flux,
+        )
     rows, cols = draw(st.sampled_from([(2, 2), (2, 3), (3, 3)]))
-    return pgrid.square_grid(rows, cols, gain={0: Reservoir(gain, nu=nu)},
-                             loss={rows * cols - 1: Reservoir(loss, nu=nu)}, gamma=gamma)
+    return pgrid.square_grid(
+        rows,
+        cols,
+        gain={0: Reservoir(gain, nu=nu)},
+        loss={rows * cols - 1: Reservoir(loss, nu=nu)},
+        gamma=gamma,
+    )
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(net=_small_networks())
 def test_default_start_reports_the_state_most_random_starts_reach(net):
     s = pgrid.steady_state(net, t_max=1e4)
     # an outcome that does not settle is reported only after a kick
     assert s.status != "not stationary" or s.kicks >= 1
     att = pgrid.attractors(net, n_starts=12, seed=1, amplitude=1e-2, t_max=1e4)
-    if att.fraction.size and att.fraction[0] >= 0.75:    # three in four random starts agree
+    if att.fraction.size and att.fraction[0] >= 0.75:  # three in four random starts agree
         assert s.status == "stable", s.message
         assert pgrid.equivalent(net, att.states[0].alpha, s.alpha, tol=1e-5)
 
@@ -181,7 +201,9 @@ def test_linear_noise_flags_results_outside_its_validity():
         ln = pgrid.linear_noise(net, s)
     assert ln.relative_fluctuation > pgrid.lna.EPSILON_LIMIT
     assert str(ln.status).startswith(("unreliable", "invalid"))
-    big = pgrid.chain(6, gain=Reservoir(4.0, 1e4), loss=Reservoir(8.0, 1e4), gamma=1e-2)   # macroscopic
+    big = pgrid.chain(
+        6, gain=Reservoir(4.0, 1e4), loss=Reservoir(8.0, 1e4), gamma=1e-2
+    )  # macroscopic
     quiet = pgrid.linear_noise(big, pgrid.steady_state(big))
     assert quiet.status == "ok" and quiet.relative_fluctuation < pgrid.lna.EPSILON_LIMIT
 
@@ -189,8 +211,10 @@ def test_linear_noise_flags_results_outside_its_validity():
 def test_a_point_is_solved_alike_in_any_batch():
     # the start's perturbation and the random kick are the same for every point: a live
     # recomputation of one point of a batch (a stored sweep, a chapter's spot check) agrees with it
-    osc = pgrid.chain(4, gain=1.0, loss=1.0, gamma=1e-2)          # kicked, then still moving
+    osc = pgrid.chain(4, gain=1.0, loss=1.0, gamma=1e-2)  # kicked, then still moving
     batch = pgrid.steady_state([osc.replace(loss={3: x}) for x in (0.5, 1.0, 2.0)])
     alone = pgrid.steady_state(osc)
-    assert batch.status[1] == alone.status == "not stationary" and batch.kicks[1] == alone.kicks == 1
+    assert (
+        batch.status[1] == alone.status == "not stationary" and batch.kicks[1] == alone.kicks == 1
+    )
     np.testing.assert_array_equal(batch.alpha[1], alone.alpha)

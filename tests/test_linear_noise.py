@@ -2,7 +2,8 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import pgrid
 from pgrid import analytic
@@ -12,10 +13,14 @@ from pgrid import analytic
 def test_thermal_equilibrium_is_exact(n, n_th):
     net = pgrid.chain(n, gain=0.0, loss=0.0, gamma=1e-2, n_th=n_th)
     ln = pgrid.linear_noise(net, (np.zeros(n), 0.0))
-    np.testing.assert_allclose(ln.current_std, analytic.s45_current_std(n_th, quantum=False), rtol=1e-12)
-    np.testing.assert_allclose(ln.current_std_operator, analytic.s45_current_std(n_th, quantum=True), rtol=1e-12)
+    np.testing.assert_allclose(
+        ln.current_std, analytic.s45_current_std(n_th, quantum=False), rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        ln.current_std_operator, analytic.s45_current_std(n_th, quantum=True), rtol=1e-12
+    )
     np.testing.assert_allclose(ln.occupation_mean, n_th, rtol=1e-12)
-    np.testing.assert_allclose(ln.occupation_var, n_th ** 2, rtol=1e-12)
+    np.testing.assert_allclose(ln.occupation_var, n_th**2, rtol=1e-12)
     np.testing.assert_allclose(ln.current_mean, 0.0, atol=1e-12)
 
 
@@ -23,13 +28,17 @@ def _compare(net, state, *, rel, t_relax=2e4, t_sample=4e4, n_traj=32, dt=0.02):
     ln = pgrid.linear_noise(net, state)
     assert np.all(ln.status == "ok")
     init = np.broadcast_to(state.alpha, (n_traj, net.n_sites))
-    e = pgrid.simulate(net, dt=dt, t_relax=t_relax, t_sample=t_sample, n_traj=n_traj, seed=11, init=init)
+    e = pgrid.simulate(
+        net, dt=dt, t_relax=t_relax, t_sample=t_sample, n_traj=n_traj, seed=11, init=init
+    )
     dev = np.abs(e.current_std - ln.current_std)
-    assert np.all(dev < 3 * e.current_std_err + rel * ln.current_std), (e.current_std / ln.current_std)
+    assert np.all(dev < 3 * e.current_std_err + rel * ln.current_std), (
+        e.current_std / ln.current_std
+    )
     return ln, e
 
 
-N0 = 1e5          # large n0: fluctuations small against the amplitudes, where the theory holds
+N0 = 1e5  # large n0: fluctuations small against the amplitudes, where the theory holds
 
 
 def _res(rate):
@@ -46,8 +55,14 @@ def test_broken_phase_current_noise_matches_the_sde_for_chains(n, loss):
     assert s.stable
     ln, e = _compare(net, s, rel=0.02)
     # the means to first order in the noise: within 3 sigma of the SDE
-    assert np.all(np.abs(e.current_mean - ln.current_mean) < 3 * e.current_mean_err + 1e-6 * np.abs(ln.current_mean))
-    assert np.all(np.abs(e.occupation_mean - ln.occupation_mean) < 4 * e.occupation_mean_err + 1e-6 * ln.occupation_mean)
+    assert np.all(
+        np.abs(e.current_mean - ln.current_mean)
+        < 3 * e.current_mean_err + 1e-6 * np.abs(ln.current_mean)
+    )
+    assert np.all(
+        np.abs(e.occupation_mean - ln.occupation_mean)
+        < 4 * e.occupation_mean_err + 1e-6 * ln.occupation_mean
+    )
 
 
 def test_broken_phase_current_noise_matches_the_sde_on_a_grid():
@@ -60,8 +75,9 @@ def test_broken_phase_current_noise_matches_the_sde_on_a_grid():
 
 def test_unstable_or_moving_states_give_no_result():
     net = pgrid.chain(4, gain=4.0, loss=1.0, gamma=1e-2)
-    s = pgrid.steady_state([net, net.replace(loss={3: 8.0})], init="seed", t_max=50.0,
-                           kick=0.0)       # far too short, and not given a second run by a kick
+    s = pgrid.steady_state(
+        [net, net.replace(loss={3: 8.0})], init="seed", t_max=50.0, kick=0.0
+    )  # far too short, and not given a second run by a kick
     ln = pgrid.linear_noise([net, net.replace(loss={3: 8.0})], s)
     assert np.all(s.status == "not stationary")
     assert np.all(np.isnan(ln.current_std)) and all(x.startswith("no result") for x in ln.status)
@@ -75,10 +91,14 @@ def stable_states(draw):
     g = np.zeros((n, n))
     for i in range(n - 1):
         g[i, i + 1] = g[i + 1, i] = draw(st.floats(0.5, 1.5))
-    net = pgrid.Network(g, gamma=draw(st.floats(1e-3, 0.05)), n_th=draw(st.floats(0.0, 5.0)),
-                        gain={0: pgrid.Reservoir(draw(st.floats(1.0, 5.0)), n0=draw(st.floats(1.0, 50.0)))},
-                        loss={n - 1: pgrid.Reservoir(draw(st.floats(1.0, 10.0)), n0=draw(st.floats(1.0, 50.0)))},
-                        detuning=draw(st.lists(st.floats(-0.2, 0.2), min_size=n, max_size=n)))
+    net = pgrid.Network(
+        g,
+        gamma=draw(st.floats(1e-3, 0.05)),
+        n_th=draw(st.floats(0.0, 5.0)),
+        gain={0: pgrid.Reservoir(draw(st.floats(1.0, 5.0)), n0=draw(st.floats(1.0, 50.0)))},
+        loss={n - 1: pgrid.Reservoir(draw(st.floats(1.0, 10.0)), n0=draw(st.floats(1.0, 50.0)))},
+        detuning=draw(st.lists(st.floats(-0.2, 0.2), min_size=n, max_size=n)),
+    )
     s = pgrid.steady_state(net.replace(n_th=0.0), init="seed", amplitude=1.0, t_max=4e3)
     return net, s, draw(st.floats(0, 2 * np.pi))
 
@@ -91,7 +111,13 @@ def test_gauge_invariance_and_site_balance(case):
         return
     ln = pgrid.linear_noise(net, s)
     rot = pgrid.linear_noise(net, (s.alpha * np.exp(1j * phase), float(s.frequency)))
-    for name in ("current_mean", "current_std", "current_std_operator", "occupation_mean", "occupation_var"):
+    for name in (
+        "current_mean",
+        "current_std",
+        "current_std_operator",
+        "occupation_mean",
+        "occupation_var",
+    ):
         np.testing.assert_allclose(getattr(rot, name), getattr(ln, name), rtol=1e-7, atol=1e-9)
     # passive sites: the mean currents balance the bath exactly, J_in - J_out = gamma (<n> - N_th)
     flow = np.zeros(net.n_sites)
@@ -99,12 +125,22 @@ def test_gauge_invariance_and_site_balance(case):
     np.add.at(flow, net.bonds[:, 0], -ln.current_mean)
     passive = np.ones(net.n_sites, bool)
     passive[list(net.gain) + list(net.loss)] = False
-    np.testing.assert_allclose(flow[passive], (net.gamma * (ln.occupation_mean - net.n_th))[passive],
-                               rtol=1e-6, atol=1e-9 * (1 + np.abs(ln.current_mean).max()))
+    np.testing.assert_allclose(
+        flow[passive],
+        (net.gamma * (ln.occupation_mean - net.n_th))[passive],
+        rtol=1e-6,
+        atol=1e-9 * (1 + np.abs(ln.current_mean).max()),
+    )
 
 
 def test_linear_noise_refuses_a_state_of_another_network():
-    net = pgrid.chain(2, gain=pgrid.Reservoir(5.59, n0=3, nu=3), loss=pgrid.Reservoir(6.11, n0=1), gamma=0.1, n_th=3.0)
+    net = pgrid.chain(
+        2,
+        gain=pgrid.Reservoir(5.59, n0=3, nu=3),
+        loss=pgrid.Reservoir(6.11, n0=1),
+        gamma=0.1,
+        n_th=3.0,
+    )
     s = pgrid.steady_state(net.replace(n_th=0.0))
     with pytest.raises(ValueError, match="not a fixed point of `net` item 0"):
         pgrid.linear_noise(net.replace(loss={1: 2.0}), s)
@@ -112,12 +148,18 @@ def test_linear_noise_refuses_a_state_of_another_network():
 
 def test_negative_mean_occupations_are_invalid_not_ok():
     # a user's network where the Gaussian closure gives <|alpha_1|^2> = -49 (SDE: 7.35)
-    net = pgrid.chain(2, gain=pgrid.Reservoir(5.59, n0=3, nu=3), loss=pgrid.Reservoir(6.11, n0=1), gamma=0.1, n_th=3.0)
+    net = pgrid.chain(
+        2,
+        gain=pgrid.Reservoir(5.59, n0=3, nu=3),
+        loss=pgrid.Reservoir(6.11, n0=1),
+        gamma=0.1,
+        n_th=3.0,
+    )
     s = pgrid.steady_state(net.replace(n_th=0.0))
     with pytest.warns(pgrid.lna.LinearNoiseWarning, match="negative mean occupation"):
         ln = pgrid.linear_noise(net, s)
     assert str(ln.status).startswith("invalid: negative mean occupation at site(s) [0]")
-    assert ln.occupation_mean[0] < 0           # the numbers are kept, the status says what they are worth
+    assert ln.occupation_mean[0] < 0  # the numbers are kept, the status says what they are worth
 
 
 def test_linear_noise_refuses_a_network_too_large_before_any_work():
@@ -127,7 +169,7 @@ def test_linear_noise_refuses_a_network_too_large_before_any_work():
     t0 = time.perf_counter()
     with pytest.raises(pgrid.errors.InsufficientMemoryError, match="use pgrid.simulate"):
         pgrid.linear_noise(net, (np.zeros(400), 0.0))
-    assert time.perf_counter() - t0 < 5.0          # refused up front (it used to ask numpy for 381 GiB)
+    assert time.perf_counter() - t0 < 5.0  # refused up front (it used to ask numpy for 381 GiB)
 
 
 def test_sparse_quadratic_forms_give_the_dense_variances():
@@ -151,9 +193,13 @@ def test_means_left_open_by_a_second_marginal_mode_are_flagged():
     # ring of four with a flux: the mean equation is singular along a direction that moves n_1 - n_3; the
     # SDE gives 114 +- 5 and 79 +- 5 where linear noise said 128 and 65 ("ok" before)
     R = pgrid.Reservoir
-    ring = pgrid.ring(4, gain={0: R(4.0, 100.0)}, loss={2: R(5.0, 100.0)}, gamma=0.05, flux=np.pi / 3, n_th=0.5)
+    ring = pgrid.ring(
+        4, gain={0: R(4.0, 100.0)}, loss={2: R(5.0, 100.0)}, gamma=0.05, flux=np.pi / 3, n_th=0.5
+    )
     ln = pgrid.linear_noise(ring, pgrid.steady_state(ring.replace(n_th=0.0)))
     assert str(ln.status).startswith("unreliable: mean occupations of site(s) [1, 3]")
     # a chain of five is singular too, but only along coherences: its means hold (SDE agrees to 0.1 %)
-    chain = pgrid.chain(5, gain=R(4.0, 100.0, nu=3), loss=R(6.0, 50.0), gamma=3e-2, n_th=[1, 0, 2, 0, 1.0])
+    chain = pgrid.chain(
+        5, gain=R(4.0, 100.0, nu=3), loss=R(6.0, 50.0), gamma=3e-2, n_th=[1, 0, 2, 0, 1.0]
+    )
     assert pgrid.linear_noise(chain, pgrid.steady_state(chain.replace(n_th=0.0))).status == "ok"

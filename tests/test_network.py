@@ -35,13 +35,16 @@ def test_linear_matrix_signs():
     np.testing.assert_allclose(m[1, 1], -0.1)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(rate=-1.0), "rate"),
-    (dict(rate=1.0, n0=0.0), "n0"),
-    (dict(rate=1.0, n0=-2.0), "n0"),
-    (dict(rate=float("nan")), "rate"),
-    (dict(rate=1.0, nu=-1.0), "nu"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(rate=-1.0), "rate"),
+        (dict(rate=1.0, n0=0.0), "n0"),
+        (dict(rate=1.0, n0=-2.0), "n0"),
+        (dict(rate=float("nan")), "rate"),
+        (dict(rate=1.0, nu=-1.0), "nu"),
+    ],
+)
 def test_reservoir_errors(kwargs, match):
     with pytest.raises(ValueError, match=match):
         pgrid.Reservoir(**kwargs)
@@ -94,17 +97,21 @@ def test_bond_index_finds_bonds_and_names_bad_sites():
 def test_network_is_a_value():
     import pickle
 
-    net = pgrid.chain(4, gain=pgrid.Reservoir(4.0, n0=2.0), loss=2.0, gamma=1e-2, detuning=[0.1, 0, -0.0, 0])
-    twin = pgrid.chain(4, gain=pgrid.Reservoir(4.0, n0=2.0), loss=2.0, gamma=1e-2, detuning=[0.1, 0, 0, 0])
+    net = pgrid.chain(
+        4, gain=pgrid.Reservoir(4.0, n0=2.0), loss=2.0, gamma=1e-2, detuning=[0.1, 0, -0.0, 0]
+    )
+    twin = pgrid.chain(
+        4, gain=pgrid.Reservoir(4.0, n0=2.0), loss=2.0, gamma=1e-2, detuning=[0.1, 0, 0, 0]
+    )
     assert net == twin and hash(net) == hash(twin) and net == net.replace()
     assert len({net, twin, net.replace(gamma=2e-2)}) == 2
     assert net != net.replace(loss={3: 2.5}) and net != net.replace(n_th=1.0) and net != "net"
     with pytest.raises(AttributeError, match="read-only.*replace"):
         net.gamma = 0.1
     with pytest.raises(TypeError):
-        net.gain[3] = pgrid.Reservoir(1.0)          # read-only mapping
+        net.gain[3] = pgrid.Reservoir(1.0)  # read-only mapping
     with pytest.raises(ValueError):
-        net.coupling[0, 1] = 2.0                     # read-only array
+        net.coupling[0, 1] = 2.0  # read-only array
     with pytest.raises(ValueError):
         net.bonds[0, 0] = 3
     back = pickle.loads(pickle.dumps(net))
@@ -121,17 +128,32 @@ def test_complex_coupling_is_kept_not_truncated():
         pgrid.chain(3, gain=1.0, loss=1.0, gamma=0.1, detuning=[0, 1j, 0])
 
 
-@pytest.mark.parametrize("make, name", [
-    (lambda: pgrid.chain(3, gain=1.0, loss=1.0, gamma="abc"), "gamma"),
-    (lambda: pgrid.chain(3, gain=1.0, loss=1.0, gamma="0.1"), "gamma"),     # no string is a number
-    (lambda: pgrid.chain(3, gain=1.0, loss=1.0, gamma=0.1, n_th=[1, "x", 2]), "n_th"),
-    (lambda: pgrid.Reservoir("2.0"), "rate"),
-    (lambda: pgrid.Reservoir(2.0, n0="big"), "n0"),
-    (lambda: pgrid.Network([[0, 1], [1]], gamma=0.1), "coupling"),
-    (lambda: pgrid.simulate(pgrid.chain(2, gain=0.0, loss=0.0, gamma=0.5), dt="0.01", t_relax=1, t_sample=1,
-                            n_traj=1, seed=0), "dt"),
-    (lambda: pgrid.steady_state(pgrid.chain(2, gain=1.0, loss=1.0, gamma=0.5), t_max="1e3"), "t_max"),
-])
+@pytest.mark.parametrize(
+    "make, name",
+    [
+        (lambda: pgrid.chain(3, gain=1.0, loss=1.0, gamma="abc"), "gamma"),
+        (lambda: pgrid.chain(3, gain=1.0, loss=1.0, gamma="0.1"), "gamma"),  # no string is a number
+        (lambda: pgrid.chain(3, gain=1.0, loss=1.0, gamma=0.1, n_th=[1, "x", 2]), "n_th"),
+        (lambda: pgrid.Reservoir("2.0"), "rate"),
+        (lambda: pgrid.Reservoir(2.0, n0="big"), "n0"),
+        (lambda: pgrid.Network([[0, 1], [1]], gamma=0.1), "coupling"),
+        (
+            lambda: pgrid.simulate(
+                pgrid.chain(2, gain=0.0, loss=0.0, gamma=0.5),
+                dt="0.01",
+                t_relax=1,
+                t_sample=1,
+                n_traj=1,
+                seed=0,
+            ),
+            "dt",
+        ),
+        (
+            lambda: pgrid.steady_state(pgrid.chain(2, gain=1.0, loss=1.0, gamma=0.5), t_max="1e3"),
+            "t_max",
+        ),
+    ],
+)
 def test_strings_are_refused_naming_the_parameter(make, name):
     with pytest.raises(ValueError, match=f"`{name}`"):
         make()

@@ -15,9 +15,20 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_every_package_is_listed_in_pyproject():
     text = (ROOT / "pyproject.toml").read_text(encoding="utf8")
-    listed = set(re.search(r"^packages = \[(.*)\]$", text, re.M).group(1).replace('"', "").replace(" ", "").split(","))
-    found = {p.parent.relative_to(ROOT).as_posix().replace("/", ".") for p in (ROOT / "pgrid").rglob("__init__.py")}
-    assert found | {"pgrid.book.data"} == listed, "update [tool.setuptools] packages in pyproject.toml"
+    listed = set(
+        re.search(r"^packages = \[(.*)\]$", text, re.M)
+        .group(1)
+        .replace('"', "")
+        .replace(" ", "")
+        .split(",")
+    )
+    found = {
+        p.parent.relative_to(ROOT).as_posix().replace("/", ".")
+        for p in (ROOT / "pgrid").rglob("__init__.py")
+    }
+    assert found | {"pgrid.book.data"} == listed, (
+        "update [tool.setuptools] packages in pyproject.toml"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -27,27 +38,63 @@ def installed(tmp_path_factory):
     import shutil
 
     tmp = tmp_path_factory.mktemp("wheel")
-    src = tmp / "src"                    # a copy of what the distribution is made of (setuptools writes build/)
+    src = tmp / "src"  # a copy of what the distribution is made of (setuptools writes build/)
     for name in ("pyproject.toml", "README.md", "LICENSE"):
         src.mkdir(exist_ok=True)
         shutil.copy2(ROOT / name, src / name)
     for name in ("pgrid", "data"):
-        shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    out = subprocess.run([sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "--no-build-isolation",
-                          "-w", str(tmp / "dist"), "-q"], capture_output=True, text=True)
+        shutil.copytree(
+            ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+        )
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(src),
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp / "dist"),
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     wheel = next((tmp / "dist").glob("pgrid_microgrids-*.whl"))
-    out = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(tmp / "site"),
-                          str(wheel), "-q"], capture_output=True, text=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--target",
+            str(tmp / "site"),
+            str(wheel),
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     return tmp, wheel
 
 
 def _python(tmp, code, **env):
-    environ = {k: v for k, v in os.environ.items() if k not in ("PGRID_DATA_DIR", "PGRID_FIGURE_DIR")}
+    environ = {
+        k: v for k, v in os.environ.items() if k not in ("PGRID_DATA_DIR", "PGRID_FIGURE_DIR")
+    }
     environ.update(PYTHONPATH=str(tmp / "site"), PGRID_PROGRESS="0", MPLBACKEND="Agg", **env)
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=tmp, capture_output=True, text=True,
-                          env=environ)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=tmp,
+        capture_output=True,
+        text=True,
+        env=environ,
+    )
 
 
 def test_wheel_installs_with_its_dependencies_into_a_clean_venv(installed, tmp_path):
@@ -57,12 +104,28 @@ def test_wheel_installs_with_its_dependencies_into_a_clean_venv(installed, tmp_p
     venv = tmp_path / "venv"
     out = subprocess.run([sys.executable, "-m", "venv", str(venv)], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
-    pins = [line for line in (ROOT / "requirements.txt").read_text(encoding="utf8").splitlines()
-            if line.strip() and not line.startswith(("#", "-e"))]
+    pins = [
+        line
+        for line in (ROOT / "requirements.txt").read_text(encoding="utf8").splitlines()
+        if line.strip() and not line.startswith(("#", "-e"))
+    ]
     (tmp_path / "constraints.txt").write_text("\n".join(pins) + "\n")
     py = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
-    out = subprocess.run([str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-c",
-                          str(tmp_path / "constraints.txt"), str(wheel)], capture_output=True, text=True)
+    out = subprocess.run(
+        [
+            str(py),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            "-c",
+            str(tmp_path / "constraints.txt"),
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     code = textwrap.dedent("""
         import os, tempfile, pgrid
@@ -75,16 +138,26 @@ def test_wheel_installs_with_its_dependencies_into_a_clean_venv(installed, tmp_p
         print("ok", bool(back.stable))
     """)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    out = subprocess.run([str(py), "-c", code], cwd=tmp_path, capture_output=True, text=True,
-                         env={**env, "PGRID_PROGRESS": "0"})
+    out = subprocess.run(
+        [str(py), "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**env, "PGRID_PROGRESS": "0"},
+    )
     assert out.returncode == 0 and out.stdout.strip() == "ok True", out.stdout + out.stderr
 
 
 def test_wheel_contents(installed):
     _, wheel = installed
     names = zipfile.ZipFile(wheel).namelist()
-    for f in ("pgrid/__init__.py", "pgrid/book/figures/pgrid.mplstyle", "pgrid/book/data/fig4b.npz",
-              "pgrid/book/data/fig4b.json", "pgrid/book/data/fig_s2.npz"):
+    for f in (
+        "pgrid/__init__.py",
+        "pgrid/book/figures/pgrid.mplstyle",
+        "pgrid/book/data/fig4b.npz",
+        "pgrid/book/data/fig4b.json",
+        "pgrid/book/data/fig_s2.npz",
+    ):
         assert f in names, f
     assert any(n.endswith("licenses/LICENSE") for n in names)
     entry = next(n for n in names if n.endswith("entry_points.txt"))
@@ -95,10 +168,12 @@ def test_wheel_contents(installed):
 
 def test_installed_package_works_outside_the_checkout(installed):
     tmp, _ = installed
-    out = _python(tmp, f"""
+    out = _python(
+        tmp,
+        f"""
         import numpy as np, pgrid
         from pathlib import Path
-        assert Path(pgrid.__file__).resolve().is_relative_to(Path({str(tmp / 'site')!r}).resolve()), pgrid.__file__
+        assert Path(pgrid.__file__).resolve().is_relative_to(Path({str(tmp / "site")!r}).resolve()), pgrid.__file__
         net = pgrid.chain(2, gain=4.0, loss=2.0, gamma=0.1, n_th=1.0)
         ens = pgrid.simulate(net, dt=0.02, t_relax=10.0, t_sample=50.0, n_traj=4, seed=1)
         assert np.isfinite(ens.current_mean).all()
@@ -122,15 +197,23 @@ def test_installed_package_works_outside_the_checkout(installed):
         from pgrid.book.environment import versions_line
         assert "git unknown" in versions_line()
         print("ok")
-    """)
+    """,
+    )
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stdout + out.stderr
 
 
 def test_installed_figure_command(installed):
     tmp, _ = installed
-    out = _python(tmp, "import sys; from pgrid.__main__ import main; sys.exit(main(['figure', 'fig4b', '-o', 'figs']))")
+    out = _python(
+        tmp,
+        "import sys; from pgrid.__main__ import main; sys.exit(main(['figure', 'fig4b', '-o', 'figs']))",
+    )
     assert out.returncode == 0, out.stdout + out.stderr
-    assert sorted(p.name for p in (tmp / "figs").iterdir()) == ["fig4b.nc", "fig4b.pdf", "fig4b.svg"]
+    assert sorted(p.name for p in (tmp / "figs").iterdir()) == [
+        "fig4b.nc",
+        "fig4b.pdf",
+        "fig4b.svg",
+    ]
     # without matplotlib (the `book` extra) the command says what to install
     block = "import sys; sys.modules['matplotlib'] = None; from pgrid.__main__ import main; sys.exit(main(['figure', 'figS1']))"
     out = _python(tmp, block)
@@ -139,16 +222,20 @@ def test_installed_figure_command(installed):
 
 def test_the_api_page_documents_every_command_and_option():
     text = (ROOT / "book" / "api.md").read_text(encoding="utf8")
-    section = text[text.index("## Command line"):]
+    section = text[text.index("## Command line") :]
     out = subprocess.run([sys.executable, "-m", "pgrid", "--help"], capture_output=True, text=True)
     commands = re.search(r"\{([a-z,]+)\}", out.stdout).group(1).split(",")
     assert len(commands) >= 2, out.stdout
     for cmd in commands:
         assert f"`pgrid {cmd}" in section, cmd
-        out = subprocess.run([sys.executable, "-m", "pgrid", cmd, "--help"], capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, "-m", "pgrid", cmd, "--help"], capture_output=True, text=True
+        )
         for opt in set(re.findall(r"(--[a-z][a-z-]*)", out.stdout)) - {"--help"}:
             assert opt in section, (cmd, opt)
-    out = subprocess.run([sys.executable, "-m", "pgrid.book.precompute", "--help"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "pgrid.book.precompute", "--help"], capture_output=True, text=True
+    )
     assert "`python -m pgrid.book.precompute" in section
     for opt in set(re.findall(r"(--[a-z][a-z-]*)", out.stdout)) - {"--help"}:
         assert opt in section, ("precompute", opt)

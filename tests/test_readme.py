@@ -15,7 +15,7 @@ def test_readme_has_examples():
 
 
 def test_readme_examples_run(tmp_path, monkeypatch):
-    monkeypatch.setenv("PGRID_CACHE_DIR", str(tmp_path))      # the sweep example caches
+    monkeypatch.setenv("PGRID_CACHE_DIR", str(tmp_path))  # the sweep example caches
     namespace = {"__name__": "readme"}
     for k, block in enumerate(python_blocks(README.read_text(encoding="utf8"))):
         try:
@@ -26,8 +26,17 @@ def test_readme_examples_run(tmp_path, monkeypatch):
 
 
 ROOT = README.parent
-_TEXT_FILES = ["README.md", "CHANGELOG.md", "book/*.md", "book/*.ipynb", "data/*.json", "pgrid/**/*.py",
-               "benchmarks/*.py", "scripts/*.py", ".ci/run"]
+_TEXT_FILES = [
+    "README.md",
+    "CHANGELOG.md",
+    "book/*.md",
+    "book/*.ipynb",
+    "data/*.json",
+    "pgrid/**/*.py",
+    "benchmarks/*.py",
+    "scripts/*.py",
+    ".ci/run",
+]
 
 
 def _texts():
@@ -44,7 +53,7 @@ def test_commands_named_anywhere_exist():
     stale = []
     for path, text in _texts():
         if path.name == "CHANGELOG.md":
-            continue                      # history: names what existed then
+            continue  # history: names what existed then
         for module in set(re.findall(r"python3? -m ([A-Za-z_][\w.]*)", text)):
             if module in ("venv", "pip", "pytest", "doctest"):
                 continue
@@ -62,5 +71,7 @@ def test_the_readme_install_provides_jupyterlab():
     import sys
 
     assert "jupyter lab book/model.ipynb" in README.read_text(encoding="utf8")
-    out = subprocess.run([sys.executable, "-m", "jupyterlab", "--version"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "jupyterlab", "--version"], capture_output=True, text=True
+    )
     assert out.returncode == 0 and out.stdout.strip(), out.stderr[-2000:]

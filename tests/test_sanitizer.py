@@ -30,27 +30,39 @@ def clean(text: str) -> str:
     return sanitize(text, PATTERNS)
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Delta J = 0.85741234 g", "Delta J = 0.85741299 g"),           # digits beyond the 6th significant one
-    ("peak 3.4512345678", "peak 3.4512349999"),
-    ("current -0.000", "current 0.000"),                                # negative zero
-    ("recomputed live in 12 s; total 3.5 min", "recomputed live in 140 s; total 12.0 min"),
-    ("<object at 0x7f3a2b1c9d00>", "<object at 0x55d0c0ffee11>"),
-    ("largest difference < 1e-12", "largest difference < 1e-12"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        (
+            "Delta J = 0.85741234 g",
+            "Delta J = 0.85741299 g",
+        ),  # digits beyond the 6th significant one
+        ("peak 3.4512345678", "peak 3.4512349999"),
+        ("current -0.000", "current 0.000"),  # negative zero
+        ("recomputed live in 12 s; total 3.5 min", "recomputed live in 140 s; total 12.0 min"),
+        ("<object at 0x7f3a2b1c9d00>", "<object at 0x55d0c0ffee11>"),
+        ("largest difference < 1e-12", "largest difference < 1e-12"),
+    ],
+)
 def test_what_cannot_carry_meaning_normalises(a, b):
     assert clean(a) == clean(b)
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Delta J = 0.8574 g", "Delta J = 0.8575 g"),                      # a changed physical number
-    ("<J> = 0.14231", "<J> = 0.14232"),
-    ("largest eigenvalue 3.92e+01", "largest eigenvalue 3.93e+01"),
-    ("energy balance to 3.2e-09", "energy balance to 3.3e-09"),
-    ("stable at 29488 points", "stable at 29487 points"),
-    ("status stable", "status unstable"),
-    ("largest difference 8.9e-16", "largest difference 0.0e+00"),      # round-off values are NOT absorbed ...
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Delta J = 0.8574 g", "Delta J = 0.8575 g"),  # a changed physical number
+        ("<J> = 0.14231", "<J> = 0.14232"),
+        ("largest eigenvalue 3.92e+01", "largest eigenvalue 3.93e+01"),
+        ("energy balance to 3.2e-09", "energy balance to 3.3e-09"),
+        ("stable at 29488 points", "stable at 29487 points"),
+        ("status stable", "status unstable"),
+        (
+            "largest difference 8.9e-16",
+            "largest difference 0.0e+00",
+        ),  # round-off values are NOT absorbed ...
+    ],
+)
 def test_a_changed_number_does_not_normalise(a, b):
     assert clean(a) != clean(b)
 
@@ -83,8 +95,13 @@ def test_the_build_comparison_flags_a_changed_number_and_accepts_round_off():
         return nb
 
     committed = notebook("Delta J = 0.85741234 g, solved in 3 s\n")
-    assert compare_notebooks(notebook("Delta J = 0.85741299 g, solved in 5 s\n"), committed, PATTERNS) == []
-    problems = compare_notebooks(notebook("Delta J = 0.86741234 g, solved in 3 s\n"), committed, PATTERNS)
+    assert (
+        compare_notebooks(notebook("Delta J = 0.85741299 g, solved in 5 s\n"), committed, PATTERNS)
+        == []
+    )
+    problems = compare_notebooks(
+        notebook("Delta J = 0.86741234 g, solved in 3 s\n"), committed, PATTERNS
+    )
     assert len(problems) == 1 and "code cell 1" in problems[0]
 
 
@@ -104,5 +121,5 @@ def test_no_output_prints_round_off(ipynb):
         for _kind, _name, text in _texts(cell, PATTERNS):
             for m in _SCI.finditer(text):
                 if abs(float(m.group())) < ROUNDOFF_FLOOR:
-                    bad.append(f"code cell {k + 1}: ...{text[max(0, m.start() - 60):m.end()]!r}")
+                    bad.append(f"code cell {k + 1}: ...{text[max(0, m.start() - 60) : m.end()]!r}")
     assert not bad, f"{ipynb.name} prints round-off values:\n" + "\n".join(bad)

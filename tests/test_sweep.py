@@ -55,7 +55,7 @@ def test_executors_give_identical_arrays(reference):
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as ex:
         procs = pgrid.sweep(thermal_point, GRID, seed=11, executor=ex, progress=False)
         pids = pgrid.sweep(_pid, {"x": [1, 2, 3, 4]}, executor=ex, progress=False)["pid"]
-    assert os.getpid() not in pids          # the points really ran in the worker processes
+    assert os.getpid() not in pids  # the points really ran in the worker processes
     for other in (serial, threads, procs):
         for name in reference.keys():
             np.testing.assert_array_equal(other[name], reference[name])
@@ -65,14 +65,26 @@ def test_dask_local_cluster_gives_identical_arrays(reference):
     distributed = pytest.importorskip("distributed")
     import cloudpickle
 
-    cloudpickle.register_pickle_by_value(sys.modules[__name__])   # workers cannot import this test module
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                  silence_logs=40) as cluster, distributed.Client(cluster) as client:
+    cloudpickle.register_pickle_by_value(
+        sys.modules[__name__]
+    )  # workers cannot import this test module
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=40,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         assert len(client.scheduler_info()["workers"]) == 2
         res = pgrid.sweep(thermal_point, GRID, seed=11, executor=client, progress=False)
-        res2 = pgrid.sweep(thermal_point, GRID, seed=11, executor=client.get_executor(), progress=False)
+        res2 = pgrid.sweep(
+            thermal_point, GRID, seed=11, executor=client.get_executor(), progress=False
+        )
         pids = pgrid.sweep(_pid, {"x": list(range(8))}, executor=client, progress=False)["pid"]
-    assert os.getpid() not in pids          # the points ran on the cluster's worker processes
+    assert os.getpid() not in pids  # the points ran on the cluster's worker processes
     for name in reference.keys():
         np.testing.assert_array_equal(res[name], reference[name])
         np.testing.assert_array_equal(res2[name], reference[name])
@@ -93,9 +105,11 @@ def test_cache_hits_and_invalidation(tmp_path, monkeypatch, reference):
     b = pgrid.sweep(point, {"x": [1.0, 2.0]}, scale=3.0, cache=tmp_path, progress=False)
     assert not a.cached and b.cached and len(calls) == 2
     np.testing.assert_array_equal(a["value"], b["value"])
-    pgrid.sweep(point, {"x": [1.0, 2.0]}, scale=4.0, cache=tmp_path, progress=False)     # other parameters
+    pgrid.sweep(
+        point, {"x": [1.0, 2.0]}, scale=4.0, cache=tmp_path, progress=False
+    )  # other parameters
     assert len(calls) == 4
-    monkeypatch.setattr("pgrid.provenance.source_hash", lambda: "changed-pgrid")    # a pgrid change
+    monkeypatch.setattr("pgrid.provenance.source_hash", lambda: "changed-pgrid")  # a pgrid change
     pgrid.sweep(point, {"x": [1.0, 2.0]}, scale=3.0, cache=tmp_path, progress=False)
     assert len(calls) == 6
     monkeypatch.setenv("PGRID_CACHE_DIR", str(tmp_path / "env"))
@@ -143,7 +157,7 @@ def _uses_helper(x):
 def test_cache_key_follows_helpers_and_constants(tmp_path, monkeypatch):
     a = pgrid.sweep(_uses_helper, {"x": [1.0]}, cache=tmp_path, progress=False)
     assert pgrid.sweep(_uses_helper, {"x": [1.0]}, cache=tmp_path, progress=False).cached
-    monkeypatch.setattr(sys.modules[__name__], "SCALE", 3.0)       # a changed constant used by a helper
+    monkeypatch.setattr(sys.modules[__name__], "SCALE", 3.0)  # a changed constant used by a helper
     b = pgrid.sweep(_uses_helper, {"x": [1.0]}, cache=tmp_path, progress=False)
     assert not b.cached and b["value"][0] == 3.0 and a["value"][0] == 2.0
 
@@ -183,6 +197,7 @@ def test_cache_key_follows_a_global_network(tmp_path, monkeypatch):
 def _factory(gamma):
     def point(x):
         return gamma * x
+
     return point
 
 
@@ -191,20 +206,25 @@ def test_cache_key_follows_closures_defaults_and_partials(tmp_path):
 
     run = lambda f: pgrid.sweep(f, {"x": [1.0]}, cache=tmp_path, progress=False)  # noqa: E731
     assert not run(_factory(2.0)).cached and run(_factory(2.0)).cached
-    res = run(_factory(3.0))                                          # a changed closure variable
+    res = run(_factory(3.0))  # a changed closure variable
     assert not res.cached and res["value"][0] == 3.0
 
     def with_default(x, k=1.0):
         return k * x
+
     assert not run(with_default).cached and run(with_default).cached
-    with_default.__defaults__ = (5.0,)                                # a changed default
+    with_default.__defaults__ = (5.0,)  # a changed default
     res = run(with_default)
     assert not res.cached and res["value"][0] == 5.0
 
     def scaled(x, k):
         return k * x
-    assert not run(functools.partial(scaled, k=2.0)).cached and run(functools.partial(scaled, k=2.0)).cached
-    res = run(functools.partial(scaled, k=7.0))                       # a changed partial argument
+
+    assert (
+        not run(functools.partial(scaled, k=2.0)).cached
+        and run(functools.partial(scaled, k=2.0)).cached
+    )
+    res = run(functools.partial(scaled, k=7.0))  # a changed partial argument
     assert not res.cached and res["value"][0] == 7.0
 
 
@@ -216,18 +236,22 @@ def test_uncacheable_global_is_refused_by_name(tmp_path, monkeypatch):
     def uses_lock(x):
         with LOCK:  # noqa: F821
             return x
+
     with pytest.raises(sweep_mod.UncacheableError, match="'LOCK'.*fixed keyword argument"):
         pgrid.sweep(uses_lock, {"x": [1.0]}, cache=tmp_path, progress=False)
-    assert pgrid.sweep(uses_lock, {"x": [1.0]}, progress=False)["value"][0] == 1.0     # no cache: fine
+    assert pgrid.sweep(uses_lock, {"x": [1.0]}, progress=False)["value"][0] == 1.0  # no cache: fine
 
 
 # --- per-point storage, resume, errors with coordinates ----------------------------------------
+
 
 def _flaky(x, seed, log, fail):
     """Fails at x = 3 while the file `fail` exists; logs every computed point to the folder `log`."""
     if x == 3.0 and os.path.exists(fail):
         raise ValueError("flaky point")
-    with open(os.path.join(log, f"{x}-{os.getpid()}-{np.random.default_rng().integers(1 << 30)}"), "w"):
+    with open(
+        os.path.join(log, f"{x}-{os.getpid()}-{np.random.default_rng().integers(1 << 30)}"), "w"
+    ):
         pass
     return {"x": x, "s": float(seed % 1000)}
 
@@ -237,7 +261,14 @@ def _resume(tmp_path, executor):
     log.mkdir()
     fail.touch()
     grid = {"x": [1.0, 2.0, 3.0, 4.0, 5.0]}
-    kw = dict(seed=3, cache=tmp_path / "cache", progress=False, log=str(log), fail=str(fail), executor=executor)
+    kw = dict(
+        seed=3,
+        cache=tmp_path / "cache",
+        progress=False,
+        log=str(log),
+        fail=str(fail),
+        executor=executor,
+    )
     with pytest.raises(sweep_mod.SweepPointError, match=r"\{'x': 3.0\}, seed=") as info:
         pgrid.sweep(_flaky, grid, **kw)
     err = info.value
@@ -246,8 +277,14 @@ def _resume(tmp_path, executor):
     fail.unlink()
     res = pgrid.sweep(_flaky, grid, **kw)
     assert res.n_stored == 4 and not res.cached and list(res["x"]) == grid["x"]
-    assert sorted(p.name.split("-")[0] for p in log.iterdir()) == ["1.0", "2.0", "3.0", "3.0", "4.0", "5.0"][:0] + \
-        ["1.0", "2.0", "3.0", "4.0", "5.0"]          # only x = 3 computed again
+    assert sorted(p.name.split("-")[0] for p in log.iterdir()) == [
+        "1.0",
+        "2.0",
+        "3.0",
+        "3.0",
+        "4.0",
+        "5.0",
+    ][:0] + ["1.0", "2.0", "3.0", "4.0", "5.0"]  # only x = 3 computed again
     again = pgrid.sweep(_flaky, grid, **kw)
     assert again.cached and again.n_stored == 5 and len(list(log.iterdir())) == 5
     return res
@@ -264,8 +301,12 @@ def test_resume_on_a_spawn_process_pool(tmp_path):
 
 def test_resume_on_a_dask_local_cluster(tmp_path):
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cl, \
-            distributed.Client(cl) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cl,
+        distributed.Client(cl) as client,
+    ):
         _resume(tmp_path, client)
 
 
@@ -273,12 +314,19 @@ def test_a_truncated_entry_is_recomputed(tmp_path):
     from pgrid._cachekey import cache_key
 
     a = pgrid.sweep(_uses_helper, {"x": [1.0, 2.0]}, cache=tmp_path, progress=False)
-    entry = tmp_path / "sweeps" / cache_key(_uses_helper, ["x"], {"x": np.array([1.0, 2.0])}, {}, None) / "p1.pkl"
-    entry.write_bytes(entry.read_bytes()[:7])                         # a write cut short
+    entry = (
+        tmp_path
+        / "sweeps"
+        / cache_key(_uses_helper, ["x"], {"x": np.array([1.0, 2.0])}, {}, None)
+        / "p1.pkl"
+    )
+    entry.write_bytes(entry.read_bytes()[:7])  # a write cut short
     with pytest.warns(RuntimeWarning, match="unreadable entry"):
         b = pgrid.sweep(_uses_helper, {"x": [1.0, 2.0]}, cache=tmp_path, progress=False)
     assert b.n_stored == 1 and np.array_equal(a["value"], b["value"])
-    assert pgrid.sweep(_uses_helper, {"x": [1.0, 2.0]}, cache=tmp_path, progress=False).cached   # overwritten
+    assert pgrid.sweep(
+        _uses_helper, {"x": [1.0, 2.0]}, cache=tmp_path, progress=False
+    ).cached  # overwritten
 
 
 def test_error_without_cache_names_the_point():
@@ -286,11 +334,13 @@ def test_error_without_cache_names_the_point():
         if x > 1:
             raise KeyError("nope")
         return x
+
     with pytest.raises(sweep_mod.SweepPointError, match=r"\{'x': 2\}.*cache=True"):
         pgrid.sweep(bad, {"x": [1, 2]}, progress=False)
 
 
 # --- results you can keep: shared dimensions, netCDF round trips --------------------------------
+
 
 def _assert_round_trip(ds, path):
     pgrid.save(ds, path)
@@ -298,8 +348,10 @@ def _assert_round_trip(ds, path):
     assert set(back.data_vars) == set(ds.data_vars) and dict(back.sizes) == dict(ds.sizes)
     for name in list(ds.data_vars) + list(ds.coords):
         a, b = ds[name].values, back[name].values
-        assert a.dtype.kind == b.dtype.kind and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"), name
-        if a.dtype.kind in "fcib":                                             # bit-exact, complex included
+        assert a.dtype.kind == b.dtype.kind and np.array_equal(
+            a, b, equal_nan=a.dtype.kind in "fc"
+        ), name
+        if a.dtype.kind in "fcib":  # bit-exact, complex included
             assert a.tobytes() == b.astype(a.dtype).tobytes(), name
         assert ds[name].dims == back[name].dims
     assert {k: str(v) for k, v in back.attrs.items()} == {k: str(v) for k, v in ds.attrs.items()}
@@ -310,8 +362,10 @@ def test_sweep_to_xarray_shares_site_and_bond_dims(tmp_path):
     net = pgrid.chain(3, gain=2.0, loss=1.0, gamma=0.1, n_th=1.0)
 
     def point(loss, seed):
-        return pgrid.simulate(net.replace(loss={2: loss}), dt=0.02, t_relax=1.0, t_sample=5.0, n_traj=8,
-                              seed=seed).statistics()
+        return pgrid.simulate(
+            net.replace(loss={2: loss}), dt=0.02, t_relax=1.0, t_sample=5.0, n_traj=8, seed=seed
+        ).statistics()
+
     res = pgrid.sweep(point, {"loss": [1.0, 2.0]}, seed=1, progress=False)
     ds = res.to_xarray(network=net)
     assert ds.current_mean.dims == ("loss", "bond") and ds.current_mean_err.dims == ("loss", "bond")
@@ -323,14 +377,23 @@ def test_sweep_to_xarray_shares_site_and_bond_dims(tmp_path):
 
 def test_ensemble_and_steady_state_round_trip_exactly(tmp_path):
     net = pgrid.chain(3, gain=2.0, loss=1.0, gamma=0.1, n_th=1.0)
-    ens = pgrid.simulate(net, dt=0.02, t_relax=1.0, t_sample=5.0, n_traj=8, seed=2, n_record=2,
-                         histogram={"bins": 6})
+    ens = pgrid.simulate(
+        net, dt=0.02, t_relax=1.0, t_sample=5.0, n_traj=8, seed=2, n_record=2, histogram={"bins": 6}
+    )
     assert ens.network == net
     back = _assert_round_trip(ens.to_xarray(), tmp_path / "ens.nc")
-    assert back.final_alpha.dtype == complex and pgrid.xarray_io.network_from_attrs(back.attrs) == net
-    s = pgrid.steady_state([[net.replace(n_th=0.0, loss={2: x}) for x in (1.0, 3.0)]], continuation=True)
+    assert (
+        back.final_alpha.dtype == complex and pgrid.xarray_io.network_from_attrs(back.attrs) == net
+    )
+    s = pgrid.steady_state(
+        [[net.replace(n_th=0.0, loss={2: x}) for x in (1.0, 3.0)]], continuation=True
+    )
     ds = s.to_xarray()
-    assert ds.alpha.dims == ("path", "point", "site") and ds.current.dims == ("path", "point", "bond")
+    assert ds.alpha.dims == ("path", "point", "site") and ds.current.dims == (
+        "path",
+        "point",
+        "bond",
+    )
     _assert_round_trip(ds, tmp_path / "state.nc")
 
 
@@ -340,5 +403,8 @@ def test_precomputed_data_as_xarray():
     ds = precompute.load_xarray("fig4b")
     assert ds.current_std.dims == ("n0", "loss") and ds.occupation.dims == ("n0", "loss", "site")
     arrays, prov = precompute.load("fig4b")
-    assert np.array_equal(ds.current_std.values, arrays["current_std"]) and ds.attrs["dataset"] == "fig4b"
+    assert (
+        np.array_equal(ds.current_std.values, arrays["current_std"])
+        and ds.attrs["dataset"] == "fig4b"
+    )
     assert json.loads(ds.attrs["provenance"]) == prov

@@ -28,8 +28,12 @@ def test_every_symmetry_commutes_with_the_drift(name):
     for sym in pgrid.symmetries(net):
         for seed in range(3):
             a = _random_alpha(net.n_sites, seed)
-            np.testing.assert_allclose(pgrid.drift(net, sym.apply(a)), sym.apply(pgrid.drift(net, a)),
-                                       atol=1e-12, err_msg=f"{name}: {sym.name}")
+            np.testing.assert_allclose(
+                pgrid.drift(net, sym.apply(a)),
+                sym.apply(pgrid.drift(net, a)),
+                atol=1e-12,
+                err_msg=f"{name}: {sym.name}",
+            )
 
 
 def test_falsifier_maps_that_are_not_symmetries_do_not_commute():
@@ -38,17 +42,21 @@ def test_falsifier_maps_that_are_not_symmetries_do_not_commute():
     ring = NETWORKS["ring flux"]
     assert [s.name for s in pgrid.symmetries(ring)] == ["reflection + conjugation"]
     chain = NETWORKS["chain"]
-    fakes = [(ring, Symmetry((0, 3, 2, 1), (1,) * 4, False, "reflection")),
-             (chain, Symmetry(tuple(range(5)), (1,) * 5, True, "conjugation without signs"))]
+    fakes = [
+        (ring, Symmetry((0, 3, 2, 1), (1,) * 4, False, "reflection")),
+        (chain, Symmetry(tuple(range(5)), (1,) * 5, True, "conjugation without signs")),
+    ]
     for net, fake in fakes:
         a = _random_alpha(net.n_sites, 0)
-        assert not np.allclose(pgrid.drift(net, fake.apply(a)), fake.apply(pgrid.drift(net, a)), atol=1e-6)
+        assert not np.allclose(
+            pgrid.drift(net, fake.apply(a)), fake.apply(pgrid.drift(net, a)), atol=1e-6
+        )
 
 
 def test_expected_symmetries_are_found():
     names = {k: [s.name for s in pgrid.symmetries(v)] for k, v in NETWORKS.items()}
     assert names["chain"] == ["conjugation (bipartite)"]
-    assert names["triangle"] == []                       # odd loop, gain and loss on two sites
+    assert names["triangle"] == []  # odd loop, gain and loss on two sites
     assert names["grid"] == ["reflection", "conjugation (bipartite)", "reflection + conjugation"]
     assert "reflection" in names["grid two gains"]
 
@@ -56,7 +64,9 @@ def test_expected_symmetries_are_found():
 def test_the_real_seed_lies_in_the_conjugation_subspace_and_the_default_start_leaves_it():
     net = NETWORKS["chain"]
     special = pgrid.steady_state(net, perturbation=0.0, kick=0.0)
-    assert [s.name for s in pgrid.invariant_subspaces(net, special.alpha)] == ["conjugation (bipartite)"]
+    assert [s.name for s in pgrid.invariant_subspaces(net, special.alpha)] == [
+        "conjugation (bipartite)"
+    ]
     generic = pgrid.steady_state(net)
     assert pgrid.invariant_subspaces(net, generic.alpha) == []
     # the two rotating states (omega = +-0.308) are images of each other under the conjugation
@@ -69,5 +79,7 @@ def test_the_real_seed_lies_in_the_conjugation_subspace_and_the_default_start_le
 def test_attractors_reports_shares():
     att = pgrid.attractors(NETWORKS["chain"], n_starts=8)
     assert len(att.states) == 1 and att.fraction[0] == 1.0 and att.not_stationary == 0.0
-    osc = pgrid.attractors(pgrid.chain(4, gain=1.0, loss=1.0, gamma=1e-2), n_starts=4, amplitude=1e-2)
+    osc = pgrid.attractors(
+        pgrid.chain(4, gain=1.0, loss=1.0, gamma=1e-2), n_starts=4, amplitude=1e-2
+    )
     assert osc.not_stationary == 1.0 and osc.fraction.size == 0

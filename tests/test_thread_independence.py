@@ -9,7 +9,6 @@ quantum solvers and a sweep's worker threads run BLAS on one thread
 thread counts are read when the libraries load.
 """
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -48,9 +47,15 @@ SCRIPT = textwrap.dedent("""
 
 
 def _run(numba_threads, blas_threads):
-    env = {**os.environ, "NUMBA_NUM_THREADS": str(numba_threads), "OPENBLAS_NUM_THREADS": str(blas_threads),
-           "PGRID_PROGRESS": "0"}
-    out = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=600)
+    env = {
+        **os.environ,
+        "NUMBA_NUM_THREADS": str(numba_threads),
+        "OPENBLAS_NUM_THREADS": str(blas_threads),
+        "PGRID_PROGRESS": "0",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=600
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     return out.stdout.split()
 
@@ -63,8 +68,11 @@ def test_quantum_solvers_and_sweeps_give_the_same_bits_for_any_thread_count():
 
 
 def _blas_threads():
-    return {lib["filepath"]: lib["num_threads"] for lib in threadpoolctl.threadpool_info()
-            if lib["user_api"] == "blas"}
+    return {
+        lib["filepath"]: lib["num_threads"]
+        for lib in threadpoolctl.threadpool_info()
+        if lib["user_api"] == "blas"
+    }
 
 
 def test_single_threaded_blas_is_shared_by_threads_and_restored_by_the_last_one_out():
@@ -78,19 +86,19 @@ def test_single_threaded_blas_is_shared_by_threads_and_restored_by_the_last_one_
 
         def work(k):
             with single_threaded_blas():
-                barrier.wait()                      # both threads inside at once
+                barrier.wait()  # both threads inside at once
                 inside.append(_blas_threads())
                 barrier.wait()
-                if k == 0:                          # the first thread leaves first ...
+                if k == 0:  # the first thread leaves first ...
                     return
                 threading.Event().wait(0.05)
-                inside.append(_blas_threads())      # ... and the limit holds for the other
+                inside.append(_blas_threads())  # ... and the limit holds for the other
 
         with ThreadPoolExecutor(2) as pool:
             list(pool.map(work, range(2)))
         assert inside and all(set(d.values()) == {1} for d in inside)
-        assert _blas_threads() == before            # restored by the last thread out
-        with single_threaded_blas(), single_threaded_blas():   # nested in one thread
+        assert _blas_threads() == before  # restored by the last thread out
+        with single_threaded_blas(), single_threaded_blas():  # nested in one thread
             assert set(_blas_threads().values()) == {1}
         assert _blas_threads() == before
 
@@ -107,7 +115,10 @@ CPU_SCRIPT = textwrap.dedent("""
 """)
 
 
-@pytest.mark.skipif(__import__("platform").machine() not in ("x86_64", "AMD64"), reason="OpenBLAS core types of x86-64")
+@pytest.mark.skipif(
+    __import__("platform").machine() not in ("x86_64", "AMD64"),
+    reason="OpenBLAS core types of x86-64",
+)
 def test_noise_free_states_do_not_depend_on_the_blas_kernels():
     """numpy's and scipy's OpenBLAS pick their kernels by CPU at load time (``OPENBLAS_CORETYPE`` forces
     one): a continuation path through a multistable, oscillating region and kicked random starts give
@@ -118,7 +129,9 @@ def test_noise_free_states_do_not_depend_on_the_blas_kernels():
         env = {**os.environ, "PGRID_PROGRESS": "0", "OPENBLAS_NUM_THREADS": "1"}
         if core:
             env["OPENBLAS_CORETYPE"] = core
-        out = subprocess.run([sys.executable, "-c", CPU_SCRIPT], env=env, capture_output=True, text=True, timeout=900)
+        out = subprocess.run(
+            [sys.executable, "-c", CPU_SCRIPT], env=env, capture_output=True, text=True, timeout=900
+        )
         assert out.returncode == 0, out.stderr[-3000:]
         outs.append(out.stdout.strip())
     assert outs[1] == outs[0] and outs[2] == outs[0], outs
@@ -134,9 +147,9 @@ def test_newton_elimination_and_kick_direction():
     b = rng.normal(size=9)
     np.testing.assert_allclose(_lu_solve(a.copy(), b.copy()), np.linalg.solve(a, b), rtol=1e-12)
     a[:, 3] = 0.0
-    assert np.all(np.isnan(_lu_solve(a.copy(), b.copy())))            # singular: NaN, not an exception
+    assert np.all(np.isnan(_lu_solve(a.copy(), b.copy())))  # singular: NaN, not an exception
     v = rng.normal(size=8) + 1j * rng.normal(size=8)
     d = _kick_direction(v)
     assert np.max(np.abs(d)) == 1.0
-    for phase in (0.3, 1.7, np.pi, -2.2):                              # LAPACK's arbitrary phase and sign
+    for phase in (0.3, 1.7, np.pi, -2.2):  # LAPACK's arbitrary phase and sign
         assert np.array_equal(_kick_direction(v * np.exp(1j * phase)), d)

@@ -38,8 +38,8 @@ from pathlib import Path
 
 import nbformat
 from docutils import nodes
-from sphinx.errors import ExtensionError
 from sphinx.addnodes import pending_xref
+from sphinx.errors import ExtensionError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
@@ -77,7 +77,9 @@ def _texts(cell, patterns):
         elif kind in ("execute_result", "display_data"):
             for mime, data in sorted(o.get("data", {}).items()):
                 if mime not in SKIP_MIME:
-                    out.append((kind, mime, data if isinstance(data, str) else "".join(data)))
+                    out.append(
+                        (kind, mime, data if isinstance(data, str) else "".join(data))
+                    )
         elif kind == "error":
             out.append((kind, o.get("ename"), o.get("evalue")))
     return [(kind, name, sanitize(text, patterns)) for kind, name, text in out]
@@ -95,14 +97,18 @@ def compare_notebooks(executed, committed, patterns):
     a = [c for c in executed.cells if c.cell_type == "code"]
     b = [c for c in committed.cells if c.cell_type == "code"]
     if [c.source for c in a] != [c.source for c in b]:
-        return ["the code cells differ (the .md chapter changed after its .ipynb was executed)"]
+        return [
+            "the code cells differ (the .md chapter changed after its .ipynb was executed)"
+        ]
     problems = []
     for k, (ca, cb) in enumerate(zip(a, b)):
         ta, tb = _texts(ca, patterns), _texts(cb, patterns)
         if ta != tb:
             first = ca.source.strip().splitlines()[0] if ca.source.strip() else ""
-            problems.append(f"code cell {k + 1} ({first[:60]!r}): output now {ta!r:.300}, "
-                            f"committed {tb!r:.300}")
+            problems.append(
+                f"code cell {k + 1} ({first[:60]!r}): output now {ta!r:.300}, "
+                f"committed {tb!r:.300}"
+            )
     return problems
 
 
@@ -137,7 +143,8 @@ def _copy_figures(app, exception):
         raise ExtensionError(
             f"figure downloads missing from {source}: {', '.join(missing)}. They are written when a chapter "
             "executes; a chapter served from an execution cache whose figures were deleted has none. "
-            "Remove the cache (rm -rf _build/.jupyter_cache) and build again.")
+            "Remove the cache (rm -rf _build/.jupyter_cache) and build again."
+        )
 
 
 class ExecReportNode(nodes.General, nodes.Element):
@@ -163,7 +170,11 @@ def _exec_report_table(app, docname):
             continue
         runtime = ex.get("runtime")
         total += runtime or 0.0
-        when = datetime.datetime.fromtimestamp(ex["mtime"]).strftime("%Y-%m-%d %H:%M") if ex.get("mtime") else ""
+        when = (
+            datetime.datetime.fromtimestamp(ex["mtime"]).strftime("%Y-%m-%d %H:%M")
+            if ex.get("mtime")
+            else ""
+        )
         if ex.get("method") == "force":
             origin = "executed in this build (always)"
         elif ex.get("mtime") and ex["mtime"] >= start:
@@ -189,8 +200,16 @@ def _exec_report_table(app, docname):
         row = nodes.row()
         link = nodes.paragraph()
         if doc != "all chapters":
-            ref = pending_xref("", refdoc=docname, reftarget=doc, reftype="doc", refdomain="std", refexplicit=True,
-                               refwarn=True, classes=["xref", "doc"])
+            ref = pending_xref(
+                "",
+                refdoc=docname,
+                reftarget=doc,
+                reftype="doc",
+                refdomain="std",
+                refexplicit=True,
+                refwarn=True,
+                classes=["xref", "doc"],
+            )
             ref += nodes.inline(text=doc)
             link += ref
         else:
@@ -220,7 +239,9 @@ def _outdated_after_pgrid_change(app, env, added, changed, removed):
     if getattr(env, "pgrid_hash", None) == app.pgrid_hash:
         return always
     env.pgrid_hash = app.pgrid_hash
-    return sorted(set(always) | {d for d in env.found_docs if (BOOK / f"{d}.ipynb").exists()})
+    return sorted(
+        set(always) | {d for d in env.found_docs if (BOOK / f"{d}.ipynb").exists()}
+    )
 
 
 def _executed_notebook(app, docname):
@@ -239,7 +260,9 @@ def _executed_notebook(app, docname):
         out = Path(app.outdir).parent / "jupyter_execute" / f"{docname}.ipynb"
         return nbformat.read(out, as_version=4) if out.exists() else None
     try:
-        return get_cache(app.config.nb_execution_cache_path).merge_match_into_notebook(nb)[1]
+        return get_cache(app.config.nb_execution_cache_path).merge_match_into_notebook(
+            nb
+        )[1]
     except KeyError:
         return None
 
@@ -255,22 +278,31 @@ def _check_outputs(app, exception):
             continue
         executed = _executed_notebook(app, docname)
         if executed is None:
-            problems.append(f"{docname}: not found in the execution cache (was it executed?)")
+            problems.append(
+                f"{docname}: not found in the execution cache (was it executed?)"
+            )
             continue
-        diffs = compare_notebooks(executed, nbformat.read(committed_path, as_version=4), patterns)
+        diffs = compare_notebooks(
+            executed, nbformat.read(committed_path, as_version=4), patterns
+        )
         problems += [f"{docname}: {d}" for d in diffs]
     if problems:
         raise ExtensionError(
-            "executed chapters differ from their committed notebooks:\n  - " + "\n  - ".join(problems)
-            + f"\nIf the change is intended, regenerate the notebooks with `{REGENERATE}`.")
+            "executed chapters differ from their committed notebooks:\n  - "
+            + "\n  - ".join(problems)
+            + f"\nIf the change is intended, regenerate the notebooks with `{REGENERATE}`."
+        )
 
 
 def _drop_online_scripts(app, pagename, templatename, context, doctree):
     """Remove sphinx-thebe's inline script naming a CDN URL (launch buttons are off; the book is offline)."""
     scripts = context.get("script_files")
     if scripts:
-        context["script_files"] = [s for s in scripts
-                                   if "THEBE_JS_URL" not in str(getattr(s, "attributes", {}).get("body", ""))]
+        context["script_files"] = [
+            s
+            for s in scripts
+            if "THEBE_JS_URL" not in str(getattr(s, "attributes", {}).get("body", ""))
+        ]
 
 
 def _notebook_download(app, pagename, templatename, context, doctree):
@@ -301,8 +333,14 @@ def _paper_equation_numbers(app, doctree):
             # the PDF edition: LaTeX numbers the equation (and its \ref) with the same number
             parent, index = node.parent, node.parent.index(node)
             parent.insert(index + 1, nodes.raw("", "\\endgroup\n", format="latex"))
-            parent.insert(index, nodes.raw("", f"\\begingroup\\renewcommand{{\\theequation}}{{{number}}}\n",
-                                           format="latex"))
+            parent.insert(
+                index,
+                nodes.raw(
+                    "",
+                    f"\\begingroup\\renewcommand{{\\theequation}}{{{number}}}\n",
+                    format="latex",
+                ),
+            )
 
 
 def setup(app):
@@ -318,5 +356,7 @@ def setup(app):
     app.connect("doctree-read", _paper_equation_numbers)
     app.connect("build-finished", _check_outputs)
     app.connect("html-page-context", _drop_online_scripts)
-    app.connect("html-page-context", _notebook_download, priority=500)   # before the theme's buttons (501)
+    app.connect(
+        "html-page-context", _notebook_download, priority=500
+    )  # before the theme's buttons (501)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -13,9 +13,10 @@ def show(bundle: dict, metadata: dict | None = None) -> None:
     try:
         from IPython import get_ipython
         from IPython.display import display
+
         if get_ipython() is not None:
             display(bundle, metadata=metadata, raw=True)
             return
-    except ImportError:          # pragma: no cover
+    except ImportError:  # pragma: no cover
         pass
     print(bundle["text/plain"])

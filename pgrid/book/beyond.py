@@ -15,8 +15,14 @@ from ..network import Reservoir, ring, site_inflow
 from ..sweeps import sweep
 from ..symmetry import group_states, symmetries
 
-__all__ = ["flux_map", "flux_attractors", "same_attractors", "peak_shape", "sde_current_noise",
-           "OSCILLATION_AMPLITUDE"]
+__all__ = [
+    "flux_map",
+    "flux_attractors",
+    "same_attractors",
+    "peak_shape",
+    "sde_current_noise",
+    "OSCILLATION_AMPLITUDE",
+]
 
 #: A point that is not stationary counts as "oscillating" (a sustained oscillation: a limit cycle, or
 #: a quasi-periodic or more complex motion; the map does not tell them apart) when a bond current
@@ -24,8 +30,17 @@ __all__ = ["flux_map", "flux_attractors", "same_attractors", "peak_shape", "sde_
 OSCILLATION_AMPLITUDE = 1e-3
 
 
-def flux_map(n_sites: int, loss_sites: Sequence[int], fluxes, losses, *, gain: float = 4.0, n0: float = 1.0,
-             gamma: float, **options) -> dict:
+def flux_map(
+    n_sites: int,
+    loss_sites: Sequence[int],
+    fluxes,
+    losses,
+    *,
+    gain: float = 4.0,
+    n0: float = 1.0,
+    gamma: float,
+    **options,
+) -> dict:
     r"""Noise-free long-time states of a ring (gain on site 0, loss :math:`\Gamma_e` on each of
     ``loss_sites``) on the grid ``fluxes`` x ``losses``.
 
@@ -46,16 +61,25 @@ def flux_map(n_sites: int, loss_sites: Sequence[int], fluxes, losses, *, gain: f
     keys = ("inflow", "status", "order_parameter", "current_amplitude", "alpha")
     out = {k: [] for k in keys}
     for phi in fluxes:
-        nets = [ring(n_sites, gain={0: Reservoir(gain, n0=n0)},
-                     loss={s: Reservoir(b, n0=n0) for s in loss_sites}, gamma=gamma, flux=phi) for b in losses]
+        nets = [
+            ring(
+                n_sites,
+                gain={0: Reservoir(gain, n0=n0)},
+                loss={s: Reservoir(b, n0=n0) for s in loss_sites},
+                gamma=gamma,
+                flux=phi,
+            )
+            for b in losses
+        ]
         st = steady_state(nets, **options)
         amp = np.max(st.current_amplitude, axis=-1)
         status = np.asarray(st.status).astype(object)
         status[(status == "not stationary") & (amp > OSCILLATION_AMPLITUDE)] = "oscillating"
         out["status"].append(status.astype(str))
         out["inflow"].append(site_inflow(nets[0], st.current))
-        out["order_parameter"].append(np.where(st.stationary, [order_parameter(n, a) for n, a in zip(nets, st.alpha)],
-                                               np.nan))
+        out["order_parameter"].append(
+            np.where(st.stationary, [order_parameter(n, a) for n, a in zip(nets, st.alpha)], np.nan)
+        )
         out["current_amplitude"].append(amp)
         out["alpha"].append(st.alpha)
     res = {k: np.asarray(v) for k, v in out.items()}
@@ -63,9 +87,20 @@ def flux_map(n_sites: int, loss_sites: Sequence[int], fluxes, losses, *, gain: f
     return res
 
 
-def flux_attractors(n_sites: int, loss_sites: Sequence[int], fluxes, losses, *, n_starts: int = 24,
-                    gain: float = 4.0, n0: float = 1.0, gamma: float, seed: int = 0, max_attractors: int = 6,
-                    **options) -> dict:
+def flux_attractors(
+    n_sites: int,
+    loss_sites: Sequence[int],
+    fluxes,
+    losses,
+    *,
+    n_starts: int = 24,
+    gain: float = 4.0,
+    n0: float = 1.0,
+    gamma: float,
+    seed: int = 0,
+    max_attractors: int = 6,
+    **options,
+) -> dict:
     r"""Where random starts end on the rings of :func:`flux_map`: multistability measured, not assumed.
 
     Every point of the grid ``fluxes`` x ``losses`` is solved from ``n_starts`` complex Gaussian
@@ -89,13 +124,21 @@ def flux_attractors(n_sites: int, loss_sites: Sequence[int], fluxes, losses, *, 
     moving = np.zeros((nf, nl))
     other = np.zeros((nf, nl))
     for f, phi in enumerate(fluxes):
-        nets = [ring(n_sites, gain={0: Reservoir(gain, n0=n0)},
-                     loss={s: Reservoir(b, n0=n0) for s in loss_sites}, gamma=gamma, flux=phi) for b in losses]
+        nets = [
+            ring(
+                n_sites,
+                gain={0: Reservoir(gain, n0=n0)},
+                loss={s: Reservoir(b, n0=n0) for s in loss_sites},
+                gamma=gamma,
+                flux=phi,
+            )
+            for b in losses
+        ]
         batch = [x for x in nets for _ in range(n_starts)]
         st = steady_state(batch, init="random", seed=seed, amplitude=float(np.sqrt(n0)), **options)
-        syms = symmetries(nets[0])          # the same for every loss: equal loss on every loss site
+        syms = symmetries(nets[0])  # the same for every loss: equal loss on every loss site
         for b, net in enumerate(nets):
-            part = st[b * n_starts:(b + 1) * n_starts]
+            part = st[b * n_starts : (b + 1) * n_starts]
             first, counts = group_states(net, part.alpha, part.status == "stable", syms=syms)
             n_att[f, b] = len(first)
             for j in range(min(k_max, len(first))):
@@ -103,12 +146,21 @@ def flux_attractors(n_sites: int, loss_sites: Sequence[int], fluxes, losses, *, 
                 inflow[f, b, j] = site_inflow(net, part.current[first[j]])
             moving[f, b] = np.mean(part.status == "not stationary")
             other[f, b] = 1.0 - moving[f, b] - np.nansum(share[f, b])
-    return dict(share=share, inflow=inflow, n_attractors=n_att, not_stationary=moving, other=other,
-                flux=fluxes, loss=losses, n_starts=int(n_starts))
+    return dict(
+        share=share,
+        inflow=inflow,
+        n_attractors=n_att,
+        not_stationary=moving,
+        other=other,
+        flux=fluxes,
+        loss=losses,
+        n_starts=int(n_starts),
+    )
 
 
-def same_attractors(att: dict, f: int, b: int, f2: int, b2: int, *, sites, min_share: float = 0.3,
-                    tol: float = 1e-6) -> float:
+def same_attractors(
+    att: dict, f: int, b: int, f2: int, b2: int, *, sites, min_share: float = 0.3, tol: float = 1e-6
+) -> float:
     """Largest distance from an attractor of point (f, b) with share at least ``min_share`` to the
     nearest attractor of point (f2, b2), comparing the inflows into ``sites`` (sorted): 0 when
     every well-sampled attractor of the one point is found at the other.  Missing: ``inf``."""
@@ -149,20 +201,40 @@ def peak_shape(x, y, *, baseline: float | None = None) -> dict:
 
     left = crossing(list(range(k, -1, -1)))
     right = crossing(list(range(k, len(x))))
-    return {"position": float(x[k]), "height": float(y[k]), "width": float(right - left),
-            "right_width": float(right - x[k])}
+    return {
+        "position": float(x[k]),
+        "height": float(y[k]),
+        "width": float(right - left),
+        "right_width": float(right - x[k]),
+    }
 
 
 def _sde_point(k, *, n_sites, n0, gamma, losses, gain, dt, t_relax, t_sample, n_traj, first_seed):
     from ..sde import simulate
     from .precompute import beyond_network
-    net = beyond_network("chain", n_sites=n_sites, gain=gain, loss=float(losses[k]), n0=n0, gamma=gamma)
-    ens = simulate(net, dt=dt, t_relax=t_relax, t_sample=t_sample, n_traj=n_traj, seed=first_seed + k)
+
+    net = beyond_network(
+        "chain", n_sites=n_sites, gain=gain, loss=float(losses[k]), n0=n0, gamma=gamma
+    )
+    ens = simulate(
+        net, dt=dt, t_relax=t_relax, t_sample=t_sample, n_traj=n_traj, seed=first_seed + k
+    )
     return {"delta_j": ens.current_std_operator[-1], "current": ens.current_mean[-1]}
 
 
-def sde_current_noise(n_sites: int, n0: float, gamma: float, losses, *, gain: float = 4.0, dt: float = 0.02,
-                      t_relax: float = 200.0, t_sample: float, n_traj: int = 32, seed: int = 1):
+def sde_current_noise(
+    n_sites: int,
+    n0: float,
+    gamma: float,
+    losses,
+    *,
+    gain: float = 4.0,
+    dt: float = 0.02,
+    t_relax: float = 200.0,
+    t_sample: float,
+    n_traj: int = 32,
+    seed: int = 1,
+):
     r"""Operator :math:`\Delta J` (P-function spread plus the vacuum term, Eq. S45) and mean current
     on the last bond (into the loss site) of a :func:`~pgrid.book.precompute.beyond_network` chain,
     from the SDE at every loss rate of ``losses``.
@@ -175,7 +247,19 @@ def sde_current_noise(n_sites: int, n0: float, gamma: float, losses, *, gain: fl
     ndarray, shape (2, len(losses))
         :math:`\Delta J` and :math:`\langle J\rangle`.
     """
-    res = sweep(_sde_point, {"k": range(len(losses))}, progress=False, n_sites=n_sites, n0=n0, gamma=gamma,
-                losses=tuple(float(x) for x in losses), gain=gain, dt=dt, t_relax=t_relax, t_sample=t_sample,
-                n_traj=n_traj, first_seed=seed)       # not sweep's seed=, which derives a seed per point
+    res = sweep(
+        _sde_point,
+        {"k": range(len(losses))},
+        progress=False,
+        n_sites=n_sites,
+        n0=n0,
+        gamma=gamma,
+        losses=tuple(float(x) for x in losses),
+        gain=gain,
+        dt=dt,
+        t_relax=t_relax,
+        t_sample=t_sample,
+        n_traj=n_traj,
+        first_seed=seed,
+    )  # not sweep's seed=, which derives a seed per point
     return np.array([res["delta_j"], res["current"]])

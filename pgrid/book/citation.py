@@ -21,23 +21,29 @@ def load(path: Path | None = None) -> dict:
 
 
 def _names(authors) -> str:
-    return " and ".join(f"{a['family-names']}, {a['given-names']}" if "family-names" in a else "{" + a["name"] + "}"
-                        for a in authors)
+    return " and ".join(
+        f"{a['family-names']}, {a['given-names']}" if "family-names" in a else "{" + a["name"] + "}"
+        for a in authors
+    )
 
 
 def bibtex_software(cff: dict) -> str:
     year, month = cff["date-released"][:4], _MONTHS[int(cff["date-released"][5:7]) - 1]
-    return (f"@misc{{pgrid{year},\n  author = {{{_names(cff['authors'])}}},\n  title = {{{cff['title']}}},\n"
-            f"  howpublished = {{Software and book, version {cff['version']}}},\n  year = {{{year}}},\n"
-            f"  month = {month},\n  note = {{Licence {cff['license']}}}\n}}")
+    return (
+        f"@misc{{pgrid{year},\n  author = {{{_names(cff['authors'])}}},\n  title = {{{cff['title']}}},\n"
+        f"  howpublished = {{Software and book, version {cff['version']}}},\n  year = {{{year}}},\n"
+        f"  month = {month},\n  note = {{Licence {cff['license']}}}\n}}"
+    )
 
 
 def bibtex_paper(ref: dict) -> str:
     first = ref["authors"][0]["family-names"].lower()
     affiliation = ref["authors"][0].get("affiliation", "")
-    return (f"@unpublished{{{first}{ref['year']},\n  author = {{{_names(ref['authors'])}}},\n"
-            f"  title = {{{ref['title']}}},\n  year = {{{ref['year']}}},\n  month = {_MONTHS[ref['month'] - 1]},\n"
-            f"  note = {{{affiliation}. Dated May 6, 2022}}\n}}")
+    return (
+        f"@unpublished{{{first}{ref['year']},\n  author = {{{_names(ref['authors'])}}},\n"
+        f"  title = {{{ref['title']}}},\n  year = {{{ref['year']}}},\n  month = {_MONTHS[ref['month'] - 1]},\n"
+        f"  note = {{{affiliation}. Dated May 6, 2022}}\n}}"
+    )
 
 
 def page(cff: dict) -> str:
@@ -47,12 +53,12 @@ def page(cff: dict) -> str:
 
 <!-- generated from CITATION.cff by `python -m pgrid.book.citation`; do not edit -->
 
-{cff['message'].strip()}
+{cff["message"].strip()}
 
 ## The original paper
 
-{authors}, *{paper['title']}* ({paper['authors'][0]['affiliation']}; dated May 6, 2022).
-{paper['notes'].strip()}
+{authors}, *{paper["title"]}* ({paper["authors"][0]["affiliation"]}; dated May 6, 2022).
+{paper["notes"].strip()}
 
 ```bibtex
 {bibtex_paper(paper)}
@@ -60,7 +66,7 @@ def page(cff: dict) -> str:
 
 ## This reproduction
 
-{cff['title']}, version {cff['version']} ({cff['date-released']}), {cff['license']} licence;
+{cff["title"]}, version {cff["version"]} ({cff["date-released"]}), {cff["license"]} licence;
 distribution `pgrid-microgrids`, import name `pgrid`.
 
 ```bibtex

@@ -32,18 +32,28 @@ def versions() -> dict:
     from .. import __version__
     from ..provenance import git_commit, source_hash
 
-    return {"pgrid": __version__, "pgrid_source_hash": source_hash(), "git_commit": git_commit(),
-            **library_versions()}
+    return {
+        "pgrid": __version__,
+        "pgrid_source_hash": source_hash(),
+        "git_commit": git_commit(),
+        **library_versions(),
+    }
 
 
 def versions_line() -> str:
     """One line: ``Computed with pgrid 0.1.0 (source 5c93df17..., git 36ee5b6) · Python 3.11.7 · numpy ...``."""
     v = versions()
     commit = v["git_commit"]
-    short = commit if commit == "unknown" else commit[:12] + ("+dirty" if commit.endswith("+dirty") else "")
+    short = (
+        commit
+        if commit == "unknown"
+        else commit[:12] + ("+dirty" if commit.endswith("+dirty") else "")
+    )
     libs = " · ".join(f"{lib} {v[lib]}" for lib in LIBRARIES)
-    return (f"Computed with pgrid {v['pgrid']} (source {v['pgrid_source_hash']}, git {short}) · "
-            f"Python {v['python']} · {libs}")
+    return (
+        f"Computed with pgrid {v['pgrid']} (source {v['pgrid_source_hash']}, git {short}) · "
+        f"Python {v['python']} · {libs}"
+    )
 
 
 def show_versions() -> None:
@@ -51,5 +61,10 @@ def show_versions() -> None:
     from ._display import show
 
     line = versions_line()
-    show({"text/plain": line, "text/html": f'<p class="pgrid-versions"><small>{line}</small></p>',
-          "text/markdown": f"*{line}*"})
+    show(
+        {
+            "text/plain": line,
+            "text/html": f'<p class="pgrid-versions"><small>{line}</small></p>',
+            "text/markdown": f"*{line}*",
+        }
+    )

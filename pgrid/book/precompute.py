@@ -31,11 +31,20 @@ from pathlib import Path
 
 import numpy as np
 
-from ..network import Reservoir, chain, ring
 from .. import quantum
+from ..network import Reservoir, chain, ring
 from ..quantum import converged_steady_state
 
-__all__ = ["RECIPES", "quantum_sweep", "quantum_network_sweep", "beyond_network", "run", "load", "load_xarray", "data_dir"]
+__all__ = [
+    "RECIPES",
+    "quantum_sweep",
+    "quantum_network_sweep",
+    "beyond_network",
+    "run",
+    "load",
+    "load_xarray",
+    "data_dir",
+]
 
 
 def data_dir(*, writing: bool = False) -> Path:
@@ -58,9 +67,11 @@ def data_dir(*, writing: bool = False) -> Path:
     if (root / "pyproject.toml").exists() and (root / "data").is_dir():
         return root / "data"
     if writing:
-        raise FileNotFoundError("pgrid runs from an installed package, not a source checkout: set PGRID_DATA_DIR "
-                                "(or pass --out) to the folder where `python -m pgrid.book.precompute` should write "
-                                "the datasets.")
+        raise FileNotFoundError(
+            "pgrid runs from an installed package, not a source checkout: set PGRID_DATA_DIR "
+            "(or pass --out) to the folder where `python -m pgrid.book.precompute` should write "
+            "the datasets."
+        )
     return Path(__file__).resolve().parent / "data"
 
 
@@ -72,8 +83,17 @@ def _start_cutoff(net) -> int:
     return int(1.3 * occ + 20)
 
 
-def quantum_sweep(*, gain: float, losses, n0: float, gamma: float, nu: float = 2.0, n_th: float = 0.0,
-                  negativity: bool = False, progress: bool = True) -> dict:
+def quantum_sweep(
+    *,
+    gain: float,
+    losses,
+    n0: float,
+    gamma: float,
+    nu: float = 2.0,
+    n_th: float = 0.0,
+    negativity: bool = False,
+    progress: bool = True,
+) -> dict:
     """Exact steady states of two oscillators along ``losses`` (Gamma_e values, units of g).
 
     Returns a dict of arrays: ``loss``, ``current_mean``, ``current_std`` (operator
@@ -82,15 +102,31 @@ def quantum_sweep(*, gain: float, losses, n0: float, gamma: float, nu: float = 2
     ``top_population`` (of the accepted cutoff) and ``seconds`` per point.
     """
     losses = np.asarray(losses, float)
-    out = {k: [] for k in ("current_mean", "current_std", "occupation", "negativity", "n_fock",
-                           "top_population", "seconds")}
+    out = {
+        k: []
+        for k in (
+            "current_mean",
+            "current_std",
+            "occupation",
+            "negativity",
+            "n_fock",
+            "top_population",
+            "seconds",
+        )
+    }
     it = losses
     if progress:
         from tqdm.auto import tqdm
+
         it = tqdm(losses, desc=f"exact steady states n0={n0:g}", leave=False)
     for loss in it:
-        net = chain(2, gain=Reservoir(gain, n0=n0, nu=nu), loss=Reservoir(loss, n0=n0, nu=nu),
-                    gamma=gamma, n_th=n_th)
+        net = chain(
+            2,
+            gain=Reservoir(gain, n0=n0, nu=nu),
+            loss=Reservoir(loss, n0=n0, nu=nu),
+            gamma=gamma,
+            n_th=n_th,
+        )
         t0 = time.perf_counter()
         rho, m = converged_steady_state(net, _start_cutoff(net))
         mean, std = quantum.current_statistics(rho, net, 0)
@@ -106,8 +142,17 @@ def quantum_sweep(*, gain: float, losses, n0: float, gamma: float, nu: float = 2
     return res
 
 
-def beyond_network(geometry: str, *, n_sites: int, gain: float, loss: float, n0: float, gamma: float,
-                   flux: float = 0.0, loss_site: int | None = None):
+def beyond_network(
+    geometry: str,
+    *,
+    n_sites: int,
+    gain: float,
+    loss: float,
+    n0: float,
+    gamma: float,
+    flux: float = 0.0,
+    loss_site: int | None = None,
+):
     """The networks of the "Beyond the paper" chapter: ``"chain"`` (gain on site 0, loss on the last
     site) or ``"ring"`` (gain on site 0, loss on ``loss_site``, flux ``flux`` spread over the bonds),
     every reservoir with saturation number ``n0``, bare damping ``gamma``, no thermal noise."""
@@ -122,9 +167,20 @@ def beyond_network(geometry: str, *, n_sites: int, gain: float, loss: float, n0:
     raise ValueError(f"`geometry` must be 'chain' or 'ring', got {geometry!r}.")
 
 
-def quantum_network_sweep(*, geometry: str, n_sites: int, gain: float, losses, n0: float, gamma: float,
-                          fluxes=(0.0,), loss_site: int | None = None, start_cutoff: int = 10,
-                          max_n_fock: int = 40, progress: bool = True) -> dict:
+def quantum_network_sweep(
+    *,
+    geometry: str,
+    n_sites: int,
+    gain: float,
+    losses,
+    n0: float,
+    gamma: float,
+    fluxes=(0.0,),
+    loss_site: int | None = None,
+    start_cutoff: int = 10,
+    max_n_fock: int = 40,
+    progress: bool = True,
+) -> dict:
     """Exact steady states of :func:`beyond_network` on the grid ``losses`` x ``fluxes``.
 
     Each point starts at cutoff ``start_cutoff`` and raises it by 2 (at least 25 %) until the
@@ -141,20 +197,43 @@ def quantum_network_sweep(*, geometry: str, n_sites: int, gain: float, losses, n
     """
     losses = np.asarray(losses, float)
     fluxes = np.asarray(fluxes, float)
-    keys = ("occupation", "current_mean", "current_std", "inflow", "negativity", "n_fock", "top_population",
-            "seconds")
+    keys = (
+        "occupation",
+        "current_mean",
+        "current_std",
+        "inflow",
+        "negativity",
+        "n_fock",
+        "top_population",
+        "seconds",
+    )
     out = {k: [] for k in keys}
     points = [(a, b) for a in losses for b in fluxes]
     it = points
     if progress:
         from tqdm.auto import tqdm
-        it = tqdm(points, desc=f"exact steady states ({geometry}, N = {n_sites}, n0 = {n0:g})", leave=False)
+
+        it = tqdm(
+            points,
+            desc=f"exact steady states ({geometry}, N = {n_sites}, n0 = {n0:g})",
+            leave=False,
+        )
     net = None
     for loss, flux in it:
-        net = beyond_network(geometry, n_sites=n_sites, gain=gain, loss=loss, n0=n0, gamma=gamma, flux=flux,
-                             loss_site=loss_site)
+        net = beyond_network(
+            geometry,
+            n_sites=n_sites,
+            gain=gain,
+            loss=loss,
+            n0=n0,
+            gamma=gamma,
+            flux=flux,
+            loss_site=loss_site,
+        )
         t0 = time.perf_counter()
-        rho, m = converged_steady_state(net, start_cutoff, max_n_fock=max_n_fock, method="matrix-free")
+        rho, m = converged_steady_state(
+            net, start_cutoff, max_n_fock=max_n_fock, method="matrix-free"
+        )
         stats = quantum.network_statistics(rho, net)
         for k in ("occupation", "current_mean", "current_std", "inflow", "negativity"):
             out[k].append(stats[k])
@@ -168,8 +247,12 @@ def quantum_network_sweep(*, geometry: str, n_sites: int, gain: float, losses, n
 
 
 def _fig4b(*, n0s, gain, gamma, losses, progress=True):
-    parts = [quantum_sweep(gain=gain, losses=losses, n0=n0, gamma=gamma, negativity=True, progress=progress)
-             for n0 in n0s]
+    parts = [
+        quantum_sweep(
+            gain=gain, losses=losses, n0=n0, gamma=gamma, negativity=True, progress=progress
+        )
+        for n0 in n0s
+    ]
     res = {k: np.stack([p[k] for p in parts]) for k in parts[0] if k != "loss"}
     res["loss"] = np.asarray(losses, float)
     res["n0"] = np.asarray(n0s, float)
@@ -182,10 +265,17 @@ def _limit_cycle_onset(*, gains, losses, gamma, nu, n_sites, t_max):
     from ..deterministic import steady_state
 
     losses = np.asarray(losses, float)
-    paths = [[chain(n_sites, gain=Reservoir(a, nu=nu), loss=Reservoir(b, nu=nu), gamma=gamma) for b in losses]
-             for a in gains]
+    paths = [
+        [
+            chain(n_sites, gain=Reservoir(a, nu=nu), loss=Reservoir(b, nu=nu), gamma=gamma)
+            for b in losses
+        ]
+        for a in gains
+    ]
     up = steady_state(paths, continuation=True, init="mode", t_max=t_max)
-    down = steady_state([p[::-1] for p in paths], continuation=True, init="seed", amplitude=1.0, t_max=t_max)
+    down = steady_state(
+        [p[::-1] for p in paths], continuation=True, init="seed", amplitude=1.0, t_max=t_max
+    )
     res = {"gain": np.asarray(gains, float), "loss": losses}
     for tag, s, order in (("up", up, slice(None)), ("down", down, slice(None, None, -1))):
         res[f"{tag}_status"] = np.asarray(s.status)[:, order]
@@ -197,42 +287,128 @@ def _limit_cycle_onset(*, gains, losses, gamma, nu, n_sites, t_max):
 
 #: name -> (function, parameters, expected cost on 2 cores, what it is for)
 RECIPES = {
-    "fig_s2": (quantum_sweep,
-               dict(gain=4.0, losses=[0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 3.75, 4.0, 4.25, 4.5, 5.0,
-                                      6.0, 7.0, 8.0], n0=15.0, gamma=0.1),
-               "~10 min", "Fig. S2: exact quantum current statistics, n0 = 15, gamma = 0.1 g"),
-    "fig4a_n0_1": (quantum_sweep,
-                   dict(gain=4.0, losses=list(np.round(np.arange(0.25, 8.01, 0.25), 4)), n0=1.0,
-                        gamma=1e-3),
-                   "~5 min", "Fig. 4(a): exact Delta J, n0 = 1, gamma = 1e-3 g, N_th = 0"),
-    "fig4a_n0_2": (quantum_sweep,
-                   dict(gain=4.0, losses=[1.0, 2.0, 2.5, 3.0, 3.25, 3.5, 3.75, 4.0, 4.25, 4.5, 5.0, 6.0, 7.0, 8.0],
-                        n0=2.0, gamma=1e-3),
-                   "~30 min", "Fig. 4(a): exact Delta J, n0 = 2, gamma = 1e-3 g, N_th = 0, "
-                   "Gamma_e >= 1g (below, the cutoff would exceed 120)"),
-    "fig4b": (_fig4b, dict(n0s=[1.0, 2.0, 5.0], gain=4.0, gamma=1e-2,
-                           losses=[0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 3.25, 3.5,
-                                   3.75, 4.0, 4.25, 4.5, 5.0, 5.5, 6.0, 7.0, 8.0]),
-              "~25 min", "Fig. 4(b): negativity, n0 = 1, 2, 5, gamma = 1e-2 g, N_th = 0"),
-    "beyond_chain3_n0_1": (quantum_network_sweep,
-                           dict(geometry="chain", n_sites=3, gain=4.0, losses=list(np.round(np.arange(0.5, 8.01, 0.5), 4)),
-                                n0=1.0, gamma=0.2, start_cutoff=14),
-                           "~2 min", "Beyond the paper: three quantum sites (chain), n0 = 1, gamma = 0.2 g, N_th = 0"),
-    "beyond_chain3_n0_2": (quantum_network_sweep,
-                           dict(geometry="chain", n_sites=3, gain=4.0, losses=list(np.round(np.arange(0.5, 8.01, 0.5), 4)),
-                                n0=2.0, gamma=0.2, start_cutoff=18),
-                           "~8 min", "Beyond the paper: three quantum sites (chain), n0 = 2, gamma = 0.2 g, N_th = 0"),
-    "beyond_triangle_n0_1": (quantum_network_sweep,
-                             dict(geometry="ring", n_sites=3, loss_site=1, gain=4.0, losses=[3.0],
-                                  fluxes=list(np.round(np.linspace(-np.pi, np.pi, 25), 12)), n0=1.0, gamma=0.2,
-                                  start_cutoff=14),
-                             "~3 min", "Beyond the paper: quantum triangle with a flux, n0 = 1, gamma = 0.2 g, "
-                             "Gamma_e = 3g, N_th = 0"),
-    "fig_s7_onset": (_limit_cycle_onset,
-                     dict(gains=list(np.round(np.arange(2.6, 4.61, 0.2), 4)), losses=list(np.linspace(0.1, 8.0, 60)),
-                          gamma=1e-3, nu=1.0, n_sites=10, t_max=1e5),
-                     "~3 min", "Fig. S7: nu = 1 limit-cycle region at gamma = 1e-3 g, Gamma_e ramped up and down "
-                     "(t_max = 1e5/g)"),
+    "fig_s2": (
+        quantum_sweep,
+        dict(
+            gain=4.0,
+            losses=[0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 3.75, 4.0, 4.25, 4.5, 5.0, 6.0, 7.0, 8.0],
+            n0=15.0,
+            gamma=0.1,
+        ),
+        "~10 min",
+        "Fig. S2: exact quantum current statistics, n0 = 15, gamma = 0.1 g",
+    ),
+    "fig4a_n0_1": (
+        quantum_sweep,
+        dict(gain=4.0, losses=list(np.round(np.arange(0.25, 8.01, 0.25), 4)), n0=1.0, gamma=1e-3),
+        "~5 min",
+        "Fig. 4(a): exact Delta J, n0 = 1, gamma = 1e-3 g, N_th = 0",
+    ),
+    "fig4a_n0_2": (
+        quantum_sweep,
+        dict(
+            gain=4.0,
+            losses=[1.0, 2.0, 2.5, 3.0, 3.25, 3.5, 3.75, 4.0, 4.25, 4.5, 5.0, 6.0, 7.0, 8.0],
+            n0=2.0,
+            gamma=1e-3,
+        ),
+        "~30 min",
+        "Fig. 4(a): exact Delta J, n0 = 2, gamma = 1e-3 g, N_th = 0, "
+        "Gamma_e >= 1g (below, the cutoff would exceed 120)",
+    ),
+    "fig4b": (
+        _fig4b,
+        dict(
+            n0s=[1.0, 2.0, 5.0],
+            gain=4.0,
+            gamma=1e-2,
+            losses=[
+                0.1,
+                0.2,
+                0.4,
+                0.6,
+                0.8,
+                1.0,
+                1.25,
+                1.5,
+                2.0,
+                2.5,
+                3.0,
+                3.25,
+                3.5,
+                3.75,
+                4.0,
+                4.25,
+                4.5,
+                5.0,
+                5.5,
+                6.0,
+                7.0,
+                8.0,
+            ],
+        ),
+        "~25 min",
+        "Fig. 4(b): negativity, n0 = 1, 2, 5, gamma = 1e-2 g, N_th = 0",
+    ),
+    "beyond_chain3_n0_1": (
+        quantum_network_sweep,
+        dict(
+            geometry="chain",
+            n_sites=3,
+            gain=4.0,
+            losses=list(np.round(np.arange(0.5, 8.01, 0.5), 4)),
+            n0=1.0,
+            gamma=0.2,
+            start_cutoff=14,
+        ),
+        "~2 min",
+        "Beyond the paper: three quantum sites (chain), n0 = 1, gamma = 0.2 g, N_th = 0",
+    ),
+    "beyond_chain3_n0_2": (
+        quantum_network_sweep,
+        dict(
+            geometry="chain",
+            n_sites=3,
+            gain=4.0,
+            losses=list(np.round(np.arange(0.5, 8.01, 0.5), 4)),
+            n0=2.0,
+            gamma=0.2,
+            start_cutoff=18,
+        ),
+        "~8 min",
+        "Beyond the paper: three quantum sites (chain), n0 = 2, gamma = 0.2 g, N_th = 0",
+    ),
+    "beyond_triangle_n0_1": (
+        quantum_network_sweep,
+        dict(
+            geometry="ring",
+            n_sites=3,
+            loss_site=1,
+            gain=4.0,
+            losses=[3.0],
+            fluxes=list(np.round(np.linspace(-np.pi, np.pi, 25), 12)),
+            n0=1.0,
+            gamma=0.2,
+            start_cutoff=14,
+        ),
+        "~3 min",
+        "Beyond the paper: quantum triangle with a flux, n0 = 1, gamma = 0.2 g, "
+        "Gamma_e = 3g, N_th = 0",
+    ),
+    "fig_s7_onset": (
+        _limit_cycle_onset,
+        dict(
+            gains=list(np.round(np.arange(2.6, 4.61, 0.2), 4)),
+            losses=list(np.linspace(0.1, 8.0, 60)),
+            gamma=1e-3,
+            nu=1.0,
+            n_sites=10,
+            t_max=1e5,
+        ),
+        "~3 min",
+        "Fig. S7: nu = 1 limit-cycle region at gamma = 1e-3 g, Gamma_e ramped up and down "
+        "(t_max = 1e5/g)",
+    ),
 }
 
 
@@ -249,11 +425,14 @@ def run(name: str, out: Path | None = None) -> Path:
     import scipy
 
     from .. import __version__
-
     from ..provenance import git_commit, source_hash
 
     func, params, _, what = RECIPES[name]
-    code = {"pgrid_version": __version__, "pgrid_source_hash": source_hash(), "git_commit": git_commit()}
+    code = {
+        "pgrid_version": __version__,
+        "pgrid_source_hash": source_hash(),
+        "git_commit": git_commit(),
+    }
     out = Path(out) if out is not None else data_dir(writing=True)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
@@ -261,13 +440,20 @@ def run(name: str, out: Path | None = None) -> Path:
     elapsed = time.perf_counter() - t0
     np.savez_compressed(out / f"{name}.npz", **arrays)
     provenance = {
-        "dataset": name, "description": what,
+        "dataset": name,
+        "description": what,
         "command": f"python -m pgrid.book.precompute {name}",
         **code,
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "wall_time_s": round(elapsed, 1), "machine": platform.platform(),
-        "versions": {"python": platform.python_version(), "numpy": np.__version__,
-                     "scipy": scipy.__version__, "qutip": qutip.__version__, "numba": numba.__version__},
+        "wall_time_s": round(elapsed, 1),
+        "machine": platform.platform(),
+        "versions": {
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "scipy": scipy.__version__,
+            "qutip": qutip.__version__,
+            "numba": numba.__version__,
+        },
         "parameters": _jsonable(params),
     }
     (out / f"{name}.json").write_text(json.dumps(provenance, indent=2) + "\n", encoding="utf8")
@@ -286,12 +472,16 @@ def load(name: str, directory: Path | None = None):
     directory = Path(directory) if directory is not None else data_dir()
     npz, meta = directory / f"{name}.npz", directory / f"{name}.json"
     if not npz.exists() or not meta.exists():
-        raise FileNotFoundError(f"{npz} (or its .json) is missing; create it with "
-                                f"`python -m pgrid.book.precompute {name}` ({RECIPES[name][2]}).")
+        raise FileNotFoundError(
+            f"{npz} (or its .json) is missing; create it with "
+            f"`python -m pgrid.book.precompute {name}` ({RECIPES[name][2]})."
+        )
     provenance = json.loads(meta.read_text(encoding="utf8"))
     if provenance["parameters"] != _jsonable(RECIPES[name][1]):
-        raise ValueError(f"{npz} was computed with other parameters than the recipe; regenerate it "
-                         f"with `python -m pgrid.book.precompute {name}`.")
+        raise ValueError(
+            f"{npz} was computed with other parameters than the recipe; regenerate it "
+            f"with `python -m pgrid.book.precompute {name}`."
+        )
     with np.load(npz) as f:
         arrays = {k: f[k] for k in f.files}
     return arrays, provenance
@@ -330,10 +520,16 @@ def load_xarray(name: str, directory: Path | None = None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m pgrid.book.precompute", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m pgrid.book.precompute", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("names", nargs="*", help="datasets to compute (see --list)")
     parser.add_argument("--list", action="store_true", help="list the datasets and their cost")
-    parser.add_argument("--out", default=None, help="output directory (default: data_dir(): $PGRID_DATA_DIR or the checkout's data/)")
+    parser.add_argument(
+        "--out",
+        default=None,
+        help="output directory (default: data_dir(): $PGRID_DATA_DIR or the checkout's data/)",
+    )
     args = parser.parse_args(argv)
     if args.list or not args.names:
         for name, (_, _, cost, what) in RECIPES.items():

@@ -20,12 +20,24 @@ from typing import Iterable, Optional
 
 import numpy as np
 
-from ._display import escape as _esc, show
+from ._display import escape as _esc
+from ._display import show
 from ._mystnb import MIME  # one definition, shared with the myst-nb renderer plugin
 
-__all__ = ["check", "collect", "FALSIFIERS", "status_table", "status_html", "paper_item", "PAPER_ITEMS", "BEYOND_ITEMS", "NOT_YET",
-           "MIME",
-           "STATUSES", "ITEM_STATUS"]
+__all__ = [
+    "check",
+    "collect",
+    "FALSIFIERS",
+    "status_table",
+    "status_html",
+    "paper_item",
+    "PAPER_ITEMS",
+    "BEYOND_ITEMS",
+    "NOT_YET",
+    "MIME",
+    "STATUSES",
+    "ITEM_STATUS",
+]
 
 
 #: allowed ``status`` values of a check:
@@ -42,14 +54,21 @@ __all__ = ["check", "collect", "FALSIFIERS", "status_table", "status_html", "pap
 STATUSES = ("reproduced", "error", "ambiguous", "difference", "new")
 
 #: Item status on the page, by the strongest check status of the item.
-ITEM_STATUS = {"error": "paper error, corrected", "ambiguous": "ambiguous in the paper",
-               "difference": "reproduced with a documented difference", "reproduced": "reproduced",
-               "new": "established (beyond the paper)"}
+ITEM_STATUS = {
+    "error": "paper error, corrected",
+    "ambiguous": "ambiguous in the paper",
+    "difference": "reproduced with a documented difference",
+    "reproduced": "reproduced",
+    "new": "established (beyond the paper)",
+}
 _PRECEDENCE = ("error", "ambiguous", "difference", "reproduced", "new")
 _MARK = {"reproduced": "✔", "error": "✘→✔", "ambiguous": "?", "difference": "≠", "new": "✚"}
 _SHORT = {"error": "paper error", "ambiguous": "ambiguous", "difference": "difference"}
-_NOTE = {"error": "paper error, corrected", "ambiguous": "ambiguous in the paper",
-         "difference": "documented difference from the paper"}
+_NOTE = {
+    "error": "paper error, corrected",
+    "ambiguous": "ambiguous in the paper",
+    "difference": "documented difference from the paper",
+}
 
 #: The paper's numbered figures and closed-form results: id -> what it is.
 PAPER_ITEMS = {
@@ -97,9 +116,9 @@ PAPER_ITEMS = {
 #: ``status="new"``; the status page lists them in a section of their own.
 BEYOND_ITEMS = {
     "Three quantum sites": "chain of three quantum oscillators: current fluctuations and the negativity of "
-                           "every pair (exact at n0 = 1, 2; SDE at n0 = 5-30)",
+    "every pair (exact at n0 = 1, 2; SDE at n0 = 5-30)",
     "Flux loops": "triangle and ring of four threaded by a synthetic flux (noise free): current maps with "
-                  "stable and oscillating (limit-cycle) regions, flux-controlled symmetry breaking, a flux switch",
+    "stable and oscillating (limit-cycle) regions, flux-controlled symmetry breaking, a flux switch",
     "Flux loops with noise": "current fluctuations against the flux: SDE and linear-noise theory",
     "Quantum triangle": "the triangle with a flux at n0 = 1 (exact quantum steady states)",
 }
@@ -118,8 +137,16 @@ def _slug(item: str) -> str:
 FALSIFIERS = "tests/test_falsifiers.py"
 
 
-def check(item: str, condition, claim: str, *, status: str = "reproduced", falsifier: Optional[str] = None,
-          evidence: Optional[dict] = None, context: Optional[dict] = None) -> None:
+def check(
+    item: str,
+    condition,
+    claim: str,
+    *,
+    status: str = "reproduced",
+    falsifier: Optional[str] = None,
+    evidence: Optional[dict] = None,
+    context: Optional[dict] = None,
+) -> None:
     """Assert ``condition`` for paper item ``item`` and record the check.
 
     Parameters
@@ -158,12 +185,16 @@ def check(item: str, condition, claim: str, *, status: str = "reproduced", falsi
     if status not in STATUSES:
         raise ValueError(f"`status` must be one of {STATUSES}, got {status!r}.")
     if (status == "new") != (base in BEYOND_ITEMS):
-        raise ValueError(f"{item!r}: status 'new' is for the items of BEYOND_ITEMS (results beyond the paper), "
-                         "and those take no other status.")
+        raise ValueError(
+            f"{item!r}: status 'new' is for the items of BEYOND_ITEMS (results beyond the paper), "
+            "and those take no other status."
+        )
     predicate = None
     if callable(condition):
         if evidence is None:
-            raise ValueError("a callable `condition` is called with `evidence`: pass evidence={...}.")
+            raise ValueError(
+                "a callable `condition` is called with `evidence`: pass evidence={...}."
+            )
         predicate = f"{condition.__module__}.{condition.__qualname__}"
         condition = condition(**evidence)
     if not bool(condition):
@@ -174,16 +205,24 @@ def check(item: str, condition, claim: str, *, status: str = "reproduced", falsi
     record = {"item": base, "label": item, "claim": claim, "status": status, "anchor": anchor}
     if falsifier is not None:
         if not re.fullmatch(r"test_\w+", falsifier):
-            raise ValueError(f"`falsifier` must name a test function (test_...), got {falsifier!r}.")
+            raise ValueError(
+                f"`falsifier` must name a test function (test_...), got {falsifier!r}."
+            )
         record["falsifier"] = falsifier
     if predicate is not None:
         record["predicate"] = predicate
     note = _NOTE.get(status)
     text = f"{mark} {item}: {claim}" + (f"  [{note}]" if note else "")
-    html = (f'<p class="pgrid-check pgrid-check-{status}" id="{anchor}">{mark} <strong>{_esc(item)}</strong>: '
-            f'{_esc(claim)}{f" <em>({note})</em>" if note else ""}</p>')
-    show({"text/plain": text, "text/html": html, MIME: record},
-         None if evidence is None else {MIME: {"evidence": _to_json(evidence), "context": _to_json(context or {})}})
+    html = (
+        f'<p class="pgrid-check pgrid-check-{status}" id="{anchor}">{mark} <strong>{_esc(item)}</strong>: '
+        f"{_esc(claim)}{f' <em>({note})</em>' if note else ''}</p>"
+    )
+    show(
+        {"text/plain": text, "text/html": html, MIME: record},
+        None
+        if evidence is None
+        else {MIME: {"evidence": _to_json(evidence), "context": _to_json(context or {})}},
+    )
 
 
 def _to_json(value):
@@ -192,10 +231,14 @@ def _to_json(value):
         return {str(k): _to_json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_to_json(v) for v in value]
-    if isinstance(value, np.ndarray) and value.dtype == bool and value.size > 256:    # maps: packed bits
-        return {"__packbits__": base64.b64encode(np.packbits(value.ravel())).decode("ascii"),
-                "shape": list(value.shape)}
-    if hasattr(value, "tolist"):                  # numpy arrays and scalars
+    if (
+        isinstance(value, np.ndarray) and value.dtype == bool and value.size > 256
+    ):  # maps: packed bits
+        return {
+            "__packbits__": base64.b64encode(np.packbits(value.ravel())).decode("ascii"),
+            "shape": list(value.shape),
+        }
+    if hasattr(value, "tolist"):  # numpy arrays and scalars
         return _to_json(value.tolist())
     if isinstance(value, float) and value != value:
         return None
@@ -203,7 +246,9 @@ def _to_json(value):
         return "inf" if value > 0 else "-inf"
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    raise TypeError(f"evidence must hold numbers, arrays, strings, lists or dicts, got {type(value).__name__}.")
+    raise TypeError(
+        f"evidence must hold numbers, arrays, strings, lists or dicts, got {type(value).__name__}."
+    )
 
 
 def _from_json(value):
@@ -211,7 +256,7 @@ def _from_json(value):
     if isinstance(value, dict) and "__packbits__" in value:
         shape = tuple(value["shape"])
         bits = np.unpackbits(np.frombuffer(base64.b64decode(value["__packbits__"]), np.uint8))
-        return bits[:int(np.prod(shape))].reshape(shape).astype(bool)
+        return bits[: int(np.prod(shape))].reshape(shape).astype(bool)
     if isinstance(value, dict):
         return {k: _from_json(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -220,8 +265,10 @@ def _from_json(value):
             return np.asarray(value, bool)
         if kind == "float":
             try:
-                return np.asarray(_map_nested(value, lambda x: np.nan if x is None else float(x)), float)
-            except ValueError:                    # ragged
+                return np.asarray(
+                    _map_nested(value, lambda x: np.nan if x is None else float(x)), float
+                )
+            except ValueError:  # ragged
                 pass
         return [_from_json(v) for v in value]
     if value is None:
@@ -232,7 +279,7 @@ def _from_json(value):
 
 
 def _numeric_kind(value):
-    """"bool" or "float" for a (nested) list of only booleans or only numbers, else None."""
+    """ "bool" or "float" for a (nested) list of only booleans or only numbers, else None."""
     if not value:
         return "float"
     if all(isinstance(x, list) for x in value):
@@ -240,8 +287,12 @@ def _numeric_kind(value):
         return kinds.pop() if len(kinds) == 1 else None
     if all(isinstance(x, bool) for x in value):
         return "bool"
-    if all(x is None or x in ("inf", "-inf") or (isinstance(x, (int, float)) and not isinstance(x, bool))
-           for x in value):
+    if all(
+        x is None
+        or x in ("inf", "-inf")
+        or (isinstance(x, (int, float)) and not isinstance(x, bool))
+        for x in value
+    ):
         return "float"
     return None
 
@@ -253,6 +304,7 @@ def _map_nested(value, f):
 def predicate_of(ev: dict):
     """The predicate function recorded with the evidence ``ev`` (from :func:`evidence`)."""
     import importlib
+
     module, _, name = ev["_record"]["predicate"].rpartition(".")
     return getattr(importlib.import_module(module), name)
 
@@ -262,7 +314,9 @@ def args_of(ev: dict, **changes) -> dict:
     return {**{k: v for k, v in ev.items() if not k.startswith("_")}, **changes}
 
 
-def evidence(chapter: str | Path, predicate: Optional[str] = None, item: Optional[str] = None) -> list:
+def evidence(
+    chapter: str | Path, predicate: Optional[str] = None, item: Optional[str] = None
+) -> list:
     """The evidence stored with the checks of the executed notebook ``chapter`` (a path, or the
     name of a chapter in ``book/``): a list of dicts of numpy arrays and numbers, one per check
     that recorded evidence, optionally only those whose predicate's name ends with ``predicate``
@@ -298,8 +352,10 @@ def paper_item(item: str) -> str:
     m = re.fullmatch(r"(Fig\. S?\d+)[a-z]?", item)
     if m and m.group(1) in PAPER_ITEMS:
         return m.group(1)
-    raise ValueError(f"unknown paper item {item!r}; use one of: {', '.join(PAPER_ITEMS)} (or, beyond the paper: "
-                     f"{', '.join(BEYOND_ITEMS)}).")
+    raise ValueError(
+        f"unknown paper item {item!r}; use one of: {', '.join(PAPER_ITEMS)} (or, beyond the paper: "
+        f"{', '.join(BEYOND_ITEMS)})."
+    )
 
 
 def collect(notebooks: Iterable[str | Path]) -> list:
@@ -350,18 +406,32 @@ def figure_command(item: str) -> Optional[str]:
 def status_html(rows: list) -> str:
     """The status table as HTML: item, what it is, status, links to the checks, and for a figure the
     command that regenerates it (with its data)."""
-    colour = {"reproduced": "#009E73", "established (beyond the paper)": "#009E73", "paper error, corrected": "#0072B2",
-              "ambiguous in the paper": "#CC79A7", "reproduced with a documented difference": "#E69F00"}
-    out = ['<table class="pgrid-status"><thead><tr><th>Paper item</th><th>What</th><th>Status</th>'
-           '<th>Checks (links to the chapter)</th><th>Regenerate (figure, data)</th></tr></thead><tbody>']
+    colour = {
+        "reproduced": "#009E73",
+        "established (beyond the paper)": "#009E73",
+        "paper error, corrected": "#0072B2",
+        "ambiguous in the paper": "#CC79A7",
+        "reproduced with a documented difference": "#E69F00",
+    }
+    out = [
+        '<table class="pgrid-status"><thead><tr><th>Paper item</th><th>What</th><th>Status</th>'
+        "<th>Checks (links to the chapter)</th><th>Regenerate (figure, data)</th></tr></thead><tbody>"
+    ]
     for item, what, status, recs in rows:
         col = colour.get(status, "#D55E00")
-        links = "<br>".join(
-            f'<a href="{r["chapter"]}.html#{r["anchor"]}">{_esc(r["chapter"])}: {_esc(r["label"])}</a>'
-            f'{f" ({r_note})" if (r_note := _SHORT.get(r["status"])) else ""}' for r in recs) or "&mdash;"
+        links = (
+            "<br>".join(
+                f'<a href="{r["chapter"]}.html#{r["anchor"]}">{_esc(r["chapter"])}: {_esc(r["label"])}</a>'
+                f"{f' ({r_note})' if (r_note := _SHORT.get(r['status'])) else ''}"
+                for r in recs
+            )
+            or "&mdash;"
+        )
         cmd = figure_command(item)
-        out.append(f'<tr><td><strong>{_esc(item)}</strong></td><td>{_esc(what)}</td>'
-                   f'<td style="color:{col}">{_esc(status)}</td><td>{links}</td>'
-                   f'<td>{f"<code>{_esc(cmd)}</code>" if cmd else ""}</td></tr>')
+        out.append(
+            f"<tr><td><strong>{_esc(item)}</strong></td><td>{_esc(what)}</td>"
+            f'<td style="color:{col}">{_esc(status)}</td><td>{links}</td>'
+            f"<td>{f'<code>{_esc(cmd)}</code>' if cmd else ''}</td></tr>"
+        )
     out.append("</tbody></table>")
     return "\n".join(out)

@@ -37,10 +37,24 @@ import sys
 from pathlib import Path
 from typing import Callable, Optional
 
-from .._display import escape as _esc, show
+from .._display import escape as _esc
+from .._display import show
 
-__all__ = ["FigureSpec", "FIGURES", "PAPER_FIGURES", "names", "spec", "compute", "plot", "make",
-           "publish", "provenance", "figure_dir", "STYLE", "command"]
+__all__ = [
+    "FigureSpec",
+    "FIGURES",
+    "PAPER_FIGURES",
+    "names",
+    "spec",
+    "compute",
+    "plot",
+    "make",
+    "publish",
+    "provenance",
+    "figure_dir",
+    "STYLE",
+    "command",
+]
 
 #: The matplotlib style of every figure (colour-blind-safe cycle, deterministic SVG).
 STYLE = str(Path(__file__).with_name("pgrid.mplstyle"))
@@ -95,48 +109,198 @@ class FigureSpec:
 def _specs():
     f = FigureSpec
     return [
-        f("fig1", "Fig. 1", "model", "fig-model-sketch", "the network: oscillators, generator, engine, bath",
-          "fig1:compute:plot", cost="1 s"),
-        f("fig2a", "Fig. 2(a)", "transport", "fig-2a", "noise-free current over the (Gamma_i, Gamma_e) plane, N = 10",
-          "fig2:compute_a:plot_a", cost="55 s"),
-        f("fig2b", "Fig. 2(b)", "transport", "fig-2b", "current at Gamma_e = Gamma_i and the maximal current",
-          "fig2:compute_b:plot_b", cost="30 s"),
-        f("fig2c", "Fig. 2(c)", "transport", "fig-2c", "occupation profiles and Eq. (6)",
-          "fig2:compute_c:plot_c", requires=("fig2b",), cost="1 s after Fig. 2(b)"),
-        f("fig3a", "Fig. 3(a)", "fluctuations", "fig-3a", "mean current and fluctuations, thermal regime, N = 6",
-          "fig3:compute_a:plot_a", cost="70 s"),
-        f("fig3b", "Fig. 3(b)", "fluctuations", "fig-3b", "single-site distributions (the runs of Fig. 3a)",
-          "fig3:compute_b:plot_b", cost="70 s; 2 s once Fig. 3(a)'s runs are cached"),
-        f("fig3c", "Fig. 3(c)", "fluctuations", "fig-3c", "relaxation time, N = 4, 6, 8",
-          "fig3:compute_c:plot_c", cost="6 s"),
-        f("fig3d", "Fig. 3(d)", "fluctuations", "fig-3d", "order parameter with and without noise",
-          "fig3:compute_d:plot_d", cost="70 s; 1 s once Fig. 3(a)'s runs are cached"),
-        f("fig4a", "Fig. 4(a)", "quantum_limit", "fig-4a", "current fluctuations in the quantum noise limit, N = 2",
-          "fig4:compute_a:plot_a", cost="50 s; exact points from the stored data"),
-        f("fig4b", "Fig. 4(b)", "quantum_limit", "fig-4b", "entanglement negativity between source and drain",
-          "fig4:compute_b:plot_b", cost="1 s; the stored exact steady states"),
-        f("fig5", "Fig. 5", "grids", "fig-5", "2-D grid with one generator and two engines: currents and fluctuations",
-          "fig5:compute:plot", cost="45 s"),
-        f("figS1", "Fig. S1", "fokker_planck", "fig-S1", "coherent-state average of the saturation function",
-          "figS1:compute:plot", cost="1 s"),
-        f("figS2", "Fig. S2", "fokker_planck", "fig-S2", "SDE against exact quantum current statistics, n0 = 15",
-          "figS2:compute:plot", cost="3 s; exact points from the stored data"),
-        f("figS3", "Fig. S3", "transport", "fig-S3", "linear chain: damped, amplified and stalled regions",
-          "figS3:compute:plot", cost="3 s"),
-        f("figS4", "Fig. S4", "transport", "fig-S4", "steady-state amplitudes |A|, |B| across the transition",
-          "figS4:compute:plot", requires=("fig2a", "fig2b"), cost="1 s after Figs. 2(a), 2(b)"),
-        f("figS5", "Fig. S5", "grids", "fig-S5", "disorder: averaged profiles, currents, crossover",
-          "figS5:compute:plot", cost="40 s"),
-        f("figS6", "Fig. S6", "universality", "fig-S6", "nu = 3: current and single-mode profiles",
-          "figS6:compute:plot", cost="4 s"),
-        f("figS7", "Fig. S7", "universality", "fig-S7", "nu = 1: phase diagram, limit cycles, cuts",
-          "figS7:compute:plot", cost="25 s"),
-        f("figS8", "Fig. S8", "universality", "fig-S8", "nu = 1 and nu = 3 with thermal noise",
-          "figS8:compute:plot", cost="50 s"),
-        f("figS9", "Fig. S9", "universality", "fig-S9", "different saturation numbers, noise free",
-          "figS9:compute:plot", cost="13 s"),
-        f("figS10", "Fig. S10", "universality", "fig-S10", "different saturation numbers, thermal noise",
-          "figS10:compute:plot", requires=("figS9",), cost="20 s after Fig. S9"),
+        f(
+            "fig1",
+            "Fig. 1",
+            "model",
+            "fig-model-sketch",
+            "the network: oscillators, generator, engine, bath",
+            "fig1:compute:plot",
+            cost="1 s",
+        ),
+        f(
+            "fig2a",
+            "Fig. 2(a)",
+            "transport",
+            "fig-2a",
+            "noise-free current over the (Gamma_i, Gamma_e) plane, N = 10",
+            "fig2:compute_a:plot_a",
+            cost="55 s",
+        ),
+        f(
+            "fig2b",
+            "Fig. 2(b)",
+            "transport",
+            "fig-2b",
+            "current at Gamma_e = Gamma_i and the maximal current",
+            "fig2:compute_b:plot_b",
+            cost="30 s",
+        ),
+        f(
+            "fig2c",
+            "Fig. 2(c)",
+            "transport",
+            "fig-2c",
+            "occupation profiles and Eq. (6)",
+            "fig2:compute_c:plot_c",
+            requires=("fig2b",),
+            cost="1 s after Fig. 2(b)",
+        ),
+        f(
+            "fig3a",
+            "Fig. 3(a)",
+            "fluctuations",
+            "fig-3a",
+            "mean current and fluctuations, thermal regime, N = 6",
+            "fig3:compute_a:plot_a",
+            cost="70 s",
+        ),
+        f(
+            "fig3b",
+            "Fig. 3(b)",
+            "fluctuations",
+            "fig-3b",
+            "single-site distributions (the runs of Fig. 3a)",
+            "fig3:compute_b:plot_b",
+            cost="70 s; 2 s once Fig. 3(a)'s runs are cached",
+        ),
+        f(
+            "fig3c",
+            "Fig. 3(c)",
+            "fluctuations",
+            "fig-3c",
+            "relaxation time, N = 4, 6, 8",
+            "fig3:compute_c:plot_c",
+            cost="6 s",
+        ),
+        f(
+            "fig3d",
+            "Fig. 3(d)",
+            "fluctuations",
+            "fig-3d",
+            "order parameter with and without noise",
+            "fig3:compute_d:plot_d",
+            cost="70 s; 1 s once Fig. 3(a)'s runs are cached",
+        ),
+        f(
+            "fig4a",
+            "Fig. 4(a)",
+            "quantum_limit",
+            "fig-4a",
+            "current fluctuations in the quantum noise limit, N = 2",
+            "fig4:compute_a:plot_a",
+            cost="50 s; exact points from the stored data",
+        ),
+        f(
+            "fig4b",
+            "Fig. 4(b)",
+            "quantum_limit",
+            "fig-4b",
+            "entanglement negativity between source and drain",
+            "fig4:compute_b:plot_b",
+            cost="1 s; the stored exact steady states",
+        ),
+        f(
+            "fig5",
+            "Fig. 5",
+            "grids",
+            "fig-5",
+            "2-D grid with one generator and two engines: currents and fluctuations",
+            "fig5:compute:plot",
+            cost="45 s",
+        ),
+        f(
+            "figS1",
+            "Fig. S1",
+            "fokker_planck",
+            "fig-S1",
+            "coherent-state average of the saturation function",
+            "figS1:compute:plot",
+            cost="1 s",
+        ),
+        f(
+            "figS2",
+            "Fig. S2",
+            "fokker_planck",
+            "fig-S2",
+            "SDE against exact quantum current statistics, n0 = 15",
+            "figS2:compute:plot",
+            cost="3 s; exact points from the stored data",
+        ),
+        f(
+            "figS3",
+            "Fig. S3",
+            "transport",
+            "fig-S3",
+            "linear chain: damped, amplified and stalled regions",
+            "figS3:compute:plot",
+            cost="3 s",
+        ),
+        f(
+            "figS4",
+            "Fig. S4",
+            "transport",
+            "fig-S4",
+            "steady-state amplitudes |A|, |B| across the transition",
+            "figS4:compute:plot",
+            requires=("fig2a", "fig2b"),
+            cost="1 s after Figs. 2(a), 2(b)",
+        ),
+        f(
+            "figS5",
+            "Fig. S5",
+            "grids",
+            "fig-S5",
+            "disorder: averaged profiles, currents, crossover",
+            "figS5:compute:plot",
+            cost="40 s",
+        ),
+        f(
+            "figS6",
+            "Fig. S6",
+            "universality",
+            "fig-S6",
+            "nu = 3: current and single-mode profiles",
+            "figS6:compute:plot",
+            cost="4 s",
+        ),
+        f(
+            "figS7",
+            "Fig. S7",
+            "universality",
+            "fig-S7",
+            "nu = 1: phase diagram, limit cycles, cuts",
+            "figS7:compute:plot",
+            cost="25 s",
+        ),
+        f(
+            "figS8",
+            "Fig. S8",
+            "universality",
+            "fig-S8",
+            "nu = 1 and nu = 3 with thermal noise",
+            "figS8:compute:plot",
+            cost="50 s",
+        ),
+        f(
+            "figS9",
+            "Fig. S9",
+            "universality",
+            "fig-S9",
+            "different saturation numbers, noise free",
+            "figS9:compute:plot",
+            cost="13 s",
+        ),
+        f(
+            "figS10",
+            "Fig. S10",
+            "universality",
+            "fig-S10",
+            "different saturation numbers, thermal noise",
+            "figS10:compute:plot",
+            requires=("figS9",),
+            cost="20 s after Fig. S9",
+        ),
     ]
 
 
@@ -144,9 +308,14 @@ def _specs():
 FIGURES = {s.name: s for s in _specs()}
 
 #: The paper's figures and the panels each one is made of (``pgrid figure fig2`` makes all three).
-PAPER_FIGURES = {"fig1": ("fig1",), "fig2": ("fig2a", "fig2b", "fig2c"), "fig3": ("fig3a", "fig3b", "fig3c", "fig3d"),
-                 "fig4": ("fig4a", "fig4b"), "fig5": ("fig5",),
-                 **{f"figS{k}": (f"figS{k}",) for k in range(1, 11)}}
+PAPER_FIGURES = {
+    "fig1": ("fig1",),
+    "fig2": ("fig2a", "fig2b", "fig2c"),
+    "fig3": ("fig3a", "fig3b", "fig3c", "fig3d"),
+    "fig4": ("fig4a", "fig4b"),
+    "fig5": ("fig5",),
+    **{f"figS{k}": (f"figS{k}",) for k in range(1, 11)},
+}
 
 
 def names(name: str) -> tuple:
@@ -161,16 +330,20 @@ def names(name: str) -> tuple:
         return (name,)
     if name in PAPER_FIGURES:
         return PAPER_FIGURES[name]
-    raise ValueError(f"unknown figure {name!r}: use one of {', '.join(PAPER_FIGURES)} or a panel "
-                     f"({', '.join(n for n in FIGURES if n not in PAPER_FIGURES)}); `pgrid figure --list` lists them.")
+    raise ValueError(
+        f"unknown figure {name!r}: use one of {', '.join(PAPER_FIGURES)} or a panel "
+        f"({', '.join(n for n in FIGURES if n not in PAPER_FIGURES)}); `pgrid figure --list` lists them."
+    )
 
 
 def spec(name: str) -> FigureSpec:
     """The :class:`FigureSpec` of a figure or panel name."""
     if name not in FIGURES:
-        names(name)                       # raises with the list of names
-        raise ValueError(f"{name!r} is a figure with several panels ({', '.join(PAPER_FIGURES[name])}): "
-                         "name one of them.")
+        names(name)  # raises with the list of names
+        raise ValueError(
+            f"{name!r} is a figure with several panels ({', '.join(PAPER_FIGURES[name])}): "
+            "name one of them."
+        )
     return FIGURES[name]
 
 
@@ -216,13 +389,22 @@ def provenance(name: str, ds=None, *, command_line: Optional[str] = None) -> dic
     from ..environment import LIBRARIES, library_versions
 
     s = spec(name)
-    attrs = {"figure": s.name, "paper_figure": s.paper, "title": s.title, "chapter": s.chapter,
-             "command": command_line or command(s.name), "pgrid_version": __version__,
-             "pgrid_source_hash": source_hash(), "git_commit": git_commit(),
-             "created": datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat(),
-             "library_versions": json.dumps(library_versions(LIBRARIES + ("xarray", "h5netcdf", "matplotlib"))),
-             "source": "J. Huber and P. Rabl, Anomalous energy transport and symmetry breaking in microscopic "
-                       "power grids; reproduced with pgrid (distribution pgrid-microgrids)"}
+    attrs = {
+        "figure": s.name,
+        "paper_figure": s.paper,
+        "title": s.title,
+        "chapter": s.chapter,
+        "command": command_line or command(s.name),
+        "pgrid_version": __version__,
+        "pgrid_source_hash": source_hash(),
+        "git_commit": git_commit(),
+        "created": datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat(),
+        "library_versions": json.dumps(
+            library_versions(LIBRARIES + ("xarray", "h5netcdf", "matplotlib"))
+        ),
+        "source": "J. Huber and P. Rabl, Anomalous energy transport and symmetry breaking in microscopic "
+        "power grids; reproduced with pgrid (distribution pgrid-microgrids)",
+    }
     if ds is not None and "parameters" in ds.attrs:
         attrs["parameters"] = ds.attrs["parameters"]
     return attrs
@@ -241,15 +423,24 @@ def _write(name: str, ds, fig, outdir: Path, command_line: Optional[str]) -> lis
     out.attrs = {**ds.attrs, **provenance(name, ds, command_line=command_line)}
     tmp = paths[2].with_suffix(".nc.tmp")
     # numeric arrays gzip-compressed (lossless; a map of states shrinks several-fold)
-    encoding = {k: {"compression": "gzip", "compression_opts": 4} for k, v in out.variables.items()
-                if v.ndim and v.dtype.kind in "fciub"}
+    encoding = {
+        k: {"compression": "gzip", "compression_opts": 4}
+        for k, v in out.variables.items()
+        if v.ndim and v.dtype.kind in "fciub"
+    }
     out.to_netcdf(tmp, engine=ENGINE, encoding=encoding)
     os.replace(tmp, paths[2])
     return paths
 
 
-def make(name: str, outdir, *, command_line: Optional[str] = None, inputs: Optional[dict] = None,
-         progress=print) -> list:
+def make(
+    name: str,
+    outdir,
+    *,
+    command_line: Optional[str] = None,
+    inputs: Optional[dict] = None,
+    progress=print,
+) -> list:
     """Recompute figure (or every panel of) ``name`` and write ``<panel>.pdf``, ``.svg`` and ``.nc``
     into ``outdir``; returns the paths written."""
     import matplotlib
@@ -263,15 +454,19 @@ def make(name: str, outdir, *, command_line: Optional[str] = None, inputs: Optio
     for panel in names(name):
         t0 = datetime.datetime.now()
         if progress:
-            progress(f"{panel}: computing {spec(panel).paper} (measured on 2 cores: {spec(panel).cost}) ...")
+            progress(
+                f"{panel}: computing {spec(panel).paper} (measured on 2 cores: {spec(panel).cost}) ..."
+            )
         ds = compute(panel, inputs=inputs)
         with plt.style.context(STYLE):
             fig = spec(panel).plot(ds)
             paths += _write(panel, ds, fig, Path(outdir), command_line)
         plt.close(fig)
         if progress:
-            progress(f"{panel}: wrote {', '.join(p.name for p in paths[-3:])} "
-                     f"in {(datetime.datetime.now() - t0).total_seconds():.0f} s")
+            progress(
+                f"{panel}: wrote {', '.join(p.name for p in paths[-3:])} "
+                f"in {(datetime.datetime.now() - t0).total_seconds():.0f} s"
+            )
     return paths
 
 
@@ -294,14 +489,18 @@ def publish(name: str, ds, fig) -> None:
     d = figure_dir()
     if d is not None:
         _write(name, ds, fig, d, None)
-    html = (f'<p class="pgrid-downloads">{_esc(s.paper)}: '
-            f'<a href="figures/{name}.pdf" download>PDF</a> · <a href="figures/{name}.svg" download>SVG</a> · '
-            f'<a href="figures/{name}.nc" download>data (netCDF)</a> · regenerate with '
-            f'<code>{_esc(command(name))}</code></p>')
+    html = (
+        f'<p class="pgrid-downloads">{_esc(s.paper)}: '
+        f'<a href="figures/{name}.pdf" download>PDF</a> · <a href="figures/{name}.svg" download>SVG</a> · '
+        f'<a href="figures/{name}.nc" download>data (netCDF)</a> · regenerate with '
+        f"<code>{_esc(command(name))}</code></p>"
+    )
     text = f"{s.paper}: {name}.pdf, {name}.svg, {name}.nc (data); regenerate with `{command(name)}`"
     # the PDF edition renders the Markdown (myst-nb prefers text/markdown to text/plain for LaTeX)
-    markdown = f"{s.paper}: the figure and its data (netCDF) are downloads of the HTML edition; regenerate with " \
-               f"`{command(name)}`."
+    markdown = (
+        f"{s.paper}: the figure and its data (netCDF) are downloads of the HTML edition; regenerate with "
+        f"`{command(name)}`."
+    )
     show({"text/plain": text, "text/html": html, "text/markdown": markdown})
 
 
@@ -309,7 +508,7 @@ def list_text() -> str:
     """The table ``pgrid figure --list`` prints: name, paper figure, chapter, title and the measured
     cost on 2 cores (an empty sweep cache)."""
     rows = []
-    for fig, panels in PAPER_FIGURES.items():
+    for _fig, panels in PAPER_FIGURES.items():
         for p in panels:
             s = FIGURES[p]
             rows.append(f"{p:<7} {s.paper:<10} {s.chapter:<14} {s.title}  [{s.cost}]")
@@ -320,11 +519,20 @@ def main(argv=None) -> int:
     """``pgrid figure``: see the module docstring."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="pgrid figure", description="Recompute a figure of the paper and write it "
-                                     "as PDF and SVG, with its data as netCDF (provenance as attributes).")
-    parser.add_argument("name", nargs="*", help="figure or panel: fig1 ... fig5, figS1 ... figS10, fig2a, ...")
-    parser.add_argument("-o", "--output", default=".", help="folder to write into (created; default: .)")
-    parser.add_argument("--list", action="store_true", help="list the figures and panels, with their cost")
+    parser = argparse.ArgumentParser(
+        prog="pgrid figure",
+        description="Recompute a figure of the paper and write it "
+        "as PDF and SVG, with its data as netCDF (provenance as attributes).",
+    )
+    parser.add_argument(
+        "name", nargs="*", help="figure or panel: fig1 ... fig5, figS1 ... figS10, fig2a, ..."
+    )
+    parser.add_argument(
+        "-o", "--output", default=".", help="folder to write into (created; default: .)"
+    )
+    parser.add_argument(
+        "--list", action="store_true", help="list the figures and panels, with their cost"
+    )
     args = parser.parse_args(argv)
     if args.list or not args.name:
         print(list_text())
@@ -336,7 +544,9 @@ def main(argv=None) -> int:
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        sys.stderr.write("pgrid figure needs matplotlib: pip install 'pgrid-microgrids[book]' (or matplotlib)\n")
+        sys.stderr.write(
+            "pgrid figure needs matplotlib: pip install 'pgrid-microgrids[book]' (or matplotlib)\n"
+        )
         return 1
     line = "pgrid figure " + " ".join(args.name) + f" -o {args.output}"
     inputs = {}

@@ -6,15 +6,24 @@ import json
 
 import numpy as np
 
-from ...xarray_io import _jsonable      # parameters to JSON: the one converter the results' attributes use
+from ...xarray_io import (
+    _jsonable,
+)  # parameters to JSON: the one converter the results' attributes use
 
 
 def dataset(data_vars: dict, coords: dict, *, parameters: dict, description: str, **attrs):
     """An ``xarray.Dataset`` with ``parameters`` (JSON) and ``description`` attributes."""
     import xarray as xr
 
-    return xr.Dataset(data_vars, coords=coords,
-                      attrs={"description": description, "parameters": json.dumps(_jsonable(parameters)), **attrs})
+    return xr.Dataset(
+        data_vars,
+        coords=coords,
+        attrs={
+            "description": description,
+            "parameters": json.dumps(_jsonable(parameters)),
+            **attrs,
+        },
+    )
 
 
 def parameters(ds) -> dict:
@@ -28,22 +37,42 @@ def state_vars(state, dims: tuple, *, prefix: str = "", fields=None) -> dict:
     Each field becomes ``prefix + field`` with dimensions ``dims`` (+ ``site`` or ``bond``);
     ``status`` is a string array.
     """
-    fields = fields or ("alpha", "occupation", "current", "current_amplitude", "frequency", "stationary",
-                        "stable", "status", "kicks", "max_growth")
+    fields = fields or (
+        "alpha",
+        "occupation",
+        "current",
+        "current_amplitude",
+        "frequency",
+        "stationary",
+        "stable",
+        "status",
+        "kicks",
+        "max_growth",
+    )
     out = {}
     for f in fields:
         v = np.asarray(getattr(state, f))
         if f == "status":
             v = v.astype(str)
-        extra = ("site",) if f in ("alpha", "occupation") else ("bond",) if f in ("current", "current_amplitude") else ()
+        extra = (
+            ("site",)
+            if f in ("alpha", "occupation")
+            else ("bond",)
+            if f in ("current", "current_amplitude")
+            else ()
+        )
         out[prefix + f] = (tuple(dims) + extra, v)
     return out
 
 
 def bond_coords(state) -> dict:
     """Coordinates of the ``bond`` axis of a state: end sites and couplings."""
-    return {"bond": np.arange(len(state.bonds)), "bond_i": ("bond", state.bonds[:, 0]),
-            "bond_j": ("bond", state.bonds[:, 1]), "bond_g": ("bond", state.bond_coupling)}
+    return {
+        "bond": np.arange(len(state.bonds)),
+        "bond_i": ("bond", state.bonds[:, 0]),
+        "bond_j": ("bond", state.bonds[:, 1]),
+        "bond_g": ("bond", state.bond_coupling),
+    }
 
 
 def require(condition, message: str) -> None:
@@ -53,7 +82,9 @@ def require(condition, message: str) -> None:
         raise RuntimeError(f"figure data not as expected: {message}")
 
 
-def follow_branch(paths, on_branch, *, init="seed", t_max=2e3, stage: int = 25, states: list = None):
+def follow_branch(
+    paths, on_branch, *, init="seed", t_max=2e3, stage: int = 25, states: list = None
+):
     """Follow one branch of stationary states along each path by Newton continuation, stopping where
     the path leaves it.
 
@@ -73,14 +104,17 @@ def follow_branch(paths, on_branch, *, init="seed", t_max=2e3, stage: int = 25, 
     n_paths, n_pts = len(paths), len(paths[0])
     n = paths[0][0].n_sites
     on = np.zeros((n_paths, n_pts), bool)
-    out = {"alpha": np.full((n_paths, n_pts, n), np.nan, complex), "current": np.full((n_paths, n_pts), np.nan),
-           "frequency": np.full((n_paths, n_pts), np.nan)}
+    out = {
+        "alpha": np.full((n_paths, n_pts, n), np.nan, complex),
+        "current": np.full((n_paths, n_pts), np.nan),
+        "frequency": np.full((n_paths, n_pts), np.nan),
+    }
     active = np.arange(n_paths)
     start, first = init, 0
     while active.size and first < n_pts:
         last = min(n_pts, first + stage)
         batch = [paths[i][first:last] for i in active]
-        if not isinstance(start, str):                   # every path from its own last state
+        if not isinstance(start, str):  # every path from its own last state
             start = np.repeat(start, last - first, axis=0)
         s = steady_state(batch, continuation=True, init=start, t_max=t_max)
         if states is not None:

@@ -9,15 +9,29 @@ from ...xarray_io import network_attrs, network_from_attrs
 from ._common import dataset
 
 
-def compute(*, n_sites: int = 6, gain: float = 4.0, loss: float = 2.0, gamma: float = 1e-3, n_th: float = 10.0):
+def compute(
+    *,
+    n_sites: int = 6,
+    gain: float = 4.0,
+    loss: float = 2.0,
+    gamma: float = 1e-3,
+    n_th: float = 10.0,
+):
     """The chain of Fig. 1 (gain on site 1, loss on site N, a bath on every site) as a dataset:
     its coupling matrix and per-site bath, and the whole network as the ``pgrid_network`` attribute."""
     net = chain(n_sites, gain=gain, loss=loss, gamma=gamma, n_th=n_th)
     site = np.arange(n_sites)
-    return dataset({"coupling": (("site", "site_2"), net.coupling), "gamma": ("site", net.gamma),
-                    "n_th": ("site", net.n_th)}, {"site": site, "site_2": site},
-                   parameters=dict(n_sites=n_sites, gain=gain, loss=loss, gamma=gamma, n_th=n_th),
-                   description="Fig. 1: the chain (coupling g = 1, rates in units of g)", **network_attrs(net))
+    return dataset(
+        {
+            "coupling": (("site", "site_2"), net.coupling),
+            "gamma": ("site", net.gamma),
+            "n_th": ("site", net.n_th),
+        },
+        {"site": site, "site_2": site},
+        parameters=dict(n_sites=n_sites, gain=gain, loss=loss, gamma=gamma, n_th=n_th),
+        description="Fig. 1: the chain (coupling g = 1, rates in units of g)",
+        **network_attrs(net),
+    )
 
 
 def plot(ds):

@@ -42,26 +42,50 @@ def compute_a(*, states: list = None):
     paths = [[chain(N, gain=a, loss=b, gamma=GAMMA) for b in grid] for a in grid]
     up = _keep(states, paths, steady_state(paths, continuation=True, init="mode", t_max=1e4))
     rows_b = np.nonzero(grid >= 2.5)[0][::2]
-    down = _keep(states, [paths[i][::-1] for i in rows_b],
-                 steady_state([paths[i][::-1] for i in rows_b], continuation=True, init="seed", t_max=2e3))
+    down = _keep(
+        states,
+        [paths[i][::-1] for i in rows_b],
+        steady_state([paths[i][::-1] for i in rows_b], continuation=True, init="seed", t_max=2e3),
+    )
     J_up, ok_up = up.current[..., -1], up.stable
     J_dn, ok_dn = down.current[:, ::-1, -1], down.stable[:, ::-1]
     two_states = np.zeros_like(ok_up)
     two_states[rows_b] = ok_up[rows_b] & ok_dn & (np.abs(J_up[rows_b] - J_dn) > 0.02)
-    hyst = two_states & (GE < GI)               # the broken-phase state survives below Gamma_e = Gamma_i
+    hyst = two_states & (GE < GI)  # the broken-phase state survives below Gamma_e = Gamma_i
     v = state_vars(up, ("gain", "loss"))
     v.update(state_vars(down[:, ::-1], ("gain_b", "loss"), prefix="down_"))
-    v.update(delivered=(("gain", "loss"), J_up), down_delivered=(("gain_b", "loss"), J_dn),
-             two_states=(("gain", "loss"), two_states), bistable=(("gain", "loss"), hyst),
-             stalled_formula=(("gain", "loss"), analytic.stalled_region(GI, GE)))
-    return dataset(v, {"gain": grid, "loss": grid, "gain_b": grid[rows_b], "row_b": ("gain_b", rows_b),
-                       "site": np.arange(N), **bond_coords(up)},
-                   parameters=dict(n_sites=N, gamma=GAMMA, grid=[float(grid[0]), float(grid[-1]), grid.size],
-                                   protocol_a=dict(init="mode", continuation="Gamma_e up", t_max=1e4),
-                                   protocol_b=dict(init="seed", continuation="Gamma_e down from 10 g", t_max=2e3,
-                                                   rows="Gamma_i >= 2.5 g, every second")),
-                   description="Fig. 2(a): noise-free steady states of the N = 10 chain over (Gamma_i, Gamma_e); "
-                               "currents in g n0 (delivered: last bond)")
+    v.update(
+        delivered=(("gain", "loss"), J_up),
+        down_delivered=(("gain_b", "loss"), J_dn),
+        two_states=(("gain", "loss"), two_states),
+        bistable=(("gain", "loss"), hyst),
+        stalled_formula=(("gain", "loss"), analytic.stalled_region(GI, GE)),
+    )
+    return dataset(
+        v,
+        {
+            "gain": grid,
+            "loss": grid,
+            "gain_b": grid[rows_b],
+            "row_b": ("gain_b", rows_b),
+            "site": np.arange(N),
+            **bond_coords(up),
+        },
+        parameters=dict(
+            n_sites=N,
+            gamma=GAMMA,
+            grid=[float(grid[0]), float(grid[-1]), grid.size],
+            protocol_a=dict(init="mode", continuation="Gamma_e up", t_max=1e4),
+            protocol_b=dict(
+                init="seed",
+                continuation="Gamma_e down from 10 g",
+                t_max=2e3,
+                rows="Gamma_i >= 2.5 g, every second",
+            ),
+        ),
+        description="Fig. 2(a): noise-free steady states of the N = 10 chain over (Gamma_i, Gamma_e); "
+        "currents in g n0 (delivered: last bond)",
+    )
 
 
 def plot_a(ds):
@@ -76,27 +100,65 @@ def plot_a(ds):
     rows_b = ds.row_b.values
     fig, (ax, axw, ax2) = plt.subplots(1, 3, figsize=(14, 4.2), layout="constrained")
     Jplot = np.where(stable, J_up, np.nan)
-    im = ax.pcolormesh(grid, grid, Jplot.T, cmap="viridis", shading="nearest", rasterized=True, vmin=0)
+    im = ax.pcolormesh(
+        grid, grid, Jplot.T, cmap="viridis", shading="nearest", rasterized=True, vmin=0
+    )
     ns = ~stationary
     ax.plot(GI[ns], GE[ns], "x", color="0.6", ms=2.5, mew=0.6)
     unst = stationary & ~stable
     ax.plot(GI[unst], GE[unst], ".", color="r", ms=3)
-    ax.contour(grid, grid, ds.stalled_formula.values.T.astype(float), levels=[0.5], colors="w", linestyles="--")
-    ax.contour(grid, grid, ds.bistable.values.T.astype(float), levels=[0.5], colors="r", linestyles=":",
-               linewidths=1.2)
+    ax.contour(
+        grid,
+        grid,
+        ds.stalled_formula.values.T.astype(float),
+        levels=[0.5],
+        colors="w",
+        linestyles="--",
+    )
+    ax.contour(
+        grid,
+        grid,
+        ds.bistable.values.T.astype(float),
+        levels=[0.5],
+        colors="r",
+        linestyles=":",
+        linewidths=1.2,
+    )
     fig.colorbar(im, ax=ax, label=r"$\langle J\rangle/(g n_0)$")
     ax.set(xlabel=r"$\Gamma_i / g$", ylabel=r"$\Gamma_e / g$", title="(a) N = 10, protocol A")
-    imw = axw.pcolormesh(grid, grid, np.where(stable, ds.frequency.values, np.nan).T, cmap="PuOr", vmin=-1, vmax=1,
-                         shading="nearest", rasterized=True)
+    imw = axw.pcolormesh(
+        grid,
+        grid,
+        np.where(stable, ds.frequency.values, np.nan).T,
+        cmap="PuOr",
+        vmin=-1,
+        vmax=1,
+        shading="nearest",
+        rasterized=True,
+    )
     fig.colorbar(imw, ax=axw, label=r"rotation frequency $\omega / g$")
     axw.set(xlabel=r"$\Gamma_i / g$", ylabel=r"$\Gamma_e / g$", title="which state (protocol A)")
     for gi, c in ((6.0, "C0"), (8.0, "C1")):
-        i = np.argmin(np.abs(grid - gi)); r = np.nonzero(rows_b == i)[0][0]
-        ax2.plot(grid, np.where(ok_up[i], J_up[i], np.nan), color=c,
-                 label=fr"$\Gamma_i = {grid[i]:.1f}g$, $\Gamma_e$ up (A)")
-        ax2.plot(grid, np.where(ok_dn[r], J_dn[r], np.nan), "--", color=c,
-                 label=fr"$\Gamma_i = {grid[i]:.1f}g$, $\Gamma_e$ down (B)")
-    ax2.set(xlabel=r"$\Gamma_e / g$", ylabel=r"$\langle J\rangle/(g n_0)$", title="cuts: both switch-on orders")
+        i = np.argmin(np.abs(grid - gi))
+        r = np.nonzero(rows_b == i)[0][0]
+        ax2.plot(
+            grid,
+            np.where(ok_up[i], J_up[i], np.nan),
+            color=c,
+            label=rf"$\Gamma_i = {grid[i]:.1f}g$, $\Gamma_e$ up (A)",
+        )
+        ax2.plot(
+            grid,
+            np.where(ok_dn[r], J_dn[r], np.nan),
+            "--",
+            color=c,
+            label=rf"$\Gamma_i = {grid[i]:.1f}g$, $\Gamma_e$ down (B)",
+        )
+    ax2.set(
+        xlabel=r"$\Gamma_e / g$",
+        ylabel=r"$\langle J\rangle/(g n_0)$",
+        title="cuts: both switch-on orders",
+    )
     ax2.legend(fontsize=8)
     return fig
 
@@ -136,20 +198,27 @@ def compute_b(*, states: list = None):
     gis = np.linspace(1.5, 10, 18)
     rel = np.concatenate([np.linspace(0.05, 0.96, 40), np.linspace(0.96, 1.01, 161)[1:]])
     fine_nets = [[chain(N, gain=a, loss=a * r, gamma=GAMMA) for r in rel] for a in gis]
-    fine = _keep(states, fine_nets, steady_state(fine_nets, continuation=True, init="mode", t_max=1e4))
+    fine = _keep(
+        states, fine_nets, steady_state(fine_nets, continuation=True, init="mode", t_max=1e4)
+    )
     omega_k0 = np.sin(np.pi / (2 * (N + 1)))
     Jf = fine.current[..., -1]
     okf = fine.stable
     wf = np.abs(fine.frequency)
     sym_branch = okf & (np.abs(wf - omega_k0) < 0.2 * omega_k0)
-    sym = okf & (np.abs(fine.frequency) > 0.5 * omega_k0) & (np.abs(fine.frequency) < 1.5 * omega_k0)
+    sym = (
+        okf & (np.abs(fine.frequency) > 0.5 * omega_k0) & (np.abs(fine.frequency) < 1.5 * omega_k0)
+    )
     last_stable = np.array([rel[np.nonzero(sym[i])[0].max()] for i in range(gis.size)])
 
-    tail = np.nonzero(rel >= BRANCH_BOTTOM)[0][::-1]             # fine points, from 1.01 down
+    tail = np.nonzero(rel >= BRANCH_BOTTOM)[0][::-1]  # fine points, from 1.01 down
     down = np.concatenate([np.linspace(BRANCH_TOP, rel[-1], 20)[:-1], rel[tail]])
     down_paths = [[chain(N, gain=a, loss=a * r, gamma=GAMMA) for r in down] for a in gis]
-    _, branch = follow_branch(down_paths, lambda st, _: np.asarray(st.stable) & (np.abs(st.frequency) < 1e-6),
-                              states=states)
+    _, branch = follow_branch(
+        down_paths,
+        lambda st, _: np.asarray(st.stable) & (np.abs(st.frequency) < 1e-6),
+        states=states,
+    )
     bJ, b_alpha = branch["current"], branch["alpha"]
     n_top = down.size - tail.size
     bJ_fine = np.full(Jf.shape, np.nan)
@@ -164,27 +233,54 @@ def compute_b(*, states: list = None):
     k_max = np.nanargmax(ridge_J, axis=1)
     rows = np.arange(gis.size)
     J_max = ridge_J[rows, k_max]
-    from_branch = counted[rows, k_max] & (bJ[rows, k_max] >= np.where(sym_branch, Jf, -np.inf)[rows, k_max])
+    from_branch = counted[rows, k_max] & (
+        bJ[rows, k_max] >= np.where(sym_branch, Jf, -np.inf)[rows, k_max]
+    )
     max_alpha = np.where(from_branch[:, None], b_alpha[rows, k_max], fine.alpha[rows, k_max])
     max_frequency = np.where(from_branch, 0.0, fine.frequency[rows, k_max])
     v = state_vars(fine, ("gain", "ratio"))
-    v.update(delivered=(("gain", "ratio"), Jf), ridge_state=(("gain", "ratio"), ridge_states),
-             ridge_current=(("gain", "ratio"), ridge_J), branch_delivered=(("gain", "ratio"), bJ),
-             branch_alpha=(("gain", "ratio", "site"), b_alpha),
-             max_index=("gain", k_max), current_max=("gain", J_max), ge_star=("gain", rel[k_max]),
-             max_alpha=(("gain", "site"), max_alpha), max_frequency=("gain", max_frequency),
-             max_on_branch=("gain", from_branch),
-             current_at_equal=("gain", ridge_J[:, i_eq]), last_stable=("gain", last_stable),
-             s36=("gain", analytic.s36_transition(gis, GAMMA) / gis),
-             s44=("gain", analytic.s44_transition(gis, GAMMA, N) / gis))
-    return dataset(v, {"gain": gis, "ratio": rel, "loss": (("gain", "ratio"), gis[:, None] * rel[None, :]),
-                       "site": np.arange(N), **bond_coords(fine)},
-                   parameters=dict(n_sites=N, gamma=GAMMA, gains=gis,
-                                   protocol=dict(init="mode", continuation="Gamma_e up", t_max=1e4),
-                                   broken_branch=dict(init="seed", continuation="Gamma_e down", top=BRANCH_TOP,
-                                                      bottom=BRANCH_BOTTOM, t_max=2e3)),
-                   description="Fig. 2(b): fine paths Gamma_e = ratio x Gamma_i; the single-mode branch (protocol A) "
-                               "and the omega = 0 broken branch (followed down); currents in g n0")
+    v.update(
+        delivered=(("gain", "ratio"), Jf),
+        ridge_state=(("gain", "ratio"), ridge_states),
+        ridge_current=(("gain", "ratio"), ridge_J),
+        branch_delivered=(("gain", "ratio"), bJ),
+        branch_alpha=(("gain", "ratio", "site"), b_alpha),
+        max_index=("gain", k_max),
+        current_max=("gain", J_max),
+        ge_star=("gain", rel[k_max]),
+        max_alpha=(("gain", "site"), max_alpha),
+        max_frequency=("gain", max_frequency),
+        max_on_branch=("gain", from_branch),
+        current_at_equal=("gain", ridge_J[:, i_eq]),
+        last_stable=("gain", last_stable),
+        s36=("gain", analytic.s36_transition(gis, GAMMA) / gis),
+        s44=("gain", analytic.s44_transition(gis, GAMMA, N) / gis),
+    )
+    return dataset(
+        v,
+        {
+            "gain": gis,
+            "ratio": rel,
+            "loss": (("gain", "ratio"), gis[:, None] * rel[None, :]),
+            "site": np.arange(N),
+            **bond_coords(fine),
+        },
+        parameters=dict(
+            n_sites=N,
+            gamma=GAMMA,
+            gains=gis,
+            protocol=dict(init="mode", continuation="Gamma_e up", t_max=1e4),
+            broken_branch=dict(
+                init="seed",
+                continuation="Gamma_e down",
+                top=BRANCH_TOP,
+                bottom=BRANCH_BOTTOM,
+                t_max=2e3,
+            ),
+        ),
+        description="Fig. 2(b): fine paths Gamma_e = ratio x Gamma_i; the single-mode branch (protocol A) "
+        "and the omega = 0 broken branch (followed down); currents in g n0",
+    )
 
 
 def plot_b(ds):
@@ -195,7 +291,13 @@ def plot_b(ds):
     n, gamma = p["n_sites"], p["gamma"]
     gis = ds.gain.values
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(9.5, 3.6), layout="constrained")
-    ax.plot(gis, ds.current_at_equal.values, "o-", ms=3, label=r"$\langle J\rangle$ at $\Gamma_e = \Gamma_i$")
+    ax.plot(
+        gis,
+        ds.current_at_equal.values,
+        "o-",
+        ms=3,
+        label=r"$\langle J\rangle$ at $\Gamma_e = \Gamma_i$",
+    )
     ax.plot(gis, ds.current_max.values, "s-", ms=3, label=r"$\langle J\rangle_{\max}$")
     ax.axhline(1, color="0.5", lw=0.8, ls=":")
     ax.set(xlabel=r"$\Gamma_i / g$", ylabel=r"$\langle J\rangle / (g n_0)$", title="(b) N = 10")
@@ -205,8 +307,12 @@ def plot_b(ds):
     ax2.axhline(n * gamma / 2, color="C2", ls="--", label=r"$N\gamma/2g$ (main text)")
     ax2.plot(gis, 1 - ds.s36.values, color="C3", ls=":", label="Eq. (S36)")
     ax2.plot(gis, 1 - ds.s44.values, color="C4", ls="-.", label="Eq. (S44)")
-    ax2.set(xlabel=r"$\Gamma_i / g$", ylabel=r"$1-\Gamma_e/\Gamma_i$", yscale="log",
-            title=r"location of $\langle J\rangle_{\max}$")
+    ax2.set(
+        xlabel=r"$\Gamma_i / g$",
+        ylabel=r"$1-\Gamma_e/\Gamma_i$",
+        yscale="log",
+        title=r"location of $\langle J\rangle_{\max}$",
+    )
     ax2.legend(fontsize=7)
     return fig
 
@@ -229,20 +335,34 @@ def compute_c(*, fig2b, states: list = None):
         s = _keep(states, path, steady_state(path, continuation=True, init="mode", t_max=1e4))
         require(s.stable[0, -1], f"the {label} state at Gamma_e = {ge:.3f} g is linearly stable")
         cases[label] = (ge, s.alpha[0, -1], k0)
-    k_tr = int(fig2b.max_index.values[i4])   # the maximal current at Gamma_i = 4g (omega -> 0, see Fig. 2b)
-    require(abs(fig2b.max_frequency.values[i4]) < 1e-6, "the maximal current at Gamma_i = 4g sits on omega = 0")
+    k_tr = int(
+        fig2b.max_index.values[i4]
+    )  # the maximal current at Gamma_i = 4g (omega -> 0, see Fig. 2b)
+    require(
+        abs(fig2b.max_frequency.values[i4]) < 1e-6,
+        "the maximal current at Gamma_i = 4g sits on omega = 0",
+    )
     cases["transition"] = (gi * fig2b.ratio.values[k_tr], fig2b.max_alpha.values[i4], k_brk)
     fits = {label: analytic.fit_standing_wave(a, k0) for label, (ge, a, k0) in cases.items()}
     labels = list(cases)
-    return dataset({"alpha": (("case", "site"), np.array([cases[k][1] for k in labels])),
-                    "occupation": (("case", "site"), np.abs(np.array([cases[k][1] for k in labels])) ** 2),
-                    "k0": ("case", [cases[k][2] for k in labels]),
-                    "A": ("case", np.array([fits[k][0] for k in labels])),
-                    "B": ("case", np.array([fits[k][1] for k in labels]))},
-                   {"case": labels, "loss": ("case", [cases[k][0] for k in labels]), "site": np.arange(N)},
-                   parameters=dict(n_sites=N, gamma=GAMMA, gain=gi, ratios={"symmetric": 1.05, "broken": 2 / 3},
-                                   transition="maximal current on the fine path of Fig. 2(b)"),
-                   description="Fig. 2(c): steady-state amplitudes at Gamma_i = 4g and the Eq. (6) fit (A, B, k0)")
+    return dataset(
+        {
+            "alpha": (("case", "site"), np.array([cases[k][1] for k in labels])),
+            "occupation": (("case", "site"), np.abs(np.array([cases[k][1] for k in labels])) ** 2),
+            "k0": ("case", [cases[k][2] for k in labels]),
+            "A": ("case", np.array([fits[k][0] for k in labels])),
+            "B": ("case", np.array([fits[k][1] for k in labels])),
+        },
+        {"case": labels, "loss": ("case", [cases[k][0] for k in labels]), "site": np.arange(N)},
+        parameters=dict(
+            n_sites=N,
+            gamma=GAMMA,
+            gain=gi,
+            ratios={"symmetric": 1.05, "broken": 2 / 3},
+            transition="maximal current on the fine path of Fig. 2(b)",
+        ),
+        description="Fig. 2(c): steady-state amplitudes at Gamma_i = 4g and the Eq. (6) fit (A, B, k0)",
+    )
 
 
 def plot_c(ds):
@@ -253,9 +373,21 @@ def plot_c(ds):
     ell = np.arange(1, ds.site.size + 1)
     for k, m in zip(range(ds.case.size), "osd"):
         label, ge = str(ds.case.values[k]), float(ds.loss.values[k])
-        line, = ax.plot(ell, ds.occupation.values[k], m, label=fr"{label}, $\Gamma_e = {ge:.3f}g$")
-        ax.plot(ell, analytic.eq6_occupation(ell, ds.A.values[k], ds.B.values[k], float(ds.k0.values[k])), "-",
-                lw=0.8, color=line.get_color())
-    ax.set(xlabel=r"site $\ell$", ylabel=r"$|\alpha_\ell^0|^2 / n_0$", yscale="log", title=r"(c) $\Gamma_i = 4g$")
+        (line,) = ax.plot(
+            ell, ds.occupation.values[k], m, label=rf"{label}, $\Gamma_e = {ge:.3f}g$"
+        )
+        ax.plot(
+            ell,
+            analytic.eq6_occupation(ell, ds.A.values[k], ds.B.values[k], float(ds.k0.values[k])),
+            "-",
+            lw=0.8,
+            color=line.get_color(),
+        )
+    ax.set(
+        xlabel=r"site $\ell$",
+        ylabel=r"$|\alpha_\ell^0|^2 / n_0$",
+        yscale="log",
+        title=r"(c) $\Gamma_i = 4g$",
+    )
     ax.legend(fontsize=8)
     return fig

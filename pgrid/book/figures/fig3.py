@@ -35,10 +35,18 @@ def thermal_chain(n, ge, *, gi=GI, gamma=GAMMA, n_th=NTH):
 
 def fig3a_point(ge, seed):
     """One point of Fig. 3(a): the N = 6 chain's statistics (with histograms) at Gamma_e = ge."""
-    slow = ge < 1.5 or abs(ge - GI) <= 1.0 or ge >= 8.5        # slow or rare-excursion regions
+    slow = ge < 1.5 or abs(ge - GI) <= 1.0 or ge >= 8.5  # slow or rare-excursion regions
     n_traj = 64 if abs(ge - GI) <= 1.0 else 32
-    return simulate(thermal_chain(N, ge), dt=DT, t_relax=5e3, t_sample=4e4 if slow else 2e4, n_traj=n_traj,
-                    seed=seed, sample_every=5, histogram=HIST_OPTS).statistics()
+    return simulate(
+        thermal_chain(N, ge),
+        dt=DT,
+        t_relax=5e3,
+        t_sample=4e4 if slow else 2e4,
+        n_traj=n_traj,
+        seed=seed,
+        sample_every=5,
+        histogram=HIST_OPTS,
+    ).statistics()
 
 
 def runs():
@@ -49,9 +57,20 @@ def runs():
     return sweep(fig3a_point, {"ge": GE_A}, seed=100, cache=True, desc="Fig. 3(a)")
 
 
-_RUN_PARAMETERS = dict(n_sites=N, gain=GI, gamma=GAMMA, n0=N0, n_th=NTH, dt=DT, t_relax=5e3,
-                       t_sample="4e4 where Gamma_e < 1.5 g, |Gamma_e - Gamma_i| <= g or Gamma_e >= 8.5 g, else 2e4",
-                       n_traj="64 within g of Gamma_i, else 32", sample_every=5, seed=100, histogram=HIST_OPTS)
+_RUN_PARAMETERS = dict(
+    n_sites=N,
+    gain=GI,
+    gamma=GAMMA,
+    n0=N0,
+    n_th=NTH,
+    dt=DT,
+    t_relax=5e3,
+    t_sample="4e4 where Gamma_e < 1.5 g, |Gamma_e - Gamma_i| <= g or Gamma_e >= 8.5 g, else 2e4",
+    n_traj="64 within g of Gamma_i, else 32",
+    sample_every=5,
+    seed=100,
+    histogram=HIST_OPTS,
+)
 
 
 def compute_a():
@@ -59,34 +78,58 @@ def compute_a():
     statistics of every run (per bond and site, histograms left out)."""
     res = runs()
     ds = res.to_xarray(network=thermal_chain(N, 1.0)).drop_vars(["histogram", "hist_edges"])
-    return dataset({**{k: ds[k] for k in ds.data_vars},
-                    "J": ("ge", res["current_mean"][:, -1] / N0), "J_err": ("ge", res["current_mean_err"][:, -1] / N0),
-                    "dJ": ("ge", res["current_std"][:, -1] / N0), "dJ_err": ("ge", res["current_std_err"][:, -1] / N0)},
-                   dict(ds.coords), parameters=_RUN_PARAMETERS, thermal_level=THERMAL,
-                   network="pgrid_network: the chain at Gamma_e = 1 g (the loss rate is the ge axis)",
-                   pgrid_network=ds.attrs["pgrid_network"],
-                   description="Fig. 3(a): SDE statistics of the N = 6 chain against Gamma_e (ge, units of g); J, dJ: "
-                               "mean and spread (P function) of the current into the loss site, units of g n0; "
-                               "thermal_level: g N_th/sqrt(2) in g n0")
+    return dataset(
+        {
+            **{k: ds[k] for k in ds.data_vars},
+            "J": ("ge", res["current_mean"][:, -1] / N0),
+            "J_err": ("ge", res["current_mean_err"][:, -1] / N0),
+            "dJ": ("ge", res["current_std"][:, -1] / N0),
+            "dJ_err": ("ge", res["current_std_err"][:, -1] / N0),
+        },
+        dict(ds.coords),
+        parameters=_RUN_PARAMETERS,
+        thermal_level=THERMAL,
+        network="pgrid_network: the chain at Gamma_e = 1 g (the loss rate is the ge axis)",
+        pgrid_network=ds.attrs["pgrid_network"],
+        description="Fig. 3(a): SDE statistics of the N = 6 chain against Gamma_e (ge, units of g); J, dJ: "
+        "mean and spread (P function) of the current into the loss site, units of g n0; "
+        "thermal_level: g N_th/sqrt(2) in g n0",
+    )
 
 
 def plot_a(ds):
     """Fig. 3(a): <J> with the band <J> +- Delta J, the thermal level; Delta J on a log scale."""
     import matplotlib.pyplot as plt
 
-    ge_a, J, J_err, dJ, dJ_err = ds.ge.values, ds.J.values, ds.J_err.values, ds.dJ.values, ds.dJ_err.values
+    ge_a, J, J_err, dJ, dJ_err = (
+        ds.ge.values,
+        ds.J.values,
+        ds.J_err.values,
+        ds.dJ.values,
+        ds.dJ_err.values,
+    )
     thermal = ds.attrs["thermal_level"]
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
-    ax.fill_between(ge_a, J - dJ, J + dJ, alpha=0.3, color="C0", lw=0, label=r"$\langle J\rangle\pm\Delta J$")
+    ax.fill_between(
+        ge_a, J - dJ, J + dJ, alpha=0.3, color="C0", lw=0, label=r"$\langle J\rangle\pm\Delta J$"
+    )
     ax.errorbar(ge_a, J, J_err, color="C0", label=r"$\langle J\rangle$")
     for s in (1, -1):
-        ax.axhline(s * thermal, color="0.3", ls="--", lw=1, label="thermal equilibrium" if s == 1 else None)
-    ax.set(xlabel=r"$\Gamma_e / g$", ylabel=r"$J / (g n_0)$", title=r"(a) $N = 6$, $N_{\rm th}/n_0 = 10$")
+        ax.axhline(
+            s * thermal, color="0.3", ls="--", lw=1, label="thermal equilibrium" if s == 1 else None
+        )
+    ax.set(
+        xlabel=r"$\Gamma_e / g$",
+        ylabel=r"$J / (g n_0)$",
+        title=r"(a) $N = 6$, $N_{\rm th}/n_0 = 10$",
+    )
     ax.legend(fontsize=8)
     ax2.errorbar(ge_a, dJ, dJ_err, fmt="o-", ms=3, label=r"$\Delta J$")
     ax2.errorbar(ge_a, J, J_err, fmt="s-", ms=3, label=r"$\langle J\rangle$")
     ax2.axhline(thermal, color="0.3", ls="--", lw=1, label=r"$gN_{\rm th}/\sqrt{2}$")
-    ax2.set(xlabel=r"$\Gamma_e / g$", ylabel=r"$/\,(g n_0)$", yscale="log", title="fluctuations vs mean")
+    ax2.set(
+        xlabel=r"$\Gamma_e / g$", ylabel=r"$/\,(g n_0)$", yscale="log", title="fluctuations vs mean"
+    )
     ax2.legend(fontsize=8)
     return fig
 
@@ -97,13 +140,21 @@ def compute_b(*, losses=(2.0, 8.0)):
     res = runs()
     idx = [int(np.argmin(np.abs(GE_A - ge))) for ge in losses]
     edges = res["hist_edges"][0]
-    return dataset({"histogram": (("ge", "site", "re", "im"), res["histogram"][idx]),
-                    "edges": ("edge", edges)},
-                   {"ge": GE_A[idx], "site": np.arange(N), "re": 0.5 * (edges[1:] + edges[:-1]),
-                    "im": 0.5 * (edges[1:] + edges[:-1])},
-                   parameters={**_RUN_PARAMETERS, "losses": list(losses)},
-                   description="Fig. 3(b): histograms of alpha_l / sqrt(n0) (counts normalised to a density over "
-                               "the (re, im) bins) at two values of Gamma_e (units of g)")
+    return dataset(
+        {
+            "histogram": (("ge", "site", "re", "im"), res["histogram"][idx]),
+            "edges": ("edge", edges),
+        },
+        {
+            "ge": GE_A[idx],
+            "site": np.arange(N),
+            "re": 0.5 * (edges[1:] + edges[:-1]),
+            "im": 0.5 * (edges[1:] + edges[:-1]),
+        },
+        parameters={**_RUN_PARAMETERS, "losses": list(losses)},
+        description="Fig. 3(b): histograms of alpha_l / sqrt(n0) (counts normalised to a density over "
+        "the (re, im) bins) at two values of Gamma_e (units of g)",
+    )
 
 
 def plot_b(ds):
@@ -112,12 +163,19 @@ def plot_b(ds):
 
     edges = ds.edges.values
     n = ds.site.size
-    fig, axes = plt.subplots(2, n, figsize=(12, 4.3), sharex=True, sharey=True, layout="constrained")
+    fig, axes = plt.subplots(
+        2, n, figsize=(12, 4.3), sharex=True, sharey=True, layout="constrained"
+    )
     for row, ge in enumerate(ds.ge.values):
         h = ds.histogram.values[row]
         for l in range(n):
-            axes[row, l].imshow(h[l].T, origin="lower", extent=(edges[0], edges[-1], edges[0], edges[-1]), cmap="magma")
-            axes[row, l].set_title(fr"$\ell = {l + 1}$, $\Gamma_e = {ge:g}g$", fontsize=8)
+            axes[row, l].imshow(
+                h[l].T,
+                origin="lower",
+                extent=(edges[0], edges[-1], edges[0], edges[-1]),
+                cmap="magma",
+            )
+            axes[row, l].set_title(rf"$\ell = {l + 1}$, $\Gamma_e = {ge:g}g$", fontsize=8)
     for ax in axes[1]:
         ax.set_xlabel(r"Re $\tilde\alpha_\ell$")
     for ax in axes[:, 0]:
@@ -137,7 +195,7 @@ def compute_c():
     three windows within :math:`0.04g\le\Gamma_e-\Gamma_i\le0.6g`).
     """
     ge_sym = np.linspace(0.25, 3.75, 15)
-    delta = np.logspace(np.log10(6.0), -2.5, 30)       # Gamma_e - Gamma_i in the broken phase
+    delta = np.logspace(np.log10(6.0), -2.5, 30)  # Gamma_e - Gamma_i in the broken phase
     ns = (4, 6, 8)
     tau = {}
     for n in ns:
@@ -145,28 +203,50 @@ def compute_c():
         s_up = steady_state(up, continuation=True, init="mode", t_max=2e4)
         dn = [chain(n, gain=GI, loss=GI + d, gamma=GAMMA) for d in delta]
         s_dn = steady_state(dn, continuation=True, init="seed", amplitude=1.0, t_max=2e4)
-        require(np.all(s_up.stable) and np.all(s_dn.stable) and np.all(np.abs(s_dn.frequency) < 1e-8),
-                f"N = {n}: every state linearly stable, the broken ones at omega = 0")
-        jac = lambda nets, s: np.array([stability(x, a, w)[1] for x, a, w in zip(nets, s.alpha[0], s.frequency[0])])  # noqa: E731
-        tau[n] = dict(sym=relaxation_time(up, s_up)[0], sym_jac=jac(up, s_up),
-                      brk=relaxation_time(dn, s_dn)[0], brk_jac=jac(dn, s_dn))
+        require(
+            np.all(s_up.stable) and np.all(s_dn.stable) and np.all(np.abs(s_dn.frequency) < 1e-8),
+            f"N = {n}: every state linearly stable, the broken ones at omega = 0",
+        )
+
+        def jac(nets, s):
+            return np.array(
+                [stability(x, a, w)[1] for x, a, w in zip(nets, s.alpha[0], s.frequency[0])]
+            )
+
+        tau[n] = dict(
+            sym=relaxation_time(up, s_up)[0],
+            sym_jac=jac(up, s_up),
+            brk=relaxation_time(dn, s_dn)[0],
+            brk_jac=jac(dn, s_dn),
+        )
     fits = []
     for n in ns:
         for lo, hi in ((0.04, 0.6), (0.04, 0.3), (0.08, 0.6)):
             m = (delta >= lo) & (delta <= hi) & np.isfinite(tau[n]["brk"])
             fits.append(-np.polyfit(np.log(delta[m]), np.log(tau[n]["brk"][m]), 1)[0])
     fits = np.array(fits)
-    return dataset({"tau_sym": (("n_sites", "ge_sym"), np.array([tau[n]["sym"] for n in ns])),
-                    "tau_sym_jac": (("n_sites", "ge_sym"), np.array([tau[n]["sym_jac"] for n in ns])),
-                    "tau_brk": (("n_sites", "delta"), np.array([tau[n]["brk"] for n in ns])),
-                    "tau_brk_jac": (("n_sites", "delta"), np.array([tau[n]["brk_jac"] for n in ns])),
-                    "xi_fits": ("fit", fits)},
-                   {"n_sites": list(ns), "ge_sym": ge_sym, "delta": delta, "fit": np.arange(fits.size)},
-                   parameters=dict(gain=GI, gamma=GAMMA, n_th=0.0, t_max=2e4, kick=0.1,
-                                   fit_windows=[[0.04, 0.6], [0.04, 0.3], [0.08, 0.6]]),
-                   xi=fits.mean(), xi_err=fits.std(ddof=1),
-                   description="Fig. 3(c): relaxation times (units of 1/g) against Gamma_e (ge_sym, symmetric phase) "
-                               "and Gamma_e - Gamma_i (delta, broken phase); tau: perturb-and-relax, tau_jac: Jacobian")
+    return dataset(
+        {
+            "tau_sym": (("n_sites", "ge_sym"), np.array([tau[n]["sym"] for n in ns])),
+            "tau_sym_jac": (("n_sites", "ge_sym"), np.array([tau[n]["sym_jac"] for n in ns])),
+            "tau_brk": (("n_sites", "delta"), np.array([tau[n]["brk"] for n in ns])),
+            "tau_brk_jac": (("n_sites", "delta"), np.array([tau[n]["brk_jac"] for n in ns])),
+            "xi_fits": ("fit", fits),
+        },
+        {"n_sites": list(ns), "ge_sym": ge_sym, "delta": delta, "fit": np.arange(fits.size)},
+        parameters=dict(
+            gain=GI,
+            gamma=GAMMA,
+            n_th=0.0,
+            t_max=2e4,
+            kick=0.1,
+            fit_windows=[[0.04, 0.6], [0.04, 0.3], [0.08, 0.6]],
+        ),
+        xi=fits.mean(),
+        xi_err=fits.std(ddof=1),
+        description="Fig. 3(c): relaxation times (units of 1/g) against Gamma_e (ge_sym, symmetric phase) "
+        "and Gamma_e - Gamma_i (delta, broken phase); tau: perturb-and-relax, tau_jac: Jacobian",
+    )
 
 
 def plot_c(ds):
@@ -184,8 +264,15 @@ def plot_c(ds):
         ax.plot(gi + delta, ds.tau_brk_jac.values[k], "-", color=c, lw=0.8)
         ax2.loglog(delta, ds.tau_brk.values[k], "o-", ms=3, color=c, label=f"N = {n}")
     dd = np.array([0.04, 0.6])
-    ax2.loglog(dd, 30 * (dd / 0.6) ** (-xi), "k--", label=fr"$\propto(\Gamma_e-\Gamma_i)^{{-{xi:.2f}}}$")
-    ax.set(xlabel=r"$\Gamma_e / g$", ylabel=r"$\tau_r\ (1/g)$", yscale="log", title="(c) relaxation time")
+    ax2.loglog(
+        dd, 30 * (dd / 0.6) ** (-xi), "k--", label=rf"$\propto(\Gamma_e-\Gamma_i)^{{-{xi:.2f}}}$"
+    )
+    ax.set(
+        xlabel=r"$\Gamma_e / g$",
+        ylabel=r"$\tau_r\ (1/g)$",
+        yscale="log",
+        title="(c) relaxation time",
+    )
     ax.legend(fontsize=8)
     ax2.set(xlabel=r"$(\Gamma_e-\Gamma_i) / g$", ylabel=r"$\tau_r\ (1/g)$", title="broken side")
     ax2.legend(fontsize=8)
@@ -201,7 +288,9 @@ def compute_d():
     ge_a = GE_A
     nets_up = [thermal_chain(N, x, n_th=0.0) for x in ge_a[ge_a < GI]]
     nets_dn = [thermal_chain(N, x, n_th=0.0) for x in ge_a[ge_a > GI][::-1]]
-    s_up = steady_state(nets_up, continuation=True, init="mode", amplitude=np.sqrt(N0) * 1e-2, t_max=2e4)
+    s_up = steady_state(
+        nets_up, continuation=True, init="mode", amplitude=np.sqrt(N0) * 1e-2, t_max=2e4
+    )
     s_dn = steady_state(nets_dn, continuation=True, init="seed", amplitude=np.sqrt(N0), t_max=2e4)
     gbar0 = np.full(ge_a.size, np.nan)
     stable0 = np.zeros(ge_a.size, bool)
@@ -211,14 +300,25 @@ def compute_d():
         where = np.nonzero(sel)[0][:: 1 if s is s_up else -1]
         gbar0[where] = vals
         stable0[where] = s.stable[0]
-    return dataset({"order_parameter": ("ge", res["order_parameter"]),
-                    "order_parameter_err": ("ge", res["order_parameter_err"]),
-                    "order_parameter_noise_free": ("ge", gbar0), "noise_free_stable": ("ge", stable0)},
-                   {"ge": ge_a}, parameters={**_RUN_PARAMETERS, "noise_free": dict(
-                       below="protocol A (mode start, amplitude 0.1 sqrt(n0)), Gamma_e ramped up",
-                       above="seed (amplitude sqrt(n0)) at 10 g, Gamma_e ramped down", t_max=2e4)},
-                   description="Fig. 3(d): order parameter (units of g) with thermal noise (SDE) and noise free "
-                               "(NaN where no stable state)")
+    return dataset(
+        {
+            "order_parameter": ("ge", res["order_parameter"]),
+            "order_parameter_err": ("ge", res["order_parameter_err"]),
+            "order_parameter_noise_free": ("ge", gbar0),
+            "noise_free_stable": ("ge", stable0),
+        },
+        {"ge": ge_a},
+        parameters={
+            **_RUN_PARAMETERS,
+            "noise_free": dict(
+                below="protocol A (mode start, amplitude 0.1 sqrt(n0)), Gamma_e ramped up",
+                above="seed (amplitude sqrt(n0)) at 10 g, Gamma_e ramped down",
+                t_max=2e4,
+            ),
+        },
+        description="Fig. 3(d): order parameter (units of g) with thermal noise (SDE) and noise free "
+        "(NaN where no stable state)",
+    )
 
 
 def plot_d(ds):
@@ -227,8 +327,14 @@ def plot_d(ds):
 
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
     ax.plot(ds.ge.values, ds.order_parameter_noise_free.values, "-", label=r"$N_{\rm th} = 0$")
-    ax.errorbar(ds.ge.values, ds.order_parameter.values, ds.order_parameter_err.values, fmt="o", ms=3,
-                label=r"$N_{\rm th}/n_0 = 10$")
+    ax.errorbar(
+        ds.ge.values,
+        ds.order_parameter.values,
+        ds.order_parameter_err.values,
+        fmt="o",
+        ms=3,
+        label=r"$N_{\rm th}/n_0 = 10$",
+    )
     ax.set(xlabel=r"$\Gamma_e / g$", ylabel=r"$\bar\Gamma / g$", title="(d) order parameter")
     ax.legend()
     return fig

@@ -46,7 +46,14 @@ def sde_runs() -> dict:
     sde = {}
     for n0 in SDE_N0:
         grid = np.union1d(COARSE, FINE) if n0 in (10.0, 30.0) else FINE
-        res = sweep(fig4a_point, {"ge": grid}, n0=n0, seed=int(n0), cache=True, desc=f"Fig. 4a SDE, n0 = {n0:g}")
+        res = sweep(
+            fig4a_point,
+            {"ge": grid},
+            n0=n0,
+            seed=int(n0),
+            cache=True,
+            desc=f"Fig. 4a SDE, n0 = {n0:g}",
+        )
         sde[n0] = np.column_stack([grid, res["J"], res["dJ"], res["dJ_err"]])
     return sde
 
@@ -80,16 +87,29 @@ def compute_a():
         c[f"ge_sde_{n0:g}"] = r[:, 0]
         for j, k in ((1, "current_mean"), (2, "current_std"), (3, "current_std_err")):
             v[f"sde_{k}_n0_{n0:g}"] = (f"ge_sde_{n0:g}", r[:, j])
-    v.update(peak_loss=("n0", [peaks[n][0] for n in n0s]), peak_height=("n0", heights),
-             peak_height_err=("n0", [peaks[n][2] for n in n0s]), exact=("n0", ~semi))
+    v.update(
+        peak_loss=("n0", [peaks[n][0] for n in n0s]),
+        peak_height=("n0", heights),
+        peak_height_err=("n0", [peaks[n][2] for n in n0s]),
+        exact=("n0", ~semi),
+    )
     c["n0"] = n0s
-    return dataset(v, c, parameters=dict(gain=GI, gamma=GAMMA_A, n_th=0.0, sde=dict(dt=DT, t_relax=5e3, t_sample=2e4,
-                                                                                   n_traj=32, seed="int(n0)")),
-                   slope=slope, exact_data=f"{prov1['command']} (pgrid {prov1['pgrid_version']}, "
-                                           f"{prov1['git_commit'][:12]}); {prov2['command']}",
-                   description="Fig. 4(a): current mean and operator Delta J (units of g) of two oscillators; "
-                               "exact_*: exact steady states (stored); sde_*: SDE + vacuum term; peak_height: "
-                               "max Delta J/(g n0); slope: peak height ~ n0^slope over n0 = 5..100")
+    return dataset(
+        v,
+        c,
+        parameters=dict(
+            gain=GI,
+            gamma=GAMMA_A,
+            n_th=0.0,
+            sde=dict(dt=DT, t_relax=5e3, t_sample=2e4, n_traj=32, seed="int(n0)"),
+        ),
+        slope=slope,
+        exact_data=f"{prov1['command']} (pgrid {prov1['pgrid_version']}, "
+        f"{prov1['git_commit'][:12]}); {prov2['command']}",
+        description="Fig. 4(a): current mean and operator Delta J (units of g) of two oscillators; "
+        "exact_*: exact steady states (stored); sde_*: SDE + vacuum term; peak_height: "
+        "max Delta J/(g n0); slope: peak height ~ n0^slope over n0 = 5..100",
+    )
 
 
 def plot_a(ds):
@@ -97,22 +117,48 @@ def plot_a(ds):
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
-    ax.plot(ds.ge_exact_1.values, ds.exact_current_std_n0_1.values / 1.0, "o-", ms=3, label=r"$n_0 = 1$ (exact)")
-    ax.plot(ds.ge_exact_2.values, ds.exact_current_std_n0_2.values / 2.0, "s-", ms=3, label=r"$n_0 = 2$ (exact)")
+    ax.plot(
+        ds.ge_exact_1.values,
+        ds.exact_current_std_n0_1.values / 1.0,
+        "o-",
+        ms=3,
+        label=r"$n_0 = 1$ (exact)",
+    )
+    ax.plot(
+        ds.ge_exact_2.values,
+        ds.exact_current_std_n0_2.values / 2.0,
+        "s-",
+        ms=3,
+        label=r"$n_0 = 2$ (exact)",
+    )
     for n0, mk in ((10.0, "^"), (30.0, "v")):
         x = ds[f"ge_sde_{n0:g}"].values
-        ax.errorbar(x, ds[f"sde_current_std_n0_{n0:g}"].values / n0, ds[f"sde_current_std_err_n0_{n0:g}"].values / n0,
-                    fmt=mk + "-", ms=3, label=fr"$n_0 = {n0:g}$ (SDE)")
+        ax.errorbar(
+            x,
+            ds[f"sde_current_std_n0_{n0:g}"].values / n0,
+            ds[f"sde_current_std_err_n0_{n0:g}"].values / n0,
+            fmt=mk + "-",
+            ms=3,
+            label=rf"$n_0 = {n0:g}$ (SDE)",
+        )
     ax.axvline(GI, color="0.5", lw=0.8, ls=":")
-    ax.set(xlabel=r"$\Gamma_e / g$", ylabel=r"$\Delta J / (g n_0)$", title=r"(a) $N = 2$, $N_{\rm th} = 0$")
+    ax.set(
+        xlabel=r"$\Gamma_e / g$",
+        ylabel=r"$\Delta J / (g n_0)$",
+        title=r"(a) $N = 2$, $N_{\rm th} = 0$",
+    )
     ax.legend(loc="upper left", fontsize=8)
     n0s, heights, semi = ds.n0.values, ds.peak_height.values, ~ds.exact.values
     ins = ax.inset_axes([0.66, 0.55, 0.31, 0.4])
     ins.loglog(n0s[~semi], heights[~semi], "o", mfc="none", color="k")
     ins.loglog(n0s[semi], heights[semi], "o", color="k")
     nn = np.geomspace(1, 100, 20)
-    ins.loglog(nn, np.exp(np.polyval(np.polyfit(np.log(n0s[semi]), np.log(heights[semi]), 1), np.log(nn))), "k--",
-               lw=0.8)
+    ins.loglog(
+        nn,
+        np.exp(np.polyval(np.polyfit(np.log(n0s[semi]), np.log(heights[semi]), 1), np.log(nn))),
+        "k--",
+        lw=0.8,
+    )
     ins.set_xlabel(r"$n_0$", fontsize=8)
     ins.set_ylabel(r"peak $\Delta J/(gn_0)$", fontsize=8)
     ins.tick_params(labelsize=7)
@@ -126,16 +172,21 @@ def compute_b():
     from .. import precompute
 
     neg, prov = precompute.load("fig4b")
-    return dataset({"negativity": (("n0", "loss"), neg["negativity"]), "n_fock": (("n0", "loss"), neg["n_fock"]),
-                    "current_mean": (("n0", "loss"), neg["current_mean"]),
-                    "current_std": (("n0", "loss"), neg["current_std"]),
-                    "top_population": (("n0", "loss"), neg["top_population"])},
-                   {"n0": neg["n0"], "loss": neg["loss"]},
-                   parameters=dict(n_th=0.0, **prov["parameters"]),
-                   exact_data=f"{prov['command']} (pgrid {prov['pgrid_version']}, {prov['git_commit'][:12]}, "
-                              f"{prov['date']})",
-                   description="Fig. 4(b): entanglement negativity of the exact two-oscillator steady state "
-                               "(n_fock: Fock cutoff per mode; currents in g)")
+    return dataset(
+        {
+            "negativity": (("n0", "loss"), neg["negativity"]),
+            "n_fock": (("n0", "loss"), neg["n_fock"]),
+            "current_mean": (("n0", "loss"), neg["current_mean"]),
+            "current_std": (("n0", "loss"), neg["current_std"]),
+            "top_population": (("n0", "loss"), neg["top_population"]),
+        },
+        {"n0": neg["n0"], "loss": neg["loss"]},
+        parameters=dict(n_th=0.0, **prov["parameters"]),
+        exact_data=f"{prov['command']} (pgrid {prov['pgrid_version']}, {prov['git_commit'][:12]}, "
+        f"{prov['date']})",
+        description="Fig. 4(b): entanglement negativity of the exact two-oscillator steady state "
+        "(n_fock: Fock cutoff per mode; currents in g)",
+    )
 
 
 def plot_b(ds):
@@ -145,9 +196,13 @@ def plot_b(ds):
     fig, ax = plt.subplots(figsize=(6.4, 3.6))
     loss = ds.loss.values
     for n0, nv, mk in zip(ds.n0.values, ds.negativity.values, "osd"):
-        ax.plot(loss, nv, mk + "-", ms=3, label=fr"$n_0 = {n0:g}$")
+        ax.plot(loss, nv, mk + "-", ms=3, label=rf"$n_0 = {n0:g}$")
     ax.axvline(1.0, color="0.5", lw=0.8, ls=":")
     ax.axvline(GI, color="0.5", lw=0.8, ls=":")
-    ax.set(xlabel=r"$\Gamma_e / g$", ylabel=r"negativity $\mathcal{N}$", title=r"(b) $N = 2$, $\gamma = 10^{-2}g$")
+    ax.set(
+        xlabel=r"$\Gamma_e / g$",
+        ylabel=r"negativity $\mathcal{N}$",
+        title=r"(b) $N = 2$, $\gamma = 10^{-2}g$",
+    )
     ax.legend()
     return fig

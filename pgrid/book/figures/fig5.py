@@ -26,19 +26,28 @@ N_RANDOM = 6
 #: Thermal runs: n0 = 100, N_th = 3 n0, 32 values of Gamma_e(7), dense around Gamma_i(1).
 N0_GRID = 100.0
 NTH_GRID = 3 * N0_GRID
-GE7_SDE = np.concatenate([np.arange(0.25, 3.01, 0.25), np.arange(3.25, 4.76, 0.125), np.arange(5.0, 8.01, 0.5)])
+GE7_SDE = np.concatenate(
+    [np.arange(0.25, 3.01, 0.25), np.arange(3.25, 4.76, 0.125), np.arange(5.0, 8.01, 0.5)]
+)
 
 
 def lattice_bonds(labels):
     """Bonds of a 3 x 3 square lattice whose site at (row, column) carries the paper number labels[(row, column)]."""
-    return [(s, labels[(r + dr, c + dc)]) for (r, c), s in labels.items() for dr, dc in ((0, 1), (1, 0))
-            if (r + dr, c + dc) in labels]
+    return [
+        (s, labels[(r + dr, c + dc)])
+        for (r, c), s in labels.items()
+        for dr, dc in ((0, 1), (1, 0))
+        if (r + dr, c + dc) in labels
+    ]
 
 
 def fill(labels):
     """Complete a partial labelling of the 3 x 3 lattice with the unused numbers, row by row."""
     free = iter(sorted(set(range(1, 10)) - set(labels.values())))
-    return {**labels, **{(r, c): next(free) for r in range(3) for c in range(3) if (r, c) not in labels}}
+    return {
+        **labels,
+        **{(r, c): next(free) for r in range(3) for c in range(3) if (r, c) not in labels},
+    }
 
 
 #: Grid A: the 3 x 3 lattice with 1-4-7 its middle row, 8 below 4 and 9 below 7 (a lattice labelling).
@@ -48,7 +57,7 @@ GRID_A = (fill({(1, 0): 1, (1, 1): 4, (1, 2): 7, (2, 1): 8, (2, 2): 9}), None)
 def geometry(spec):
     """(9 x 9 coupling matrix, site positions) of a candidate: a lattice labelling or a bond list."""
     bonds, pos = spec
-    if isinstance(bonds, dict):                              # a lattice labelling (row, col) -> site
+    if isinstance(bonds, dict):  # a lattice labelling (row, col) -> site
         pos = {s: (c, -r) for (r, c), s in bonds.items()}
         bonds = lattice_bonds(bonds)
     c = np.zeros((9, 9))
@@ -60,7 +69,9 @@ def geometry(spec):
 def grid_net(coupling, ge7, n_th=0.0, n0=1.0):
     """Fig. 5's reservoirs on a 9-site coupling: gain at site 1, engines at 7 (swept) and 9 (0-based 0, 6, 8)."""
     res = lambda rate: Reservoir(rate, n0=n0)  # noqa: E731
-    return Network(coupling, gamma=GAMMA, n_th=n_th, gain={0: res(GI)}, loss={6: res(ge7), 8: res(4.0)})
+    return Network(
+        coupling, gamma=GAMMA, n_th=n_th, gain={0: res(GI)}, loss={6: res(ge7), 8: res(4.0)}
+    )
 
 
 def current_towards(net, current, site):
@@ -92,10 +103,19 @@ def protocol_runs(coupling, protocols=("up", "down", "random")) -> dict:
     and :math:`|\alpha_4|^2/\max_\ell|\alpha_\ell|^2`.
     """
     path = [grid_net(coupling, x) for x in GE7]
-    make = {"up": lambda: steady_state([path], continuation=True, init="mode", t_max=1e4),
-            "down": lambda: steady_state([path[::-1]], continuation=True, init="seed", amplitude=1.0, t_max=1e4),
-            "random": lambda: steady_state([p for p in path for _ in range(N_RANDOM)], init="random", amplitude=1.0,
-                                           seed=9, t_max=1e4)}
+    make = {
+        "up": lambda: steady_state([path], continuation=True, init="mode", t_max=1e4),
+        "down": lambda: steady_state(
+            [path[::-1]], continuation=True, init="seed", amplitude=1.0, t_max=1e4
+        ),
+        "random": lambda: steady_state(
+            [p for p in path for _ in range(N_RANDOM)],
+            init="random",
+            amplitude=1.0,
+            seed=9,
+            t_max=1e4,
+        ),
+    }
     out = {}
     for tag in protocols:
         s = make[tag]()
@@ -104,23 +124,37 @@ def protocol_runs(coupling, protocols=("up", "down", "random")) -> dict:
         occ = s.occupation.reshape(x.size, -1)
         J = np.stack([current_towards(path[0], cur, k) for k in (7, 8, 9)], axis=1)
         status = s.status.reshape(-1)
-        out[tag] = dict(x=x, stable=s.stable.reshape(-1), valid=(status == "stable") | (status == "not stationary"),
-                        J=J, node=occ[:, 3] / occ.max(axis=1))
+        out[tag] = dict(
+            x=x,
+            stable=s.stable.reshape(-1),
+            valid=(status == "stable") | (status == "not stationary"),
+            J=J,
+            node=occ[:, 3] / occ.max(axis=1),
+        )
     return out
 
 
 def fig5_point(ge7, seed, coupling):
     """One point of Fig. 5(b): mean and spread of the currents J7, J8, J9 reaching sites 7, 8, 9, N_th = 3 n0."""
     net = grid_net(coupling, ge7, n_th=NTH_GRID, n0=N0_GRID)
-    e = simulate(net, dt=0.02, t_relax=5e3, t_sample=1e4, n_traj=32, seed=seed, sample_every=50, n_record=32)
-    a_ = e.record                                                  # (trajectory, sample, site)
-    bond_j = net.bond_coupling * np.imag(np.conj(a_[..., net.bonds[:, 0]]) * a_[..., net.bonds[:, 1]])
-    j_l = np.stack([current_towards(net, bond_j, k) for k in (7, 8, 9)], axis=-1) / N0_GRID   # (traj, sample, 3)
+    e = simulate(
+        net, dt=0.02, t_relax=5e3, t_sample=1e4, n_traj=32, seed=seed, sample_every=50, n_record=32
+    )
+    a_ = e.record  # (trajectory, sample, site)
+    bond_j = net.bond_coupling * np.imag(
+        np.conj(a_[..., net.bonds[:, 0]]) * a_[..., net.bonds[:, 1]]
+    )
+    j_l = (
+        np.stack([current_towards(net, bond_j, k) for k in (7, 8, 9)], axis=-1) / N0_GRID
+    )  # (traj, sample, 3)
     n = j_l.shape[0]
-    return {"J": np.array([current_towards(net, e.current_mean, k) for k in (7, 8, 9)]) / N0_GRID,
-            "J_err": j_l.mean(axis=1).std(axis=0, ddof=1) / np.sqrt(n),
-            "dJ": j_l.reshape(-1, 3).std(axis=0), "dJ_err": j_l.std(axis=1).std(axis=0, ddof=1) / np.sqrt(n),
-            "occ": e.occupation_mean / N0_GRID}
+    return {
+        "J": np.array([current_towards(net, e.current_mean, k) for k in (7, 8, 9)]) / N0_GRID,
+        "J_err": j_l.mean(axis=1).std(axis=0, ddof=1) / np.sqrt(n),
+        "dJ": j_l.reshape(-1, 3).std(axis=0),
+        "dJ_err": j_l.std(axis=1).std(axis=0, ddof=1) / np.sqrt(n),
+        "occ": e.occupation_mean / N0_GRID,
+    }
 
 
 def thermal_runs(coupling, ge7=GE7_SDE, seed=500, desc="Fig. 5(b)"):
@@ -137,23 +171,41 @@ def compute(*, noise_free=None):
     up = protocol_runs(coupling, ("up",))["up"] if noise_free is None else noise_free
     res = thermal_runs(coupling)
     target = [7, 8, 9]
-    return dataset({"coupling": (("site", "site_2"), coupling), "position": (("site", "xy"), pos),
-                    "noise_free_current": (("ge7_noise_free", "target"), up["J"]),
-                    "noise_free_stable": ("ge7_noise_free", up["stable"]),
-                    "noise_free_node": ("ge7_noise_free", up["node"]),
-                    "J": (("ge7", "target"), res["J"]), "J_err": (("ge7", "target"), res["J_err"]),
-                    "dJ": (("ge7", "target"), res["dJ"]), "dJ_err": (("ge7", "target"), res["dJ_err"]),
-                    "occupation": (("ge7", "site"), res["occ"])},
-                   {"site": np.arange(1, 10), "site_2": np.arange(1, 10), "xy": ["x", "y"], "target": target,
-                    "ge7_noise_free": up["x"], "ge7": GE7_SDE},
-                   parameters=dict(gain_site_1=GI, loss_site_9=4.0, gamma=GAMMA, geometry="grid A: 3 x 3 lattice, "
-                                   "middle row 1-4-7, 8 below 4, 9 below 7", noise_free=dict(protocol="mode, ramped up",
-                                                                                             t_max=1e4),
-                                   thermal=dict(n0=N0_GRID, n_th=NTH_GRID, dt=0.02, t_relax=5e3, t_sample=1e4,
-                                                n_traj=32, seed=500)),
-                   description="Fig. 5: currents J7, J8, J9 reaching sites 7, 8, 9 (paper numbering, from the "
-                               "neighbours nearer to site 1), units of g n0; noise free and with N_th = 3 n0 (SDE; "
-                               "dJ: P-function spread); occupation in n0")
+    return dataset(
+        {
+            "coupling": (("site", "site_2"), coupling),
+            "position": (("site", "xy"), pos),
+            "noise_free_current": (("ge7_noise_free", "target"), up["J"]),
+            "noise_free_stable": ("ge7_noise_free", up["stable"]),
+            "noise_free_node": ("ge7_noise_free", up["node"]),
+            "J": (("ge7", "target"), res["J"]),
+            "J_err": (("ge7", "target"), res["J_err"]),
+            "dJ": (("ge7", "target"), res["dJ"]),
+            "dJ_err": (("ge7", "target"), res["dJ_err"]),
+            "occupation": (("ge7", "site"), res["occ"]),
+        },
+        {
+            "site": np.arange(1, 10),
+            "site_2": np.arange(1, 10),
+            "xy": ["x", "y"],
+            "target": target,
+            "ge7_noise_free": up["x"],
+            "ge7": GE7_SDE,
+        },
+        parameters=dict(
+            gain_site_1=GI,
+            loss_site_9=4.0,
+            gamma=GAMMA,
+            geometry="grid A: 3 x 3 lattice, middle row 1-4-7, 8 below 4, 9 below 7",
+            noise_free=dict(protocol="mode, ramped up", t_max=1e4),
+            thermal=dict(
+                n0=N0_GRID, n_th=NTH_GRID, dt=0.02, t_relax=5e3, t_sample=1e4, n_traj=32, seed=500
+            ),
+        ),
+        description="Fig. 5: currents J7, J8, J9 reaching sites 7, 8, 9 (paper numbering, from the "
+        "neighbours nearer to site 1), units of g n0; noise free and with N_th = 3 n0 (SDE; "
+        "dJ: P-function spread); occupation in n0",
+    )
 
 
 def plot(ds):
@@ -166,7 +218,9 @@ def plot(ds):
     J5, J5_err, dJ5, dJ5_err = ds.J.values, ds.J_err.values, ds.dJ.values, ds.dJ_err.values
     fig = plt.figure(figsize=(13, 4.0))
     ax_a = fig.add_axes([0.0, 0.05, 0.27, 0.88])
-    draw_network(grid_net(ds.coupling.values, 1.0), positions=ds.position.values, ax=ax_a, bath=False)
+    draw_network(
+        grid_net(ds.coupling.values, 1.0), positions=ds.position.values, ax=ax_a, bath=False
+    )
     ax_a.set_title("(a) grid A")
     ax = fig.add_axes([0.33, 0.14, 0.36, 0.76])
     colors = {7: "C0", 8: "C2", 9: "C1"}
@@ -174,20 +228,41 @@ def plot(ds):
     order = np.argsort(x)
     x_nf, st_nf = x[order], ds.noise_free_stable.values[order]
     for k, site in enumerate((7, 8, 9)):
-        ax.errorbar(ge7_sde, J5[:, k], J5_err[:, k], fmt="o-", ms=3, color=colors[site],
-                    label=rf"$\langle J_{site}\rangle$")
+        ax.errorbar(
+            ge7_sde,
+            J5[:, k],
+            J5_err[:, k],
+            fmt="o-",
+            ms=3,
+            color=colors[site],
+            label=rf"$\langle J_{site}\rangle$",
+        )
         j_nf = ds.noise_free_current.values[order, k]
         ax.plot(x_nf, np.where(st_nf, j_nf, np.nan), "-", color=colors[site], lw=0.8)
         ax.plot(x_nf, np.where(~st_nf, j_nf, np.nan), "--", color=colors[site], lw=0.8)
     ax.axvline(GI, color="0.6", lw=0.8, ls=":")
-    ax.set(xlabel=r"$\Gamma_e^{(7)} / g$", ylabel=r"current $/ (g n_0)$",
-           title=r"(b) Fig. 5: currents, $N_{\rm th} = 3n_0$")
+    ax.set(
+        xlabel=r"$\Gamma_e^{(7)} / g$",
+        ylabel=r"current $/ (g n_0)$",
+        title=r"(b) Fig. 5: currents, $N_{\rm th} = 3n_0$",
+    )
     ax.legend(loc="upper left", fontsize=8)
     ax_c = fig.add_axes([0.76, 0.14, 0.23, 0.76])
     for k, site in enumerate((7, 8, 9)):
-        ax_c.errorbar(ge7_sde, dJ5[:, k], dJ5_err[:, k], fmt="o-", ms=3, color=colors[site],
-                      label=rf"$\Delta J_{site}$")
-    ax_c.set(xlabel=r"$\Gamma_e^{(7)}/g$", ylabel=r"$\Delta J/(g n_0)$", yscale="log",
-             title="(c) fluctuations (inset of 5b)")
+        ax_c.errorbar(
+            ge7_sde,
+            dJ5[:, k],
+            dJ5_err[:, k],
+            fmt="o-",
+            ms=3,
+            color=colors[site],
+            label=rf"$\Delta J_{site}$",
+        )
+    ax_c.set(
+        xlabel=r"$\Gamma_e^{(7)}/g$",
+        ylabel=r"$\Delta J/(g n_0)$",
+        yscale="log",
+        title="(c) fluctuations (inset of 5b)",
+    )
     ax_c.legend(fontsize=8)
     return fig

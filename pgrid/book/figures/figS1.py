@@ -18,11 +18,17 @@ def compute(*, n0s=(1.0, 10.0)):
     xx = np.array([x * n0 for n0 in n0s])
     exact = np.array([analytic.s14_coherent_cutoff(x * n0, n0) for n0 in n0s])
     approx = np.array([1 / (1 + x * n0 / n0) for n0 in n0s])
-    return dataset({"exact": (("n0", "x"), exact), "approximation": (("n0", "x"), approx),
-                    "occupation": (("n0", "x"), xx)},
-                   {"n0": list(n0s), "x": x}, parameters=dict(n0s=list(n0s)),
-                   description="Fig. S1: <alpha|(1 + a^dag a/n0)^-1|alpha> (exact) and 1/(1 + |alpha|^2/n0) "
-                               "against occupation = |alpha|^2 = x n0")
+    return dataset(
+        {
+            "exact": (("n0", "x"), exact),
+            "approximation": (("n0", "x"), approx),
+            "occupation": (("n0", "x"), xx),
+        },
+        {"n0": list(n0s), "x": x},
+        parameters=dict(n0s=list(n0s)),
+        description="Fig. S1: <alpha|(1 + a^dag a/n0)^-1|alpha> (exact) and 1/(1 + |alpha|^2/n0) "
+        "against occupation = |alpha|^2 = x n0",
+    )
 
 
 def plot(ds):

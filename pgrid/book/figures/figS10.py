@@ -17,20 +17,31 @@ RATIOS = [1.1, 1.5]
 
 def runs():
     """The thermal sweep over (n0 ratio, Gamma_e) (cached)."""
-    return sweep(noisy_point, {"n0_loss_ratio": RATIOS, "ge": GE_NOISE}, seed=1000, nu=2.0, cache=True,
-                 desc="Fig. S10")
+    return sweep(
+        noisy_point,
+        {"n0_loss_ratio": RATIOS, "ge": GE_NOISE},
+        seed=1000,
+        nu=2.0,
+        cache=True,
+        desc="Fig. S10",
+    )
 
 
 def compute(*, figS9):
     """<J>, Delta J and the order parameter for n0(N)/n0(1) = 1.1, 1.5; the transition marks from ``figS9``."""
     ends = [float(figS9.last_symmetric.values[case_index(figS9, GI, 1.0, r)]) for r in RATIOS]
-    return dataset({**noisy_vars(runs(), "ratio"), "formula": ("ratio", [ge_star(GI, 1.0, r) for r in RATIOS]),
-                    "noise_free_end": ("ratio", ends)},
-                   {"ratio": RATIOS, "ge": GE_NOISE},
-                   parameters={**NOISY_PARAMETERS, "nu": 2.0, "n0_loss_ratios": RATIOS, "seed": 1000},
-                   description="Fig. S10: thermal-noise statistics (SDE) for n0(N) = ratio x n0(1): <J>, Delta J in "
-                               "units of g n0(1), order parameter in g; formula: Gamma_i (n0(1)/n0(N))^2; "
-                               "noise_free_end: end of the noise-free symmetric branch (Fig. S9's computation)")
+    return dataset(
+        {
+            **noisy_vars(runs(), "ratio"),
+            "formula": ("ratio", [ge_star(GI, 1.0, r) for r in RATIOS]),
+            "noise_free_end": ("ratio", ends),
+        },
+        {"ratio": RATIOS, "ge": GE_NOISE},
+        parameters={**NOISY_PARAMETERS, "nu": 2.0, "n0_loss_ratios": RATIOS, "seed": 1000},
+        description="Fig. S10: thermal-noise statistics (SDE) for n0(N) = ratio x n0(1): <J>, Delta J in "
+        "units of g n0(1), order parameter in g; formula: Gamma_i (n0(1)/n0(N))^2; "
+        "noise_free_end: end of the noise-free symmetric branch (Fig. S9's computation)",
+    )
 
 
 def plot(ds):
@@ -39,7 +50,15 @@ def plot(ds):
 
     fig, axs = plt.subplots(1, 2, figsize=(11.5, 3.8), gridspec_kw={"wspace": 0.55})
     for a, (ax, ratio) in enumerate(zip(axs, ds.ratio.values)):
-        plot_noisy(ax, ds, a, ylabel=r"$\langle J\rangle$, $\Delta J$ $/(g n_0^{(1)})$",
-                   title=rf"({'ab'[a]}) Fig. S10: $n_0^{{(N)}} = {ratio:g}\,n_0^{{(1)}}$",
-                   marks=[(float(ds.formula.values[a]), "0.4", ":"), (float(ds.noise_free_end.values[a]), "0.4", "--")])
+        plot_noisy(
+            ax,
+            ds,
+            a,
+            ylabel=r"$\langle J\rangle$, $\Delta J$ $/(g n_0^{(1)})$",
+            title=rf"({'ab'[a]}) Fig. S10: $n_0^{{(N)}} = {ratio:g}\,n_0^{{(1)}}$",
+            marks=[
+                (float(ds.formula.values[a]), "0.4", ":"),
+                (float(ds.noise_free_end.values[a]), "0.4", "--"),
+            ],
+        )
     return fig

@@ -30,15 +30,33 @@ def compute(*, fig2a, fig2b):
     ge_all, al_all, ok_all, fr_all = ge_all[order], al_all[order], ok_all[order], fr_all[order]
     keep_pts = ok_all & (np.abs(al_all).max(axis=1) > 0)
     single_mode = np.abs(np.abs(fr_all) - omega_k0) < 0.2 * omega_k0
-    AB = np.array([analytic.fit_standing_wave(a, k_sym if sm else k_brk) for a, sm in zip(al_all, single_mode)])
-    return dataset({"alpha": (("point", "site"), al_all), "stable": ("point", ok_all), "frequency": ("point", fr_all),
-                    "fitted": ("point", keep_pts), "single_mode": ("point", single_mode),
-                    "A": ("point", AB[:, 0]), "B": ("point", AB[:, 1])},
-                   {"loss": ("point", ge_all), "site": np.arange(N)},
-                   parameters=dict(n_sites=N, gamma=GAMMA, gain=GI, source="row Gamma_i = 4g of Fig. 2(a) and "
-                                   "its fine path of Fig. 2(b), sorted by Gamma_e"),
-                   description="Fig. S4: A and B of Eq. (6) fitted to the steady states at Gamma_i = 4g "
-                               "(units of sqrt(n0)); fitted: stable nonzero states")
+    AB = np.array(
+        [
+            analytic.fit_standing_wave(a, k_sym if sm else k_brk)
+            for a, sm in zip(al_all, single_mode)
+        ]
+    )
+    return dataset(
+        {
+            "alpha": (("point", "site"), al_all),
+            "stable": ("point", ok_all),
+            "frequency": ("point", fr_all),
+            "fitted": ("point", keep_pts),
+            "single_mode": ("point", single_mode),
+            "A": ("point", AB[:, 0]),
+            "B": ("point", AB[:, 1]),
+        },
+        {"loss": ("point", ge_all), "site": np.arange(N)},
+        parameters=dict(
+            n_sites=N,
+            gamma=GAMMA,
+            gain=GI,
+            source="row Gamma_i = 4g of Fig. 2(a) and "
+            "its fine path of Fig. 2(b), sorted by Gamma_e",
+        ),
+        description="Fig. S4: A and B of Eq. (6) fitted to the steady states at Gamma_i = 4g "
+        "(units of sqrt(n0)); fitted: stable nonzero states",
+    )
 
 
 def plot(ds):
@@ -65,11 +83,16 @@ def plot(ds):
     a2, ba = analytic.s32_amplitudes(gi, gb, N * GAMMA / 2)
     ax.plot(gb, np.sqrt(a2), "--", color="C3", lw=1, label=r"Eq. (S32), $\kappa = N\gamma/2$")
     ax.plot(gb, np.sqrt(a2) * np.abs(ba), "--", color="C3", lw=1)
-    ax.set(xlabel=r"$\Gamma_e / g$", ylabel=r"$|A|,\ |B|$  (units of $\sqrt{n_0}$)", yscale="log",
-           title=r"Fig. S4: $\Gamma_i = 4g$")
+    ax.set(
+        xlabel=r"$\Gamma_e / g$",
+        ylabel=r"$|A|,\ |B|$  (units of $\sqrt{n_0}$)",
+        yscale="log",
+        title=r"Fig. S4: $\Gamma_i = 4g$",
+    )
     ax.legend(fontsize=7, ncol=2, loc="lower left")
     ins = ax.inset_axes([0.62, 0.58, 0.35, 0.38])
     m = keep_pts & (np.abs(ge_all / gi - 1) < 0.04)
-    ins.plot(ge_all[m], absA[m], "o", ms=2, color="C0"); ins.plot(ge_all[m], absB[m], "s", ms=2, color="C1")
+    ins.plot(ge_all[m], absA[m], "o", ms=2, color="C0")
+    ins.plot(ge_all[m], absB[m], "s", ms=2, color="C1")
     ins.tick_params(labelsize=7)
     return fig

@@ -16,15 +16,30 @@ NUS = [1.0, 3.0]
 
 def runs():
     """The thermal sweep over (nu, Gamma_e) (cached)."""
-    return sweep(noisy_point, {"nu": NUS, "ge": GE_NOISE}, seed=800, n0_loss_ratio=1.0, cache=True, desc="Fig. S8")
+    return sweep(
+        noisy_point,
+        {"nu": NUS, "ge": GE_NOISE},
+        seed=800,
+        n0_loss_ratio=1.0,
+        cache=True,
+        desc="Fig. S8",
+    )
 
 
 def compute():
     """<J>, Delta J and the order parameter against Gamma_e for nu = 1 and 3."""
-    return dataset(noisy_vars(runs(), "nu"), {"nu": NUS, "ge": GE_NOISE},
-                   parameters={**NOISY_PARAMETERS, "nus": NUS, "n0_loss": NOISY_PARAMETERS["n0_gain"], "seed": 800},
-                   description="Fig. S8: thermal-noise statistics of the N = 10 chain (SDE): <J>, Delta J (P "
-                               "function) in units of g n0, order parameter in g, against Gamma_e (ge, g)")
+    return dataset(
+        noisy_vars(runs(), "nu"),
+        {"nu": NUS, "ge": GE_NOISE},
+        parameters={
+            **NOISY_PARAMETERS,
+            "nus": NUS,
+            "n0_loss": NOISY_PARAMETERS["n0_gain"],
+            "seed": 800,
+        },
+        description="Fig. S8: thermal-noise statistics of the N = 10 chain (SDE): <J>, Delta J (P "
+        "function) in units of g n0, order parameter in g, against Gamma_e (ge, g)",
+    )
 
 
 def plot(ds):
@@ -33,6 +48,12 @@ def plot(ds):
 
     fig, axs = plt.subplots(1, 2, figsize=(11.5, 3.8), gridspec_kw={"wspace": 0.55})
     for a, (ax, nu) in enumerate(zip(axs, ds.nu.values)):
-        plot_noisy(ax, ds, a, ylabel=r"$\langle J\rangle$, $\Delta J$ $/(g n_0)$",
-                   title=rf"({'ab'[a]}) Fig. S8: $\nu = {nu:g}$", marks=[(GI, "0.6", ":")])
+        plot_noisy(
+            ax,
+            ds,
+            a,
+            ylabel=r"$\langle J\rangle$, $\Delta J$ $/(g n_0)$",
+            title=rf"({'ab'[a]}) Fig. S8: $\nu = {nu:g}$",
+            marks=[(GI, "0.6", ":")],
+        )
     return fig

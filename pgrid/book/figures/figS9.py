@@ -23,7 +23,14 @@ from ._common import dataset, follow_branch
 from .universality import chain, state_dataset_vars, sweep_ge
 
 #: (Gamma_i, n0 of the gain, n0 of the loss)
-CASES = [(2.0, 1.0, 1.0), (2.0, 1.1, 1.0), (4.0, 1.0, 1.0), (4.0, 1.1, 1.0), (4.0, 1.0, 1.1), (4.0, 1.0, 1.5)]
+CASES = [
+    (2.0, 1.0, 1.0),
+    (2.0, 1.1, 1.0),
+    (4.0, 1.0, 1.0),
+    (4.0, 1.1, 1.0),
+    (4.0, 1.0, 1.1),
+    (4.0, 1.0, 1.5),
+]
 
 
 def ge_star(gi, n0_gain, n0_loss):
@@ -37,7 +44,12 @@ def compute():
     states, rows = [], []
 
     def broken(s, paths):
-        order = np.array([[order_parameter(net, a) for net, a in zip(path, s.alpha[k])] for k, path in enumerate(paths)])
+        order = np.array(
+            [
+                [order_parameter(net, a) for net, a in zip(path, s.alpha[k])]
+                for k, path in enumerate(paths)
+            ]
+        )
         return np.asarray(s.stable) & (np.abs(s.frequency) < 1e-6) & (order > 0.05)
 
     for gi, n01, n0N in CASES:
@@ -45,7 +57,9 @@ def compute():
         order = st["order"]
         ok = st["stable"]
         last_sym = ge9[ok & (np.abs(order) < 0.05)].max()
-        on, _ = follow_branch([[chain(gi, x, n0_gain=n01, n0_loss=n0N) for x in ge9[::-1]]], broken, t_max=2e4)
+        on, _ = follow_branch(
+            [[chain(gi, x, n0_gain=n01, n0_loss=n0N) for x in ge9[::-1]]], broken, t_max=2e4
+        )
         first_brk = ge9[::-1][on[0]].min()
         k = np.argmax(np.where(ok & (ge9 <= last_sym), ge9, -1))
         n_end = st["occupation"][k, 0]
@@ -53,20 +67,39 @@ def compute():
         states.append(st)
         rows.append((last_sym, first_brk, ge_star(gi, n01, n0N), finite_n, n_end))
     rows = np.array(rows)
-    return dataset({**state_dataset_vars(states, "case"),
-                    **{name: ("case", rows[:, k]) for k, name in
-                       enumerate(("last_symmetric", "first_broken", "formula", "balance_at_n", "occupation_end"))}},
-                   {"case": np.arange(len(CASES)), "gain": ("case", [c[0] for c in CASES]),
-                    "n0_gain": ("case", [c[1] for c in CASES]), "n0_loss": ("case", [c[2] for c in CASES]),
-                    "ge": ge9, "site": np.arange(10)},
-                   parameters=dict(n_sites=10, nu=2.0, gamma=1e-3, cases=CASES, protocol=dict(init="mode", t_max=2e4),
-                                   broken_branch=dict(init="seed", continuation="Gamma_e down from 8 g", t_max=2e4)),
-                   description="Figs. S9/S10, noise free: states against Gamma_e (ge, g) for each case (gain = "
-                               "Gamma_i; saturation numbers n0_gain, n0_loss); occupations absolute, currents in g "
-                               "(per unit of occupation); last_symmetric / first_broken: where the symmetric branch ends and the "
-                               "omega = 0 broken branch (followed down) begins; "
-                               "formula: Gamma_i (n0(1)/n0(N))^2; balance_at_n: Gamma_i f1^2(n)/fN^2(n) at "
-                               "n = occupation_end")
+    return dataset(
+        {
+            **state_dataset_vars(states, "case"),
+            **{
+                name: ("case", rows[:, k])
+                for k, name in enumerate(
+                    ("last_symmetric", "first_broken", "formula", "balance_at_n", "occupation_end")
+                )
+            },
+        },
+        {
+            "case": np.arange(len(CASES)),
+            "gain": ("case", [c[0] for c in CASES]),
+            "n0_gain": ("case", [c[1] for c in CASES]),
+            "n0_loss": ("case", [c[2] for c in CASES]),
+            "ge": ge9,
+            "site": np.arange(10),
+        },
+        parameters=dict(
+            n_sites=10,
+            nu=2.0,
+            gamma=1e-3,
+            cases=CASES,
+            protocol=dict(init="mode", t_max=2e4),
+            broken_branch=dict(init="seed", continuation="Gamma_e down from 8 g", t_max=2e4),
+        ),
+        description="Figs. S9/S10, noise free: states against Gamma_e (ge, g) for each case (gain = "
+        "Gamma_i; saturation numbers n0_gain, n0_loss); occupations absolute, currents in g "
+        "(per unit of occupation); last_symmetric / first_broken: where the symmetric branch ends and the "
+        "omega = 0 broken branch (followed down) begins; "
+        "formula: Gamma_i (n0(1)/n0(N))^2; balance_at_n: Gamma_i f1^2(n)/fN^2(n) at "
+        "n = occupation_end",
+    )
 
 
 def case_index(ds, gi, n01, n0N) -> int:
@@ -88,10 +121,19 @@ def plot(ds):
             k = case_index(ds, gi, n01, n0N)
             ok = ds.stable.values[k]
             cur = ds.current.values[k, :, -1]
-            ax.plot(ge9, np.where(ok, cur, np.nan), ls, color=c, label=rf"$n_0^{{(1)}} = {n01:g}\,n_0^{{(N)}}$")
+            ax.plot(
+                ge9,
+                np.where(ok, cur, np.nan),
+                ls,
+                color=c,
+                label=rf"$n_0^{{(1)}} = {n01:g}\,n_0^{{(N)}}$",
+            )
             ax.plot(ge9[~ok], cur[~ok], "x", color=c, ms=3)
             ax.axvline(float(ds.formula.values[k]), color=c, ls=":", lw=1)
-        ax.set(xlabel=r"$\Gamma_e/g$", ylabel=r"$\langle J\rangle/(g n_0^{(N)})$",
-               title=rf"({'ab'[gi > 2]}) Fig. S9: $\Gamma_i = {gi:g}g$")
+        ax.set(
+            xlabel=r"$\Gamma_e/g$",
+            ylabel=r"$\langle J\rangle/(g n_0^{(N)})$",
+            title=rf"({'ab'[gi > 2]}) Fig. S9: $\Gamma_i = {gi:g}g$",
+        )
         ax.legend(fontsize=8)
     return fig

@@ -22,11 +22,25 @@ GE_NOISE = np.array([0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0,
 
 def chain(gi, ge, *, nu=2.0, gamma=1e-3, n0_gain=1.0, n0_loss=1.0, n_th=0.0, n=N):
     """The chain of the supplement's universality section: exponent nu, saturation numbers per reservoir."""
-    return _chain(n, gain=Reservoir(gi, n0=n0_gain, nu=nu), loss=Reservoir(ge, n0=n0_loss, nu=nu),
-                  gamma=gamma, n_th=n_th)
+    return _chain(
+        n,
+        gain=Reservoir(gi, n0=n0_gain, nu=nu),
+        loss=Reservoir(ge, n0=n0_loss, nu=nu),
+        gamma=gamma,
+        n_th=n_th,
+    )
 
 
-STATE_FIELDS = ("alpha", "occupation", "current", "current_amplitude", "frequency", "stationary", "stable", "status")
+STATE_FIELDS = (
+    "alpha",
+    "occupation",
+    "current",
+    "current_amplitude",
+    "frequency",
+    "stationary",
+    "stable",
+    "status",
+)
 
 
 def sweep_ge(ge, **kw):
@@ -44,12 +58,28 @@ def noisy_point(ge, nu, n0_loss_ratio, seed):
     """<J>, Delta J (units of g n0 of the gain) and the order parameter of the thermal chain at one Gamma_e."""
     net = chain(GI, ge, nu=nu, n0_gain=N0, n0_loss=n0_loss_ratio * N0, n_th=NTH)
     e = simulate(net, dt=0.02, t_relax=5e3, t_sample=1e4, n_traj=32, seed=seed, sample_every=5)
-    return {"J": e.current_mean[-1] / N0, "J_err": e.current_mean_err[-1] / N0, "dJ": e.current_std[-1] / N0,
-            "dJ_err": e.current_std_err[-1] / N0, "order": e.order_parameter, "order_err": e.order_parameter_err}
+    return {
+        "J": e.current_mean[-1] / N0,
+        "J_err": e.current_mean_err[-1] / N0,
+        "dJ": e.current_std[-1] / N0,
+        "dJ_err": e.current_std_err[-1] / N0,
+        "order": e.order_parameter,
+        "order_err": e.order_parameter_err,
+    }
 
 
-NOISY_PARAMETERS = dict(n_sites=N, gain=GI, gamma=1e-3, n0_gain=N0, n_th=NTH, dt=0.02, t_relax=5e3, t_sample=1e4,
-                        n_traj=32, sample_every=5)
+NOISY_PARAMETERS = dict(
+    n_sites=N,
+    gain=GI,
+    gamma=1e-3,
+    n0_gain=N0,
+    n_th=NTH,
+    dt=0.02,
+    t_relax=5e3,
+    t_sample=1e4,
+    n_traj=32,
+    sample_every=5,
+)
 
 
 def noisy_vars(res, axis: str) -> dict:
@@ -61,7 +91,9 @@ def plot_noisy(ax, ds, a, *, ylabel, title, marks):
     """Row ``a`` of a noisy sweep: <J> and Delta J (log scale), the order parameter on a right axis;
     vertical lines at ``marks`` = [(Gamma_e, colour, style), ...]."""
     ge_noise = ds.ge.values
-    ax.errorbar(ge_noise, ds.J.values[a], ds.J_err.values[a], fmt="o-", ms=3, label=r"$\langle J\rangle$")
+    ax.errorbar(
+        ge_noise, ds.J.values[a], ds.J_err.values[a], fmt="o-", ms=3, label=r"$\langle J\rangle$"
+    )
     ax.errorbar(ge_noise, ds.dJ.values[a], ds.dJ_err.values[a], fmt="s-", ms=3, label=r"$\Delta J$")
     ax.set_yscale("log")
     for x, colour, style in marks:
@@ -80,6 +112,12 @@ def state_dataset_vars(states: list, axis: str, prefix: str = "") -> dict:
         v = np.stack([s[f] for s in states])
         if f == "status":
             v = v.astype(str)
-        extra = ("site",) if f in ("alpha", "occupation") else ("bond",) if f.startswith("current") else ()
+        extra = (
+            ("site",)
+            if f in ("alpha", "occupation")
+            else ("bond",)
+            if f.startswith("current")
+            else ()
+        )
         out[prefix + f] = ((axis, "ge") + extra, v)
     return out
