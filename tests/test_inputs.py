@@ -112,7 +112,16 @@ def test_saved_linear_noise_keeps_its_statistics_and_networks(tmp_path):
     # issue 30, item 4: every result type keeps its network(s) (LinearNoise had no to_xarray: save refused it)
     from pgrid.xarray_io import network_attrs, networks_from_dataset
 
-    nets = [pgrid.chain(3, gain=4.0, loss=b, gamma=0.05, n_th=0.1) for b in (2.0, 3.0)]
+    nets = [
+        pgrid.chain(
+            3,
+            gain=pgrid.Reservoir(4.0, n0=400),
+            loss=pgrid.Reservoir(b, n0=400),
+            gamma=0.05,
+            n_th=0.1,
+        )
+        for b in (2.0, 3.0)
+    ]
     ln = pgrid.linear_noise(nets, pgrid.steady_state(nets))
     pgrid.save(ln, tmp_path / "ln.nc")
     ds = pgrid.load(tmp_path / "ln.nc")
