@@ -6,6 +6,11 @@ Usage (from the repository root)::
     python scripts/regenerate_notebooks.py            # every chapter
     python scripts/regenerate_notebooks.py model      # only book/model.md
     python scripts/regenerate_notebooks.py --out DIR quantum_limit   # write DIR/quantum_limit.ipynb instead
+    python scripts/regenerate_notebooks.py --prose transport   # prose changed only: no execution
+
+``--prose`` rebuilds the notebook from the ``.md`` without executing it, keeping the stored
+outputs of every code cell; it refuses (naming the cell) when a code cell's source or tags
+differ from the stored notebook's, since those outputs would then be stale.
 
 The status page (``book/status.md``) collects the checks recorded in the other executed
 notebooks, so it runs last; regenerate it whenever a chapter's checks change.
@@ -37,13 +42,7 @@ def chapters():
 
 
 def regenerate(md: Path, out: Path | None = None) -> float:
-    nb = jupytext.read(md)
-    nb.metadata.setdefault(
-        "kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"}
-    )
-    nb.metadata.setdefault("jupytext", {})["formats"] = "ipynb,md:myst"
-    for k, cell in enumerate(nb.cells):  # stable ids: regenerating changes only what changed
-        cell["id"] = f"{md.stem}-{k:03d}"
+    nb = from_markdown(md)
     t0 = time.perf_counter()
     NotebookClient(
         nb,
@@ -67,8 +66,49 @@ def regenerate(md: Path, out: Path | None = None) -> float:
     return elapsed
 
 
+def from_markdown(md: Path):
+    """The chapter's cells as a notebook, read from its ``.md`` (stable cell ids, kernel and pairing)."""
+    nb = jupytext.read(md)
+    nb.metadata.setdefault(
+        "kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"}
+    )
+    nb.metadata.setdefault("jupytext", {})["formats"] = "ipynb,md:myst"
+    for k, cell in enumerate(nb.cells):  # stable ids: regenerating changes only what changed
+        cell["id"] = f"{md.stem}-{k:03d}"
+    return nb
+
+
+def reuse_outputs(md: Path, out: Path | None = None) -> int:
+    """Rebuild the notebook from ``md`` with the stored outputs (prose edits); return the cell count."""
+    nb = from_markdown(md)
+    stored = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+    new_code = [c for c in nb.cells if c.cell_type == "code"]
+    old_code = [c for c in stored.cells if c.cell_type == "code"]
+    if len(new_code) != len(old_code):
+        sys.exit(
+            f"{md.name}: {len(new_code)} code cells, the stored notebook has {len(old_code)}: "
+            "execute it (without --prose)"
+        )
+    for k, (new, old) in enumerate(zip(new_code, old_code)):
+        if new.source != old.source or new.metadata.get("tags") != old.metadata.get("tags"):
+            sys.exit(
+                f"{md.name}: code cell {k} differs from the stored notebook's ({new.source[:60]!r}): "
+                "execute it (without --prose)"
+            )
+        new.outputs, new.execution_count, new.metadata = (
+            old.outputs,
+            old.execution_count,
+            old.metadata,
+        )
+    nb.metadata = stored.metadata
+    nbformat.write(nb, md.with_suffix(".ipynb") if out is None else out / f"{md.stem}.ipynb")
+    return len(nb.cells)
+
+
 def main(argv):
     out = None
+    prose = argv[:1] == ["--prose"]
+    argv = argv[1:] if prose else argv
     if argv[:1] == ["--out"]:
         if len(argv) < 2:
             sys.exit("--out needs a directory")
@@ -88,6 +128,12 @@ def main(argv):
             f"unknown chapter(s): {sorted(unknown)}; chapters are {[m.stem for m in chapters()]}"
         )
     for md in todo:
+        if prose:
+            print(
+                f"{md.relative_to(BOOK.parent)}: {reuse_outputs(md, out)} cells, outputs kept",
+                flush=True,
+            )
+            continue
         print(f"executing {md.relative_to(BOOK.parent)} ...", flush=True)
         target = (
             md.with_suffix(".ipynb").relative_to(BOOK.parent)
