@@ -10,7 +10,8 @@ Usage (from the repository root)::
 
 ``--prose`` rebuilds the notebook from the ``.md`` without executing it, keeping the stored
 outputs of every code cell; it refuses (naming the cell) when a code cell's source or tags
-differ from the stored notebook's, since those outputs would then be stale.
+differ from the stored notebook's, since those outputs would then be stale (tags that only
+change how a cell is shown, such as ``hide-input``, may change).
 
 The status page (``book/status.md``) collects the checks recorded in the other executed
 notebooks, so it runs last; regenerate it whenever a chapter's checks change.
@@ -78,6 +79,14 @@ def from_markdown(md: Path):
     return nb
 
 
+#: Tags that change only how a cell is shown, not what it computes (a ``--prose`` rebuild may change them).
+DISPLAY_TAGS = {"hide-input", "hide-output", "hide-cell", "remove-input", "remove-output"}
+
+
+def _run_tags(cell) -> list:
+    return [t for t in cell.metadata.get("tags", []) if t not in DISPLAY_TAGS]
+
+
 def reuse_outputs(md: Path, out: Path | None = None) -> int:
     """Rebuild the notebook from ``md`` with the stored outputs (prose edits); return the cell count."""
     nb = from_markdown(md)
@@ -90,16 +99,20 @@ def reuse_outputs(md: Path, out: Path | None = None) -> int:
             "execute it (without --prose)"
         )
     for k, (new, old) in enumerate(zip(new_code, old_code)):
-        if new.source != old.source or new.metadata.get("tags") != old.metadata.get("tags"):
+        if new.source != old.source or _run_tags(new) != _run_tags(old):
             sys.exit(
                 f"{md.name}: code cell {k} differs from the stored notebook's ({new.source[:60]!r}): "
                 "execute it (without --prose)"
             )
+        tags = new.metadata.get("tags")
         new.outputs, new.execution_count, new.metadata = (
             old.outputs,
             old.execution_count,
             old.metadata,
         )
+        new.metadata.pop("tags", None)
+        if tags:
+            new.metadata["tags"] = tags
     nb.metadata = stored.metadata
     nbformat.write(nb, md.with_suffix(".ipynb") if out is None else out / f"{md.stem}.ipynb")
     return len(nb.cells)
