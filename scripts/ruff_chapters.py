@@ -8,8 +8,9 @@ The chapters are MyST notebooks ``book/<name>.md`` paired (jupytext) with execut
 ``book/<name>.ipynb``.  ruff reads notebooks, but writing one back re-serialises its outputs and
 rounds the last digit of floats stored in output metadata (the evidence of every ``check()``), so
 ruff never touches them here: the code cells are copied into output-free notebooks in a
-temporary directory, ruff runs there with ``book/ruff.toml`` (the project's rules, line length
-88), and ``--fix`` writes the resulting cell sources back into both files of each pair, leaving
+temporary directory (read from the ``.md``, the source of truth), ruff runs there with
+``book/ruff.toml`` (the project's rules, line length 88), and ``--fix`` writes the resulting
+cell sources back into the ``.md`` and, when it holds the same code, the ``.ipynb``, leaving
 outputs, metadata and prose as they are.  The outputs stay valid because formatting and the
 safe lint fixes do not change what the code computes (nbval re-runs the cells to confirm it).
 """
@@ -64,15 +65,13 @@ def md_body(lines, span) -> str:
 
 
 def stripped_copy(name: str, tmp: Path) -> list:
-    """Write an output-free copy of the chapter's notebook into ``tmp``; return its code sources."""
-    nb = json.loads((BOOK / f"{name}.ipynb").read_text())
-    sources = []
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code":
-            cell["outputs"], cell["execution_count"] = [], None
-            sources.append("".join(cell["source"]))
-    (tmp / f"{name}.ipynb").write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
-    return sources
+    """Write the chapter's cells (read from its ``.md``, the source of truth) as an output-free
+    notebook into ``tmp``; return its code sources."""
+    import jupytext
+
+    nb = jupytext.read(BOOK / f"{name}.md")
+    (tmp / f"{name}.ipynb").write_text(jupytext.writes(nb, fmt="ipynb"))
+    return [c.source for c in nb.cells if c.cell_type == "code"]
 
 
 def code_sources(path: Path) -> list:
@@ -80,37 +79,37 @@ def code_sources(path: Path) -> list:
     return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
 
 
-def write_back(name: str, new: list) -> bool:
-    """Put the formatted code sources into book/<name>.ipynb and book/<name>.md; True if changed."""
-    ipynb, md = BOOK / f"{name}.ipynb", BOOK / f"{name}.md"
-    nb = json.loads(ipynb.read_text())
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+def _as_lines(src: str) -> list:
+    parts = src.split("\n")
+    return [x + "\n" for x in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+def write_back(name: str, old: list, new: list) -> bool:
+    """Put the formatted code sources into book/<name>.md, and into book/<name>.ipynb when its
+    code is the .md's (else the notebook is stale anyway: regenerate it); True if changed."""
+    if old == new:
+        return False
+    md, ipynb = BOOK / f"{name}.md", BOOK / f"{name}.ipynb"
     lines = md.read_text().split("\n")
     spans = md_code_cells(lines)
-    if len(code) != len(new) or len(spans) != len(new):
-        raise SystemExit(
-            f"{name}: {len(code)} code cells in the notebook, {len(spans)} in the MyST file"
-        )
-    for cell, span in zip(code, spans):
-        if md_body(lines, span) != "".join(cell["source"]).strip("\n"):
-            raise SystemExit(
-                f"{name}: book/{name}.md and .ipynb differ in a code cell (line {span[0] + 1}); "
-                "regenerate the notebook first (scripts/regenerate_notebooks.py)"
-            )
-    changed = False
-    for cell, src in zip(code, new):
-        if "".join(cell["source"]) != src:
-            changed = True
-            parts = src.split("\n")
-            cell["source"] = [x + "\n" for x in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
-    if not changed:
-        return False
-    ipynb.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+    if len(spans) != len(new):
+        raise SystemExit(f"{name}: {len(spans)} code cells found in the MyST file, {len(new)} read")
+    for span, src in zip(spans, old):
+        if md_body(lines, span) != src.strip("\n"):
+            raise SystemExit(f"{name}: cannot locate code cell at line {span[0] + 1} of {md.name}")
     for span, src in reversed(list(zip(spans, new))):
         first, stop = span
         lead = [""] if lines[first : first + 1] == [""] and lines[first - 1].startswith(":") else []
         lines[first:stop] = lead + src.strip("\n").split("\n")
     md.write_text("\n".join(lines))
+    nb = json.loads(ipynb.read_text())
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    if ["".join(c["source"]).strip("\n") for c in code] == [x.strip("\n") for x in old]:
+        for cell, src in zip(code, new):
+            cell["source"] = _as_lines(src)
+        ipynb.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+    else:
+        print(f"{name}: book/{name}.ipynb is not the .md's code; regenerate it", file=sys.stderr)
     return True
 
 
@@ -123,14 +122,13 @@ def main() -> int:
     exe = ruff()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        for name in names:
-            stripped_copy(name, tmp)
+        old = {name: stripped_copy(name, tmp) for name in names}
         files = [str(tmp / f"{n}.ipynb") for n in names]
         base = [exe, "--config", str(CONFIG)]
         if args.fix:
             subprocess.run(base[:1] + ["check", "--fix", "--unsafe-fixes", "-q"] + base[1:] + files)
             subprocess.run(base[:1] + ["format", "-q"] + base[1:] + files, check=True)
-            changed = [n for n in names if write_back(n, code_sources(tmp / f"{n}.ipynb"))]
+            changed = [n for n in names if write_back(n, old[n], code_sources(tmp / f"{n}.ipynb"))]
             print(f"reformatted: {', '.join(changed) or 'nothing'}")
         lint = subprocess.run(base[:1] + ["check"] + base[1:] + files)
         fmt = subprocess.run(base[:1] + ["format", "--check"] + base[1:] + files)

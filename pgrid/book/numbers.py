@@ -31,7 +31,10 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["below", "floored", "sci", "ROUNDOFF_FLOOR"]
+__all__ = ["below", "floored", "sci", "say", "ROUNDOFF_FLOOR", "WIDTH"]
+
+#: Characters of a printed line in the book's column (the chapters' code has the same width).
+WIDTH = 88
 
 #: A printed measured value smaller than this (relative to quantities of order one) is round-off
 #: or solver tolerance, and must be printed as a bound (:func:`below`).
@@ -66,3 +69,31 @@ def floored(x: float, floor: float, spec: str = ".1e") -> str:
         raise ValueError(f"`floor` must be positive, got {floor!r}.")
     x = float(x)
     return f"< {sci(floor)}" if abs(x) < floor else format(x, spec)
+
+
+def say(*values, sep: str = " ", width: int = WIDTH) -> None:
+    """``print`` for the chapters: lines longer than ``width`` wrap at spaces, continued with an
+    indent of four, so that no output scrolls sideways in the book's column.
+
+    >>> say("nu = 3: max <J> = 0.493 g n0 at Gamma_e = 3.53 g;", "largest occupation 3.11 n0", width=40)
+    nu = 3: max <J> = 0.493 g n0 at Gamma_e
+        = 3.53 g; largest occupation 3.11 n0
+    """
+    import textwrap
+
+    text = sep.join(str(v) for v in values)
+    for line in text.split("\n"):
+        if len(line) <= width:
+            print(line)
+            continue
+        lead = line[: len(line) - len(line.lstrip())]
+        print(
+            textwrap.fill(
+                line.strip(),
+                width=width,
+                initial_indent=lead,
+                subsequent_indent=lead + "    ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )

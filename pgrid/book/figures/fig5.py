@@ -266,3 +266,54 @@ def plot(ds):
     )
     ax_c.legend(fontsize=8)
     return fig
+
+
+def candidate_table(rows, gi):
+    """The geometry screen of the grids chapter as a table (``pandas.DataFrame``, one row per
+    candidate): the residual current reaching site 9 before the switch (g n0), the node at site 4
+    (its occupation over the largest), the degree of site 4, the switch points of the three
+    protocols (in units of Gamma_i(1)), whether the three currents differ, the share of states
+    still moving after the switch, and how many of the text's five statements hold (those that
+    fail in brackets).  ``rows``: (name, residual, node, degree4, x_up, x_dn, x_rnd, distinct,
+    moving, ok) per candidate, ``ok`` a dict statement -> bool."""
+    import pandas as pd
+
+    records = []
+    for name, residual, node, degree4, x_up, x_dn, x_rnd, distinct, moving, ok in rows:
+        failed = ", ".join(k for k, v in ok.items() if not v)
+        records.append(
+            {
+                "candidate": name,
+                "J9 before (g n0)": f"{residual:.3f}",
+                "|a4|² / max": f"{node:.1e}",
+                "degree of 4": int(degree4),
+                "switch ↑ (Γi)": f"{x_up / gi:.2f}",
+                "↓ (Γi)": f"{x_dn / gi:.2f}",
+                "random (Γi)": f"{x_rnd / gi:.2f}",
+                "J7, J8, J9 distinct": "yes" if distinct else "no",
+                "moving": f"{moving:.0%}",
+                "statements met": f"{sum(ok.values())} of {len(ok)}"
+                + (f" ({failed})" if failed else ""),
+            }
+        )
+    return pd.DataFrame.from_records(records).set_index("candidate")
+
+
+def thermal_table(ds, every=1):
+    """Fig. 5 with thermal noise as a table (``pandas.DataFrame``): every ``every``-th Gamma_e(7)
+    of the dataset with the mean currents <J7>, <J8>, <J9> and the spreads Delta J7, Delta J9
+    (g n0), and the occupation of the crossing site 4 (n0)."""
+    import pandas as pd
+
+    k = slice(None, None, every)
+    return pd.DataFrame(
+        {
+            "Γe(7) (g)": ds.ge7.values[k].round(3),
+            "<J7>": ds.J.values[k, 0].round(3),
+            "<J8>": ds.J.values[k, 1].round(3),
+            "<J9>": ds.J.values[k, 2].round(3),
+            "ΔJ7": ds.dJ.values[k, 0].round(3),
+            "ΔJ9": ds.dJ.values[k, 2].round(3),
+            "|α4|²/n0": ds.occupation.values[k, 3].round(3),
+        }
+    ).set_index("Γe(7) (g)")
