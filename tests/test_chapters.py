@@ -120,3 +120,38 @@ def test_one_chapter_validates_on_its_own(tmp_path):
         text=True,
     )
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+
+
+@pytest.mark.parametrize("md", [m for m in CHAPTERS if m.stem != "status"], ids=lambda p: p.stem)
+def test_chapter_opens_with_its_key_results(md):
+    # issue 31: the findings with their numbers first, in an admonition right under the title,
+    # pointing at the status page where the verdicts are collected
+    text = md.read_text(encoding="utf8")
+    body = text.split("\n# ", 1)[1]
+    first_section = body.split("\n## ", 1)[0]
+    assert "```{admonition} Key results" in first_section, (
+        f"{md.name}: open with a 'Key results' admonition before the first section"
+    )
+    box = first_section.split("```{admonition} Key results", 1)[1].split("\n```", 1)[0]
+    assert any(ch.isdigit() for ch in box) and "{doc}`status`" in box, (
+        f"{md.name}: the key results state numbers and link the status page"
+    )
+
+
+def test_chapters_read_as_prose():
+    # issue 31's measures (scripts/book_metrics.py prints them per chapter): the code a reader
+    # sees is short and fits the column; verification is folded (hide-input)
+    import sys
+
+    sys.path.insert(0, str(BOOK.parent / "scripts"))
+    import book_metrics
+
+    total = {"code": 0, "wide": 0, "words": 0, "outputs": 0}
+    for name in book_metrics.chapters():
+        for key, value in book_metrics.metrics(name).items():
+            total[key] += value
+    assert total["code"] <= 800, f"{total['code']} visible code lines (at most 800)"
+    assert total["wide"] == 0, f"{total['wide']} visible code lines over 88 characters"
+    assert total["words"] >= 12 * total["code"], (
+        f"{total['words']} words of prose for {total['code']} visible code lines (12 per line)"
+    )
