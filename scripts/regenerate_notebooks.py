@@ -80,7 +80,15 @@ def from_markdown(md: Path):
 
 
 #: Tags that change only how a cell is shown, not what it computes (a ``--prose`` rebuild may change them).
-DISPLAY_TAGS = {"hide-input", "hide-output", "hide-cell", "remove-input", "remove-output"}
+DISPLAY_TAGS = {
+    "hide-input",
+    "hide-output",
+    "hide-cell",
+    "remove-input",
+    "remove-output",
+    "full-width",
+    "margin",
+}
 
 
 def _run_tags(cell) -> list:

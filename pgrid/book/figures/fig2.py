@@ -98,7 +98,7 @@ def plot_a(ds):
     J_up, J_dn = ds.delivered.values, ds.down_delivered.values
     ok_up, ok_dn = stable, ds.down_stable.values
     rows_b = ds.row_b.values
-    fig, (ax, axw, ax2) = plt.subplots(1, 3, figsize=(14, 4.2), layout="constrained")
+    fig, (ax, axw, ax2) = plt.subplots(1, 3, figsize=(11.5, 4.2), layout="constrained")
     Jplot = np.where(stable, J_up, np.nan)
     im = ax.pcolormesh(
         grid, grid, Jplot.T, cmap="viridis", shading="nearest", rasterized=True, vmin=0

@@ -164,7 +164,7 @@ def plot_b(ds):
     edges = ds.edges.values
     n = ds.site.size
     fig, axes = plt.subplots(
-        2, n, figsize=(12, 4.3), sharex=True, sharey=True, layout="constrained"
+        2, n, figsize=(11, 4.3), sharex=True, sharey=True, layout="constrained"
     )
     for row, ge in enumerate(ds.ge.values):
         h = ds.histogram.values[row]

@@ -216,7 +216,7 @@ def plot(ds):
 
     ge7_sde = ds.ge7.values
     J5, J5_err, dJ5, dJ5_err = ds.J.values, ds.J_err.values, ds.dJ.values, ds.dJ_err.values
-    fig = plt.figure(figsize=(13, 4.0))
+    fig = plt.figure(figsize=(11.5, 4.0))
     ax_a = fig.add_axes([0.0, 0.05, 0.27, 0.88])
     draw_network(
         grid_net(ds.coupling.values, 1.0), positions=ds.position.values, ax=ax_a, bath=False

@@ -100,7 +100,7 @@ def plot(ds):
     moving = ~ds.stable.values
     J7 = ds.current.values[..., -1]
     t_lc, J_t = ds.time.values, ds.limit_cycle_current.values
-    fig, axs = plt.subplots(1, 4, figsize=(16, 3.8), gridspec_kw={"wspace": 0.45})
+    fig, axs = plt.subplots(1, 4, figsize=(14, 3.8), gridspec_kw={"wspace": 0.45})
     im = axs[0].pcolormesh(
         gi7, ge7, np.where(moving, np.nan, J7).T, shading="nearest", cmap="viridis", rasterized=True
     )
