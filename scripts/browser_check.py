@@ -201,26 +201,18 @@ MIN_FIGURE_SHARE = 0.9
 #: Axis labels as rendered, in points: the style's label size (pgrid.mplstyle: "medium", 10 pt)
 #: scaled by the figure's rendered width over its natural width.
 LABEL_PT, MIN_LABEL_PT = 10.0, 8.0
-#: Figures still drawn too small or with too small labels (issue 31), as (page, caption start):
+#: Figures still drawn too small or with too small labels, as (page, first 20 characters of the
+#: caption; empty since the wide multi-panel figures are drawn full width, issue 31):
 #: listed here they are reported, not failed; a listed figure that passes fails the check (take
 #: it off the list), so the list only shrinks.
-KNOWN_SMALL: set = {
-    # multi-panel figures drawn 9.5-16 inches wide: labels shrink to 5-7.4 pt in the column
-    ("fluctuations.html", "Fig. 3(a) of the pap"),
-    ("fluctuations.html", "Fig. 3(b) of the pap"),
-    ("fluctuations.html", "Fig. 3(c) of the pap"),
-    ("fluctuations.html", "Two oscillators (N=2"),
-    ("grids.html", "The six candidate ge"),
-    ("grids.html", "Fig. 5 of the paper."),
-    ("grids.html", "Fig. S5 of the paper"),
-    ("model.html", "Fig. 1 of the paper,"),
-    ("transport.html", "Fig. 2(a) of the pap"),
-    ("transport.html", "Fig. 2(b) of the pap"),
-    ("transport.html", "Where the closed for"),
-    ("universality.html", "Fig. S7 of the paper"),
-    ("universality.html", "Fig. S8 of the paper"),
-    ("universality.html", "Fig. S10 of the pape"),
-}
+KNOWN_SMALL: set = set()
+
+
+def smallest_label(figures: list) -> str:
+    """The smallest axis-label size of a page's figures as rendered (for the log)."""
+    if not figures:
+        return ""
+    return f"  labels >= {min(LABEL_PT * f['width'] / f['natural'] for f in figures):.1f} pt"
 
 
 def figure_problems(page: str, column: float, figures: list) -> list:
@@ -296,7 +288,7 @@ def browser_checks(root: Path, pages: list, shots: Path | None, chapters: set) -
             problems += figure_problems(str(rel), res["column"], res["figures"])
             print(
                 f"{str(rel):28s} formulas {res['typeset']:4d}/{res['math']:<4d} images {res['images']:3d} "
-                f"broken {len(res['broken'])}",
+                f"broken {len(res['broken'])}" + smallest_label(res["figures"]),
                 flush=True,
             )
             if shots is not None and page.stem in chapters:
