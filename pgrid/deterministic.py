@@ -169,7 +169,7 @@ class SteadyState:
         """
         import xarray as xr
 
-        from .xarray_io import networks_variables, options_attr, provenance_attrs
+        from .xarray_io import bond_coords, networks_variables, options_attr, provenance_attrs
 
         lead = {0: (), 1: ("point",), 2: ("path", "point")}[np.ndim(self.stationary)]
         v = {
@@ -195,11 +195,7 @@ class SteadyState:
             "bond": np.arange(np.shape(self.current)[-1]),
         }
         if self.bonds is not None:
-            coords.update(
-                bond_i=("bond", self.bonds[:, 0]),
-                bond_j=("bond", self.bonds[:, 1]),
-                bond_g=("bond", self.bond_coupling),
-            )
+            coords.update(bond_coords(self))
         attrs = {
             **provenance_attrs(),
             **options_attr("pgrid_protocol", self.protocol),
@@ -780,26 +776,7 @@ def steady_state(
         check_time = min(200.0, t_max / 20)
     check_steps = max(1, int(round(check_time / dt)))
     max_checks = max(2, int(math.ceil(t_max / (check_steps * dt))))
-    n_thr_est = integer(threads, "threads") if threads is not None else _default_threads()
     low, high = _cost_seconds(n, ref.bonds.shape[0], t_max / dt, max_checks, c.max_kicks)
-    rounds = (
-        -(-(npts // path_len) // max(1, n_thr_est)) * path_len
-    )  # points one after the other per thread
-    if rounds * low >= COST_WARNING_SECONDS:
-        import warnings
-
-        from .errors import CostWarning
-
-        warnings.warn(
-            f"steady_state on {n} sites ({npts} point(s)): expect {_duration(rounds * low)} to "
-            f"{_duration(rounds * high)} (per point: every stability verdict diagonalises the "
-            f"{2 * n}x{2 * n} Jacobian, ~{_duration(low)} on a 2-core machine, and the integration "
-            f"runs up to t_max = {t_max:g}, {t_max / dt:.3g} RK4 steps); a progress bar follows each "
-            "point; pgrid.simulate or a smaller network first gives a quicker look",
-            CostWarning,
-            stacklevel=2,
-        )
-
     if amplitude is None:
         res0 = next(iter(ref.gain.values()), None)
         amplitude = 1e-2 * math.sqrt(res0.n0 if res0 is not None else 1.0)
@@ -867,6 +844,21 @@ def steady_state(
     x0r, x0i = split_complex(x0)
     announce_compilation(_k.solve_many, "steady-state kernel")
     with numba_threads(threads) as n_thr:
+        rounds = -(-n_paths // n_thr) * path_len  # points one after the other per thread
+        if rounds * low >= COST_WARNING_SECONDS:  # said before the kernel starts
+            import warnings
+
+            from .errors import CostWarning
+
+            warnings.warn(
+                f"steady_state on {n} sites ({npts} point(s)): expect {_duration(rounds * low)} to "
+                f"{_duration(rounds * high)} (per point: every stability verdict diagonalises the "
+                f"{2 * n}x{2 * n} Jacobian, ~{_duration(low)} on a 2-core machine, and the integration "
+                f"runs up to t_max = {t_max:g}, {t_max / dt:.3g} RK4 steps); a progress bar follows each "
+                "point; pgrid.simulate or a smaller network first gives a quicker look",
+                CostWarning,
+                stacklevel=2,
+            )
         # Large batches run in chunks of paths so that a progress bar can follow them; the
         # results do not depend on the chunking (point p always uses random stream p).
         show = progress_enabled(progress) and n_paths > 8 * n_thr
@@ -992,12 +984,6 @@ def _cost_seconds(
     eig = _EIG_SECONDS * (2.0 * n) ** 3
     run = _RK4_SECONDS * (n + nb) * steps + (math.log2(max(1, max_checks)) + 2.0) * eig
     return eig, (1 + max_kicks) * run
-
-
-def _default_threads() -> int:
-    import numba
-
-    return numba.get_num_threads()
 
 
 def _duration(seconds: float) -> str:
