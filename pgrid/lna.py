@@ -63,7 +63,7 @@ from scipy.linalg import LinAlgWarning, solve_continuous_lyapunov
 from scipy.linalg import solve as scipy_solve
 
 from ._config import check_memory
-from .deterministic import SteadyState, fixed_point_residual, jacobian, stability
+from .deterministic import SteadyState, _object_array, fixed_point_residual, jacobian, stability
 from .network import Network
 from .sde import vacuum_term
 
@@ -144,7 +144,7 @@ class LinearNoise:
         """
         import xarray as xr
 
-        from .xarray_io import networks_variables, provenance_attrs
+        from .xarray_io import bond_coords, networks_variables, provenance_attrs
 
         lead = ("point",) if np.ndim(self.status) else ()
         site, bond = lead + ("site",), lead + ("bond",)
@@ -166,9 +166,7 @@ class LinearNoise:
             "bond": np.arange(len(self.bonds)),
             "quadrature": np.arange(2 * n),
             "quadrature_2": np.arange(2 * n),
-            "bond_i": ("bond", self.bonds[:, 0]),
-            "bond_j": ("bond", self.bonds[:, 1]),
-            "bond_g": ("bond", self.bond_coupling),
+            **bond_coords(self),
         }
         attrs = {**provenance_attrs(), "pgrid_message": self.message, "pgrid_result": "LinearNoise"}
         if self.networks is not None:
@@ -563,11 +561,5 @@ def linear_noise(
         bond_coupling=np.array(ref.bond_coupling),
         status=out(np.array(status)),
         message=msg,
-        networks=_networks(nets, shape),
+        networks=_object_array(nets, shape),
     )
-
-
-def _networks(nets, shape) -> np.ndarray:
-    arr = np.empty(len(nets), dtype=object)
-    arr[:] = list(nets)
-    return arr.reshape(shape)

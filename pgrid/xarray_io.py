@@ -80,7 +80,8 @@ def value_dims(
 
 
 def bond_coords(net) -> dict:
-    """Coordinates of the ``bond`` dimension: end sites and coupling of each bond of ``net``."""
+    """Coordinates of the ``bond`` dimension: end sites and coupling of each bond of ``net`` (a
+    :class:`pgrid.Network`, or a result that carries ``bonds`` and ``bond_coupling``)."""
     return {
         "bond_i": ("bond", np.asarray(net.bonds[:, 0])),
         "bond_j": ("bond", np.asarray(net.bonds[:, 1])),
